@@ -122,7 +122,10 @@ def _parse_json(text: str | bytes, where: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        hint = "the payload looks truncated" if exc.pos >= len(exc.doc.rstrip()) - 1 else "the payload is not valid JSON"
+        doc = exc.doc.rstrip()
+        # A cut-off response fails at its end, or mid-string, and lacks its closing bracket.
+        truncated = exc.pos >= len(doc) - 1 or not doc.endswith(("}", "]"))
+        hint = "the payload looks truncated" if truncated else "the payload is not valid JSON"
         raise ParseError(
             f"{where}: {hint}: {exc.msg} at line {exc.lineno}, column {exc.colno} (char {exc.pos}); "
             "fetch the response again or check the file"

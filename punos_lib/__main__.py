@@ -1,0 +1,3 @@
+from punos_lib.cli import main
+import sys
+sys.exit(main())

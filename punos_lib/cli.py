@@ -1,0 +1,279 @@
+"""The ``punos`` command line.
+
+Every command reads and writes the project's folders (see :mod:`punos_lib.paths`). Errors the
+library raises on purpose (:class:`~punos_lib.errors.PunosError`) are printed as one line and give
+exit code 2; a batch run with failed notebooks, or a snapshot that does not verify, gives exit code 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .errors import PunosError
+
+__all__ = ["main", "build_parser"]
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _snapshot_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--snapshot",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="snapshot folder (default: $PUNOS_SNAPSHOT or data/snapshot)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``punos`` (exposed for documentation and tests)."""
+    parser = argparse.ArgumentParser(
+        prog="punos",
+        description=(
+            "Skills-needs anticipation toolkit: fetch data into a pinned snapshot, run the study "
+            "notebooks and publish the study as a website and a PDF."
+        ),
+        epilog=(
+            "Typical use: `punos fetch` (needs network) or `punos demo` (synthetic example data), "
+            "then `punos run` and `punos render`. Exit codes: 0 ok, 1 some work failed, 2 bad input."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"punos {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser(
+        "fetch",
+        help="download every dataset the study declares into the snapshot",
+        description=(
+            "Download every dataset declared in data/datasets.yaml (or those named with --dataset) from "
+            "Statistics Finland (StatFin PxWeb API, geo.stat.fi boundaries, classifications) into the "
+            "snapshot, storing raw payloads with provenance. Resumable: datasets already complete and "
+            "valid are skipped. A failing dataset is reported and the others continue. Datasets that "
+            "must be downloaded by hand are listed with instructions (add them with `punos snapshot "
+            "import`). Set PUNOS_OFFLINE=1 to forbid network use."
+        ),
+    )
+    _snapshot_arg(p)
+    p.add_argument("--dataset", action="append", metavar="ID", help="only this dataset (repeatable)")
+    p.add_argument("--no-progress", action="store_true", help="do not show a progress bar")
+
+    p = sub.add_parser(
+        "demo",
+        help="write a synthetic example snapshot (no network)",
+        description=(
+            "Write deterministic synthetic data for every declared dataset, in the exact shapes of the "
+            "real responses, flagged synthetic. Everything built from it is marked "
+            "'Esimerkkiaineisto – ei todellisia tilastoja'. Datasets that already have real entries are "
+            "left as they are."
+        ),
+    )
+    _snapshot_arg(p)
+    p.add_argument("--seed", type=int, default=None, help="random seed (default: the fixed demo seed)")
+    p.add_argument("--no-progress", action="store_true", help="do not show a progress bar")
+
+    p = sub.add_parser("snapshot", help="inspect, verify or add to the snapshot")
+    snap_sub = p.add_subparsers(dest="snapshot_command", metavar="SUBCOMMAND")
+    q = snap_sub.add_parser(
+        "verify",
+        help="recompute checksums; list missing, changed or unreadable entries (exit 1 if any)",
+    )
+    _snapshot_arg(q)
+    q = snap_sub.add_parser("list", help="list the snapshot's entries with their provenance")
+    _snapshot_arg(q)
+    q = snap_sub.add_parser(
+        "import",
+        help="add a table downloaded by hand (.px, json-stat2 .json or .csv)",
+        description=(
+            "Add a file downloaded by hand to the snapshot as the data of a declared dataset, with the "
+            "provenance you give. The file is parsed first; nothing is written if it does not parse. "
+            "It replaces synthetic demo data of that dataset."
+        ),
+    )
+    _snapshot_arg(q)
+    q.add_argument("file", type=Path, help="the downloaded file")
+    q.add_argument("--dataset", required=True, metavar="ID", help="declared dataset id (see data/datasets.yaml)")
+    q.add_argument("--source", required=True, help="where the file came from, e.g. 'Vipunen'")
+    q.add_argument("--licence", default="CC BY 4.0", help="licence of the data (default: CC BY 4.0)")
+    q.add_argument("--attribution", default=None, help="attribution line (default: 'Lähde: <source>')")
+    q.add_argument("--url", default=None, help="address the file was downloaded from")
+    q.add_argument("--updated", default=None, help="the upstream release or update date (ISO)")
+
+    p = sub.add_parser(
+        "run",
+        help="execute the study notebooks with papermill (parallel, incremental)",
+        description=(
+            "Execute every study notebook (and the sector profile once per sector) with papermill into "
+            "outputs/notebooks/. Unchanged executions are skipped. A failing notebook does not stop the "
+            "others; the run ends with a table and exit code 1 if any failed."
+        ),
+    )
+    p.add_argument("--sector", action="append", metavar="ID", help="only this sector's profile (repeatable)")
+    p.add_argument("--region", default="MK10", help="region code MK01–MK21 (default: MK10 Etelä-Savo)")
+    p.add_argument("--year", type=int, default=None, help="reference year (default: the latest in the data)")
+    p.add_argument("--workers", type=int, default=1, help="parallel worker processes (default: 1)")
+    p.add_argument("--force", action="store_true", help="re-execute even unchanged notebooks")
+    p.add_argument("--no-progress", action="store_true", help="do not show a progress bar")
+
+    p = sub.add_parser(
+        "render",
+        help="publish the study as a website and a PDF",
+        description=(
+            "Render the study defined by _quarto.yml from the executed notebooks: with Quarto when it is "
+            "installed (PATH or QUARTO_PATH), otherwise with pandoc and Typst. Writes "
+            "outputs/site/index.html and the PDF under outputs/."
+        ),
+    )
+    p.add_argument(
+        "--format", action="append", choices=["html", "pdf"], dest="formats", help="only this format (repeatable)"
+    )
+
+    p = sub.add_parser("forum", help="forum pilots: assessment workbooks")
+    forum_sub = p.add_subparsers(dest="forum_command", metavar="SUBCOMMAND")
+    q = forum_sub.add_parser(
+        "template",
+        help="write an Excel workbook for collecting a forum's assessments of a sector's occupations",
+    )
+    q.add_argument("--sector", required=True, metavar="ID", help="sector id from data/sectors.yaml")
+    q.add_argument("--output", required=True, type=Path, metavar="FILE", help="the .xlsx file to write")
+    q = forum_sub.add_parser(
+        "import",
+        help="validate a filled workbook and store its assessments (nothing is stored if any row is bad)",
+    )
+    q.add_argument("file", type=Path, help="the filled .xlsx workbook")
+    q.add_argument("--dest", type=Path, default=None, metavar="DIR",
+                   help="where to store (default: data/forums/assessments)")
+    return parser
+
+
+def _cmd_fetch(args: argparse.Namespace) -> int:
+    from . import fetch
+
+    report = fetch.fetch_all(args.snapshot, datasets=args.dataset, progress=not args.no_progress)
+    print(report.summary())
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from . import demo
+
+    kwargs = {"progress": not args.no_progress}
+    if args.seed is not None:
+        kwargs["seed"] = args.seed
+    snap = demo.build_demo(args.snapshot, **kwargs)
+    print(f"demo snapshot written to {snap.root} ({len(snap.entries())} entries, all marked synthetic)")
+    return EXIT_OK
+
+
+def _cmd_snapshot(args: argparse.Namespace) -> int:
+    from .snapshot import Snapshot, import_file
+
+    snap = Snapshot(args.snapshot)
+    if args.snapshot_command == "verify":
+        if not snap.exists:
+            raise PunosError(f"no snapshot at {snap.root}: run `punos fetch` or `punos demo` first")
+        report = snap.verify()
+        for line in report.problems:
+            print(line)
+        for rel in report.untracked:
+            print(f"untracked file (not in the manifest): {rel}")
+        print(f"{len(report.ok)} entries ok, {len(report.problems)} problems")
+        return EXIT_FAILED if report.problems else EXIT_OK
+    if args.snapshot_command == "list":
+        for e in snap.entries():
+            flag = "SYNTHETIC" if e.synthetic else "real"
+            print(f"{e.id}\t{flag}\t{e.source}\t{e.updated or '-'}\t{e.sha256[:12]}\t{e.url or '-'}")
+        return EXIT_OK
+    if args.snapshot_command == "import":
+        from . import declarations
+
+        decl = declarations.get(args.dataset)
+        entry = import_file(
+            snap,
+            args.file,
+            dataset=decl.id,
+            source=args.source,
+            licence=args.licence,
+            attribution=args.attribution or f"Lähde: {args.source}",
+            url=args.url,
+            updated=args.updated,
+            columns=list(getattr(decl, "columns", None) or []) or None,
+        )
+        print(f"imported {args.file} as {entry.id} ({entry.bytes} bytes, sha256 {entry.sha256[:12]})")
+        return EXIT_OK
+    raise PunosError("give a snapshot subcommand: verify, list or import (see `punos snapshot --help`)")
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from . import pipeline
+
+    if args.workers < 1:
+        raise PunosError(f"--workers must be at least 1, got {args.workers}")
+    report = pipeline.run(
+        sectors=args.sector,
+        region=args.region,
+        year=args.year,
+        workers=args.workers,
+        force=args.force,
+        progress=not args.no_progress,
+    )
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
+def _cmd_render(args: argparse.Namespace) -> int:
+    from . import publish
+
+    formats = tuple(args.formats) if args.formats else ("html", "pdf")
+    report = publish.render(formats=formats)
+    for line in report.lines():
+        print(line)
+    return EXIT_OK
+
+
+def _cmd_forum(args: argparse.Namespace) -> int:
+    from . import forums
+
+    if args.forum_command == "template":
+        path = forums.write_template(args.sector, args.output)
+        print(f"wrote {path}")
+        return EXIT_OK
+    if args.forum_command == "import":
+        path = forums.import_workbook(args.file, args.dest)
+        print(f"stored assessments in {path}")
+        return EXIT_OK
+    raise PunosError("give a forum subcommand: template or import (see `punos forum --help`)")
+
+
+_COMMANDS = {
+    "fetch": _cmd_fetch,
+    "demo": _cmd_demo,
+    "snapshot": _cmd_snapshot,
+    "run": _cmd_run,
+    "render": _cmd_render,
+    "forum": _cmd_forum,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``punos`` command; return its exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return _COMMANDS[args.command](args)
+    except PunosError as exc:
+        print(f"punos: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("punos: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

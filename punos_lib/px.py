@@ -311,7 +311,9 @@ def _data(text: str, start: int, line: int, n_cells: int, where: str) -> tuple[n
             f"{where}, line {line}, keyword DATA: {len(tokens)} cells but the VALUES make {n_cells} "
             "(product of the value counts); the file is truncated or inconsistent"
         )
-    numbers = pd.to_numeric(pd.Series(tokens, dtype=object), errors="coerce").to_numpy(dtype=np.float64)
+    numbers = pd.to_numeric(pd.Series(tokens, dtype=object), errors="coerce").to_numpy(
+        dtype=np.float64, copy=True  # writable: quoted numbers are filled in below
+    )
     missing = np.flatnonzero(np.isnan(numbers))
     if missing.size == 0:
         return numbers, None
@@ -319,7 +321,12 @@ def _data(text: str, start: int, line: int, n_cells: int, where: str) -> tuple[n
     for i in missing.tolist():  # only the non-numeric cells, usually few
         symbol = tokens[i].strip('"')
         if symbol not in MISSING_SYMBOLS:
-            if symbol.lower() == "nan":
+            try:
+                number = float(symbol)  # a quoted number ("12") is still a number
+            except ValueError:
+                number = None
+            if number is not None:
+                numbers[i] = number
                 continue
             raise ParseError(
                 f"{where}, keyword DATA (from line {line}), cell {i}: {tokens[i]!r} is neither a number "

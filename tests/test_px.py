@@ -137,6 +137,13 @@ def test_creation_date_when_no_last_updated_and_matrix_when_no_tableid(tmp_path:
     assert attrs["table"] == "001_12r5_2024"
 
 
+def test_quoted_numbers_are_numbers(tmp_path: Path) -> None:
+    text = SAMPLE.replace('2426 2500.5 ".."\n"-" . 1 ;', '"7" 2 3\n4 5 "...";')
+    df = px.read(write(tmp_path, text))
+    assert df["value"].tolist()[:5] == [7.0, 2.0, 3.0, 4.0, 5.0]
+    assert df["status"].tolist() == [None, None, None, None, None, "..."]
+
+
 def test_no_status_column_without_symbols(tmp_path: Path) -> None:
     text = SAMPLE.replace('2426 2500.5 ".."\n"-" . 1 ;', "1,2,3\n4\t5 6;")
     df = px.read(write(tmp_path, text))

@@ -103,7 +103,10 @@ def to_values(raw: Sequence[Any] | np.ndarray, *, where: str) -> np.ndarray:
     >>> to_values(["A1", None], where="demo").tolist()
     ['A1', None]
     """
-    arr = np.asarray(raw) if not isinstance(raw, np.ndarray) else raw
+    try:
+        arr = np.asarray(raw) if not isinstance(raw, np.ndarray) else raw
+    except (ValueError, TypeError) as exc:  # ragged nested lists
+        raise ParseError(f"{where}: cell values must be a flat list of numbers, null or strings ({exc})") from exc
     if arr.ndim != 1:
         raise ParseError(f"{where}: cell values must be a flat list of numbers, null or strings")
     if arr.dtype.kind in "fiu":

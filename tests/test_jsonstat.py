@@ -227,6 +227,8 @@ def test_version_1_wrapped_dataset() -> None:
         ({"value": {"6": 1}}, "position 6, outside 0..5"),
         ({"value": {"x": 1}}, "keys must be cell positions"),
         ({"class": "dimension"}, "a JSON-stat dimension, not a dataset"),
+        ({"value": [1, 2, 3, 4, 5, [6, 7]]}, "flat list of numbers"),
+        ({"value": [[1], [2], [3], [4], [5], [6]]}, "flat list of numbers"),
     ],
 )
 def test_invalid_payloads(change: dict[str, Any], message: str) -> None:

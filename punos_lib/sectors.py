@@ -44,7 +44,10 @@ _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _CODE_PATTERNS = {
     "tol": (re.compile(r"^\d{2}$"), "a 2-digit TOL 2008 division such as '16'"),
     "aml": (re.compile(r"^\d{1,5}$"), "an AML 2010 code of 1-5 digits such as '3221'"),
-    "koulutusala": (re.compile(r"^\d{2,4}$"), "a Koulutusala 2016 code of 2-4 digits such as '0913'"),
+    "koulutusala": (
+        re.compile(r"^\d{2,4}$"),
+        "a Koulutusala 2016 code of 2-4 digits such as '0913'",
+    ),
 }
 
 
@@ -230,7 +233,9 @@ def load_sectors(path: str | Path | None = None) -> dict[str, Sector]:
     missing = [key for key in _TOP_KEYS if key not in doc]
     if missing:
         raise ValidationError(
-            f"missing top-level field(s) {', '.join(missing)}; add them", file=file, field=missing[0]
+            f"missing top-level field(s) {', '.join(missing)}; add them",
+            file=file,
+            field=missing[0],
         )
     for key in ("note_fi", "note_en"):
         if not isinstance(doc[key], str) or not doc[key].strip():

@@ -55,7 +55,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
 import os
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
@@ -67,6 +66,7 @@ import numpy as np
 import pandas as pd
 
 from . import declarations as _declarations
+from . import statfin
 from .declarations import Declaration
 from .errors import InputError
 from .paths import data_dir
@@ -197,58 +197,17 @@ def _fold(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).lower()
 
 
-def _find_var(variables: Sequence[_Var], key: str, table: str) -> _Var:
-    if key == "@area":
-        found = [v for v in variables if v.role == "geo"]
-    elif key == "@time":
-        found = [v for v in variables if v.role == "time"]
-    elif key == "@contents":
-        found = [v for v in variables if v.role == "metric"]
-    else:
-        found = [v for v in variables if v.code == key] or [
-            v for v in variables if v.code.startswith(key + "_")
-        ] or [v for v in variables if _fold(v.text) == _fold(key) or _fold(v.code) == _fold(key)]
-    if len(found) != 1:
-        raise InputError(
-            f"demo table {table}: the declared selection key {key!r} matches {len(found)} variables "
-            f"({', '.join(v.code for v in variables)}); fix data/datasets.yaml"
-        )
-    return found[0]
+def _fold_keys(table: _Table, selection: Mapping[str, Any]) -> dict[str, Any]:
+    """Map a key written without diacritics (``ammattiryhma``) to the code ``Ammattiryhmä``.
 
-
-def _resolve(table: _Table, selection: Mapping[str, Any]) -> dict[str, list[str] | None]:
-    """Selected values per variable code (None = eliminated), as the client would resolve them."""
-    chosen: dict[str, list[str] | None] = {}
+    statfin.resolve_selection matches codes and texts exactly (case-insensitively); the
+    declaration writes ASCII keys, and tyonv codes keep their Finnish letters.
+    """
+    out: dict[str, Any] = {}
     for key, spec in selection.items():
-        var = _find_var(table.variables, key, table.table)
-        if spec == "*":
-            chosen[var.code] = list(var.values)
-        elif isinstance(spec, str) and spec.startswith("top:"):
-            n = int(spec[4:])
-            chosen[var.code] = list(var.values[-n:]) if var.role == "time" else list(var.values[:n])
-        else:
-            unknown = [v for v in spec if v not in var.values]
-            if unknown:
-                raise InputError(
-                    f"demo table {table.table}: values {unknown} of {var.code!r} are not in the demo "
-                    "metadata; fix data/datasets.yaml or punos_lib/demo.py"
-                )
-            chosen[var.code] = list(spec)
-    for var in table.variables:
-        if var.code not in chosen:
-            chosen[var.code] = None if var.elimination else list(var.values)
-    return chosen
-
-
-def _split(sizes: list[int], max_cells: int) -> tuple[int | None, list[tuple[int, int]]]:
-    """Which dimension to cut and the (start, stop) ranges, so every part has ≤ max_cells cells."""
-    total = math.prod(sizes)
-    if total <= max_cells:
-        return None, [(0, sizes[0] if sizes else 1)]
-    axis = int(np.argmax(sizes))
-    per_value = total // sizes[axis]
-    chunk = max(1, max_cells // per_value)
-    return axis, [(s, min(s + chunk, sizes[axis])) for s in range(0, sizes[axis], chunk)]
+        match = [v.code for v in table.variables if _fold(v.code) == _fold(key) != v.code.lower()]
+        out[match[0] if len(match) == 1 else key] = spec
+    return out
 
 
 def _dumps(obj: Any) -> bytes:
@@ -315,7 +274,10 @@ def _jsonstat(table: _Table, kept: list[_Var], values: list[list[str]], cube: np
 def _write_statfin(snap: Snapshot, decl: Declaration, table: _Table, seed: int) -> None:
     if decl.selection is None:
         raise InputError(f"dataset {decl.id!r}: a StatFin dataset needs a selection in data/datasets.yaml")
-    chosen = _resolve(table, decl.selection)
+    meta = {"title": table.title, "variables": [v.metadata() for v in table.variables]}
+    # The client's own resolution and split, so demo parts are cut exactly like a real fetch.
+    resolved = statfin.resolve_selection(meta, _fold_keys(table, decl.selection), table=table.table)
+    chosen: dict[str, list[str] | None] = {v.code: resolved.get(v.code) for v in table.variables}
     kept = [v for v in table.variables if chosen[v.code] is not None]
     values = [chosen[v.code] or [] for v in kept]
     cube = np.asarray(table.cube(chosen), dtype=float)
@@ -326,25 +288,19 @@ def _write_statfin(snap: Snapshot, decl: Declaration, table: _Table, seed: int) 
     url = _TABLE_URL.format(table=table.table)
     common = dict(dataset=decl.id, source=SOURCE, licence=LICENCE, attribution=ATTRIBUTION,
                   synthetic=True, note=note, fetched_at=FIXED_TIME)
-    meta = {"title": table.title, "variables": [v.metadata() for v in table.variables]}
     snap.write(f"{decl.id}/metadata", _dumps(meta), kind="metadata", media_type="application/json",
                url=url, **common)
-    axis, ranges = _split(list(expected), MAX_CELLS)
-    for number, (start, stop) in enumerate(ranges, start=1):
-        part_values = [list(v) for v in values]
-        index: list[Any] = [slice(None)] * len(values)
-        if axis is not None:
-            part_values[axis] = values[axis][start:stop]
-            index[axis] = slice(start, stop)
-        part_cube = cube[tuple(index)]
-        query = {
-            "query": [{"code": v.code, "selection": {"filter": "item", "values": pv}}
-                      for v, pv in zip(kept, part_values, strict=True)],
-            "response": {"format": "json-stat2"},
-        }
+    chunks = statfin._split({v.code: vals for v, vals in zip(kept, values, strict=True)}, MAX_CELLS)
+    positions = [{c: i for i, c in enumerate(vals)} for vals in values]
+    for number, chunk in enumerate(chunks, start=1):
+        part_values = [chunk[v.code] for v in kept]
+        index = np.ix_(*[np.array([pos[c] for c in pv]) for pos, pv in zip(positions, part_values, strict=True)])
+        part_cube = cube[index]
+        query = statfin._query(chunk)
         body = _dumps(_jsonstat(table, kept, part_values, part_cube))
         snap.write(f"{decl.id}/data-{number}", body, kind="data", media_type="application/json-stat2",
-                   url=url, query=query, updated=FIXED_TIME, part=number, parts=len(ranges), **common)
+                   url=url, query=query, updated=FIXED_TIME, part=number, parts=len(chunks), **common)
+    ranges = chunks
     # A rebuild with fewer parts must not leave stale parts behind.
     stale = [e.id for e in snap.entries(dataset=decl.id)
              if e.kind == "data" and e.part is not None and e.part > len(ranges)]

@@ -573,3 +573,31 @@ def test_economic_dependency_and_self_sufficiency() -> None:
     assert math.isnan(ws["KU000"])
     with pytest.raises(InputError, match="expected a number"):
         workplace_self_sufficiency("21000", 20000)
+
+
+def test_inputs_nullable_integers_and_dataframe_checks() -> None:
+    # StatFin-style nullable integers: pd.NA is a missing cell
+    v = pd.Series([1, 2], dtype="Int64")
+    u = pd.Series([2, pd.NA], dtype="Int64")
+    assert tightness(v, u).tolist()[0] == 0.5
+    assert math.isnan(tightness(v, u).tolist()[1])
+    with pytest.raises(InputError, match=r"negative at \(1, 'a'\)"):
+        tightness(pd.DataFrame({"a": [1.0, -2.0]}), pd.DataFrame({"a": [1.0, 1.0]}))
+    with pytest.raises(InputError, match="mix of Series and DataFrame"):
+        tightness(pd.DataFrame({"a": [1.0]}), pd.Series([1.0]))
+    with pytest.raises(InputError, match="same columns labels"):
+        tightness(pd.DataFrame({"a": [1.0]}), pd.DataFrame({"b": [1.0]}))
+
+
+def test_share_aged_55_plus_by_two_columns() -> None:
+    frame = pd.DataFrame(
+        {
+            "area": ["MK10"] * 3 + ["SSS"] * 3,
+            "year": [2022] * 6,
+            "age_group": ["15-54", "55-64", "65-"] * 2,
+            "employed": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0],
+        }
+    )
+    share = share_aged_55_plus(frame, by=["area", "year"])
+    assert share.loc[("MK10", 2022)] == pytest.approx((2 + 3) / (1 + 2 + 3))
+    assert share.loc[("SSS", 2022)] == pytest.approx((5 + 6) / (4 + 5 + 6))

@@ -54,7 +54,7 @@ import shapely
 from . import paths
 from ._http import HttpSession
 from .classifications import ClassificationClient, _get_bytes, _json_problem, read_correspondence, read_items
-from .errors import DataSourceError, InputError, ParseError
+from .errors import DataSourceError, InputError, ParseError, ValidationError
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -123,9 +123,10 @@ def wfs_url(layer: Layer, year: int, scale: Scale = "1000k", *, base_url: str | 
 
     Examples
     --------
-    >>> wfs_url("kunta", 2025, base_url="https://geo.stat.fi/geoserver/tilastointialueet/wfs")
-    ... # doctest: +NORMALIZE_WHITESPACE
-    'https://geo.stat.fi/geoserver/tilastointialueet/wfs?service=WFS&version=2.0.0&request=GetFeature&typeNames=tilastointialueet%3Akunta1000k_2025&outputFormat=application%2Fjson&srsName=EPSG%3A3067'
+    >>> url = wfs_url("kunta", 2025, base_url="https://geo.stat.fi/geoserver/tilastointialueet/wfs")
+    >>> url.split("?")[1].split("&")  # doctest: +NORMALIZE_WHITESPACE
+    ['service=WFS', 'version=2.0.0', 'request=GetFeature', 'typeNames=tilastointialueet%3Akunta1000k_2025',
+     'outputFormat=application%2Fjson', 'srsName=EPSG%3A3067']
     """
     _check_layer(layer, scale, year)
     base = (base_url or os.environ.get("PUNOS_GEO_URL") or DEFAULT_BASE_URL).rstrip("/")
@@ -447,8 +448,11 @@ def read_municipality_key(payloads: Mapping[str, Any]) -> pd.DataFrame:
 
     def target_of(name: str) -> pd.Series:
         maps = read_correspondence(payloads[name])
-        series = pd.Series(maps["target_code"].astype(str).to_numpy(), index=maps["source_code"].astype(str).str.zfill(3))
-        return key["code3"].map(series[~series.index.duplicated()])
+        source = maps["source_code"].astype(str).str.zfill(3)
+        twice = sorted(set(source[source.duplicated()]))
+        if twice:
+            raise ParseError(f"municipality key: {name} maps municipalities {twice[:10]} to more than one area")
+        return key["code3"].map(pd.Series(maps["target_code"].astype(str).to_numpy(), index=source))
 
     regions = read_items({lang: payloads[f"maakunta:{lang}"] for lang in ("fi", "sv", "en")}).set_index("code")
     region = target_of("kunta#maakunta")
@@ -499,7 +503,10 @@ def load_curated_key(path: Path | None = None) -> pd.DataFrame:
         raise InputError(f"{file}: columns {missing} are missing; expected {need}")
     bad = frame.index[~frame["code"].str.fullmatch(r"(?:KU)?\d{3}")].tolist()
     if bad:
-        raise InputError(f"{file}: row {bad[0] + 1}, field 'code': {frame.loc[bad[0], 'code']!r} is not a municipality code")
+        raise ValidationError(
+            "not a municipality code (three digits)", file=file, row=bad[0] + 1, field="code",
+            value=frame.loc[bad[0], "code"],
+        )
     frame["code"] = "KU" + frame["code"].str.removeprefix("KU")
     for col in ("x_km", "y_km"):
         frame[col] = pd.to_numeric(frame[col], errors="raise").astype(float)
@@ -667,9 +674,13 @@ def harmonize(
     value_cols = list(value_cols)
     for col in value_cols:
         if col not in frame.columns:
-            raise InputError(f"harmonize: value column {col!r} is not in the frame (columns: {list(frame.columns)})")
+            raise InputError(
+                f"harmonize: value column {col!r} is not in the frame (columns: {list(frame.columns)})"
+            )
         if not pd.api.types.is_numeric_dtype(frame[col]):
-            raise InputError(f"harmonize: value column {col!r} is not numeric ({frame[col].dtype}); only counts can be summed")
+            raise InputError(
+                f"harmonize: value column {col!r} is not numeric ({frame[col].dtype}); only counts can be summed"
+            )
     if code_col in value_cols:
         raise InputError(f"harmonize: the code column {code_col!r} cannot be a value column")
     mergers = load_mergers() if mergers is None else mergers
@@ -692,6 +703,7 @@ def harmonize(
             seen.add(code3)
         return code3
 
+    frame = frame.reset_index(drop=True)  # positions, not labels, from here on
     was_categorical = isinstance(frame[code_col].dtype, pd.CategoricalDtype)
     codes = frame[code_col].astype(str)
     ku_form = codes.str.fullmatch(r"KU\d{3}")
@@ -715,19 +727,21 @@ def harmonize(
     result[code_col] = new_codes.astype(object)
     label_cols = [c for c in (f"{code_col}_label", f"{code_col}_name") if c in frame.columns]
     if changed.any():
-        names = None
+        key_names = None
         for col in label_cols:
-            labels_of = frame.loc[~changed].assign(_c=codes[~changed]).drop_duplicates("_c").set_index("_c")[col]
-            if was_categorical or isinstance(frame[col].dtype, pd.CategoricalDtype):
+            # the successor's own label in this frame; its Finnish name from the key otherwise
+            own = pd.Series(frame.loc[~changed, col].to_numpy(), index=codes[~changed].to_numpy())
+            own = own[~own.index.duplicated()]
+            new_labels = new_codes[changed].map(own).astype(object)
+            if new_labels.isna().any():
+                if key_names is None:
+                    key_names = load_curated_key().set_index("code")["name_fi"]
+                from_key = ("KU" + new3[changed]).map(key_names).astype(object)
+                new_labels = new_labels.fillna(from_key)
+            new_labels = new_labels.fillna(frame.loc[changed, col].astype(object))
+            if isinstance(frame[col].dtype, pd.CategoricalDtype):
                 result[col] = result[col].astype(object)
-            for idx in frame.index[changed]:
-                new_code = new_codes[idx]
-                if new_code in labels_of.index:
-                    result.at[idx, col] = labels_of[new_code]
-                else:
-                    if names is None:
-                        names = load_curated_key().set_index("code")["name_fi"]
-                    result.at[idx, col] = names.get("KU" + new3[idx], result.at[idx, col])
+            result.loc[changed, col] = new_labels.to_numpy()
         targets = set(new_codes[changed])
         affected = result[code_col].isin(targets)
         keys = [c for c in result.columns if c not in value_cols]

@@ -349,3 +349,14 @@ def test_tile_grid_region_and_errors() -> None:
         geo.tile_grid(pd.DataFrame({"code": ["a", "a"], "x_km": [1, 2], "y_km": [1, 2]}))
     with pytest.raises(InputError, match="x_km"):
         geo.tile_grid(pd.DataFrame({"code": ["a"]}))
+
+
+def test_harmonize_label_from_key_when_successor_absent() -> None:
+    frame = pd.DataFrame(
+        {"area": ["KU588", "KU588"], "area_name": ["Pertunmaa", "Pertunmaa"], "year": [2019, 2020],
+         "value": [1800, 1750]},
+        index=[7, 7],  # a non-unique index must not matter
+    )
+    out = geo.harmonize(frame)
+    assert out.values.tolist() == [["KU507", "Mäntyharju", 2019, 1800], ["KU507", "Mäntyharju", 2020, 1750]]
+    assert out["value"].dtype == frame["value"].dtype

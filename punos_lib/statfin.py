@@ -49,11 +49,12 @@ import numpy as np
 import pandas as pd
 
 from . import jsonstat
-from ._http import HttpSession, Pacer, check_url, describe_error
+from ._http import HttpSession, Pacer, check_url, describe_error, offline
 from ._tidy import Dimension, build_frame
 from .errors import (
     DataSourceError,
     InputError,
+    OfflineError,
     ParseError,
     QueryError,
     ResponseError,
@@ -886,8 +887,9 @@ class PxWebClient:
         --------
         >>> PxWebClient().tables("vaerak")[["table", "text"]].head(1)  # doctest: +SKIP
         """
-        self.config()
         url = self._db_url(path)
+        self._refuse_offline(f"the StatFin level listing {path!r}")
+        self.config()
         response = self.session.request(
             "GET", url, validate=_check_list, what=f"PxWeb level {self.database}/{path}"
         )
@@ -916,6 +918,14 @@ class PxWebClient:
                 }
             )
         return pd.DataFrame(rows, columns=["id", "type", "text", "updated", "table"])
+
+    def _refuse_offline(self, what: str) -> None:
+        # Checked before the ?config call so the message names what the user asked for.
+        if offline():
+            raise OfflineError(
+                f"network use is disabled (PUNOS_OFFLINE is set): cannot fetch {what} from "
+                f"{self.base_url}; unset PUNOS_OFFLINE to fetch, or build from the snapshot"
+            )
 
     def _metadata_raw(self, ref: _TableRef) -> tuple[str, bytes]:
         cached = self._metadata_cache.get(ref.name)
@@ -962,6 +972,7 @@ class PxWebClient:
         ['alue_23_20260101', 'ikaryhma_10_20180101', 'sukupuoli_9_20180101', 'timeperiod_y', 'contentscode']
         """
         ref = _parse_table(table, self.database)
+        self._refuse_offline(f"the metadata of StatFin table {ref.name}")
         _, body = self._metadata_raw(ref)
         result: dict[str, Any] = json.loads(body)
         return result
@@ -1003,6 +1014,7 @@ class PxWebClient:
         (1, 1)
         """
         ref = _parse_table(table, self.database)
+        self._refuse_offline(f"StatFin table {ref.name}")
         metadata_url, metadata_bytes = self._metadata_raw(ref)
         metadata = json.loads(metadata_bytes)
         resolved = resolve_selection(metadata, selection, table=ref.name)

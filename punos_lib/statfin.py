@@ -37,6 +37,7 @@ import math
 import os
 import re
 import threading
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -72,6 +73,8 @@ __all__ = [
     "RawResult",
     "variable_roles",
     "resolve_selection",
+    "split_selection",
+    "build_query",
     "assemble",
 ]
 
@@ -294,6 +297,12 @@ def _few(values: Sequence[str], n: int = 8) -> str:
     return f"{shown}, … ({len(values)} values in all)" if len(values) > n else shown
 
 
+def _fold(text: str) -> str:
+    # Keys are often typed without diacritics (``ammattiryhma`` for the tyonv code ``Ammattiryhmä``).
+    decomposed = unicodedata.normalize("NFKD", text.strip())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
 def _find_variable(
     variables: Sequence[Mapping[str, Any]],
     key: str,
@@ -312,11 +321,9 @@ def _find_variable(
         if code is None:
             raise SelectionError(f"{where} has no {_ALIASES[key.lower()]} variable for {key!r}; {hint}")
         return by_code[code]
-    wanted = key.strip().lower()
+    wanted = _fold(key)
     matches = [
-        v
-        for v in variables
-        if str(v["code"]).lower().startswith(wanted) or str(v.get("text", "")).strip().lower() == wanted
+        v for v in variables if _fold(str(v["code"])).startswith(wanted) or _fold(str(v.get("text", ""))) == wanted
     ]
     if len(matches) == 1:
         return matches[0]
@@ -492,6 +499,43 @@ def _pieces(values: Sequence[str], chunk: int) -> list[list[str]]:
     # Balanced pieces (sizes differ by at most one) so no request is needlessly small.
     bounds = [round(i * n / k) for i in range(k + 1)]
     return [list(values[bounds[i] : bounds[i + 1]]) for i in range(k)]
+
+
+def split_selection(selection: Mapping[str, Sequence[str]], cell_limit: int) -> list[dict[str, list[str]]]:
+    """Split a resolved selection into the fewest boxes of at most ``cell_limit`` cells.
+
+    The boxes form a grid over the selection (each dimension cut into consecutive, balanced
+    pieces), in row-major order of the pieces; together they hold every cell exactly once.
+
+    Parameters
+    ----------
+    selection : mapping
+        Variable code → value codes, as :func:`resolve_selection` returns.
+    cell_limit : int
+        Cells one request may select (:meth:`PxWebClient.cell_limit`).
+
+    Returns
+    -------
+    list of dict
+        One selection per request; a single item when the whole selection fits.
+
+    Examples
+    --------
+    >>> split_selection({"alue": ["KU091", "KU491"], "vuosi": ["2024", "2025"]}, 2)
+    [{'alue': ['KU091'], 'vuosi': ['2024', '2025']}, {'alue': ['KU491'], 'vuosi': ['2024', '2025']}]
+    """
+    return _split(selection, cell_limit)
+
+
+def build_query(selection: Mapping[str, Sequence[str]]) -> dict[str, Any]:
+    """The PxWeb v1 POST body for a resolved selection: ``item`` filters, json-stat2.
+
+    Examples
+    --------
+    >>> build_query({"vuosi": ["2025"]})
+    {'query': [{'code': 'vuosi', 'selection': {'filter': 'item', 'values': ['2025']}}], 'response': {'format': 'json-stat2'}}
+    """
+    return _query(selection)
 
 
 def _split(selection: Mapping[str, Sequence[str]], limit: int) -> list[dict[str, list[str]]]:

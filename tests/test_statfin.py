@@ -314,9 +314,10 @@ def _check_statfin_errors(server: PxWebServer) -> None:
     assert httpx.get(f"{server.base_url}/fi/config").status_code == 400
 
 
-def test_server_rate_limit_counts_per_window(server: PxWebServer) -> None:
-    url = f"{server.base_url}/fi/?config"
-    statuses = [httpx.get(url).status_code for _ in range(7)]
+def test_server_rate_limit_counts_per_window() -> None:
+    with PxWebServer(max_calls=5, time_window=10.0) as server, httpx.Client() as http:
+        url = f"{server.base_url}/fi/?config"
+        statuses = [http.get(url).status_code for _ in range(7)]
     assert statuses[:5] == [200] * 5 and statuses[5:] == [429, 429]
 
 
@@ -387,3 +388,25 @@ def test_resolve_selection_keys_and_values() -> None:
         resolve_selection({"variables": [meta["variables"][2]]}, {"@area": ["SSS"]})
     with pytest.raises(SelectionError, match="several variables"):
         resolve_selection({"variables": [dict(meta["variables"][0]), dict(meta["variables"][0], code="alue_x")]}, {"alu": "*"})
+
+
+def test_keys_without_diacritics_match() -> None:
+    meta = {"variables": [
+        {"code": "Alue", "text": "Alue", "values": ["SSS"], "map": "Alue 2026"},
+        {"code": "Ammattiryhmä", "text": "Ammattiryhmä", "values": ["SSS", "2512"]},
+        {"code": "timeperiod_m", "text": "Kuukausi", "values": ["2026M06", "2026M07"], "time": True},
+    ]}
+    assert resolve_selection(meta, {"ammattiryhma": ["2512"], "kuukausi": "top:1"}) == {
+        "Alue": ["SSS"], "Ammattiryhmä": ["2512"], "timeperiod_m": ["2026M07"]}
+
+
+def test_split_selection_covers_every_cell_once() -> None:
+    sel = {"a": [str(i) for i in range(7)], "b": ["x", "y", "z"], "c": ["p", "q"]}
+    boxes = statfin.split_selection(sel, 5)
+    assert all(math.prod(len(v) for v in box.values()) <= 5 for box in boxes)
+    cells = [(a, b, c) for box in boxes for a in box["a"] for b in box["b"] for c in box["c"]]
+    assert sorted(cells) == sorted((a, b, c) for a in sel["a"] for b in sel["b"] for c in sel["c"])
+    # By hand: boxes of ≤ 5 cells over 7 × 3 × 2 — (2,1,2) → 4·3·1 = 12, (5,1,1) → 2·3·2 = 12,
+    # (1,3,1) → 7·1·2 = 14, (1,1,2) → 21; no grid does better than 12.
+    assert len(boxes) == 12
+    assert statfin.build_query({"b": ["x"]})["query"] == [{"code": "b", "selection": {"filter": "item", "values": ["x"]}}]

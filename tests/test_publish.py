@@ -1,0 +1,203 @@
+"""Rendering the study without Quarto (pandoc + Typst) from fixture chapters and executed notebooks.
+
+The fixture book (tests/fixtures/publish) has three chapters and an appendix; its executed notebook
+``demo.ipynb`` shows a bar chart (fig-asukkaat, with CSV/XLSX data), a pandas table (tbl-asukkaat)
+and printed text; ``broken.ipynb`` failed in its run (run.json). The PDF is checked through its
+bytes (page objects, the outline titles in UTF-16) and the Typst source written beside it; pypdf is
+not installed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import stat
+from pathlib import Path
+
+import pytest
+
+from punos_lib import publish
+from punos_lib.errors import PublishError
+
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "publish"
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "book"
+    # The executed outputs are stored as executed/ (outputs/ is git-ignored everywhere).
+    shutil.copytree(FIXTURE, root, ignore=shutil.ignore_patterns("executed"))
+    shutil.copytree(FIXTURE / "executed", root / "outputs")
+    monkeypatch.setenv("PUNOS_SNAPSHOT", str(root / "snapshot"))
+    return root
+
+
+def _render(project: Path, **kw) -> publish.RenderReport:
+    return publish.render(project_dir=project, outputs_dir=project / "outputs", quarto=False, **kw)
+
+
+def _pdf_outline(pdf: bytes) -> list[str]:
+    """Bookmark titles of a PDF (hex UTF-16BE or literal strings)."""
+    titles = []
+    for m in re.finditer(rb"/Title\s*(<[0-9A-Fa-f]+>|\((?:[^()\\]|\\.)*\))", pdf):
+        raw = m.group(1)
+        if raw.startswith(b"<"):
+            titles.append(bytes.fromhex(raw[1:-1].decode()).decode("utf-16"))
+        else:
+            titles.append(raw[1:-1].decode("latin-1"))
+    return titles
+
+
+def test_site_pages_navigation_figures_downloads_banner(project: Path) -> None:
+    report = _render(project, formats=["html"])
+    site = project / "outputs" / "site"
+    assert report.site_index == site / "index.html"
+    assert [p.name for p in report.pages] == ["index.html", "02-luku.html", "03-rikki.html", "liite-aineistot.html"]
+    pages = {p.name: p.read_text(encoding="utf-8") for p in report.pages}
+    for name, text in pages.items():
+        # Every page: banner (the snapshot is synthetic), sidebar with all four chapters, local CSS only.
+        assert '<div class="demo-banner" role="alert">Esimerkkiaineisto – ei todellisia tilastoja</div>' in text
+        for target, title in [("index.html", "Johdanto ja menetelmät"), ("02-luku.html", "Väestö ja kunnat"),
+                              ("03-rikki.html", "Epäonnistunut osa"), ("liite-aineistot.html", "Aineistot")]:
+            assert f'<a href="{target}"' in text and title in text
+        assert '<link rel="stylesheet" href="style.css">' in text
+        assert "http://" not in text.replace("http://www.w3.org", "") and "<script" not in text
+    assert (site / "style.css").is_file()
+    chapter = pages["02-luku.html"]
+    # Previous/next links.
+    assert '<a class="prev" href="index.html">← Johdanto ja menetelmät</a>' in chapter
+    assert '<a class="next" href="03-rikki.html">Epäonnistunut osa →</a>' in chapter
+    assert '<a class="prev"' not in pages["index.html"] and '<a class="next"' not in pages["liite-aineistot.html"]
+    # The figure: an image file, numbered caption, download links to copied data files.
+    assert ('<figure id="fig-asukkaat"><img src="figures/demo-fig-asukkaat.png" alt="Asukkaat kunnittain 2022">'
+            '<figcaption><span class="fig-number">Kuvio 1. </span>Asukkaat kunnittain 2022</figcaption>') in chapter
+    png = (site / "figures" / "demo-fig-asukkaat.png").read_bytes()
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    assert '<a href="tables/demo/fig-asukkaat.csv">CSV</a> · <a href="tables/demo/fig-asukkaat.xlsx">XLSX</a>' in chapter
+    assert (site / "tables" / "demo" / "fig-asukkaat.csv").read_text(encoding="utf-8").splitlines() == [
+        "kunta,asukkaat", "Mikkeli,51980", "Savonlinna,32085"]
+    assert (site / "tables" / "demo" / "fig-asukkaat.xlsx").read_bytes()[:2] == b"PK"
+    # The table and the callout with its own title; the reference became a numbered link.
+    assert '<span class="fig-number">Taulukko 1. </span>Asukkaat taulukkona' in chapter
+    assert "<td>Savonlinna</td>" in chapter and "<style" not in chapter
+    assert '<div class="callout callout-warning"><p class="callout-title">Tulkinnan rajat</p>' in chapter
+    assert 'kuviossa <a href="02-luku.html#fig-asukkaat">Kuvio 1</a> ja taulukossa ' \
+           '<a href="02-luku.html#tbl-asukkaat">Taulukko 1</a>' in pages["index.html"]
+    assert '<p class="callout-title">Huomautus</p>' in pages["index.html"]
+    # The failed notebook is a visible placeholder, not an error.
+    assert ('<div class="missing" id="fig-rikki">Osa puuttuu: muistion broken.ipynb ajo epäonnistui</div>'
+            in pages["03-rikki.html"])
+    # The provenance appendix lists the snapshot entry.
+    appendix = pages["liite-aineistot.html"]
+    assert "population/data-1" in appendix and "sha256: 0123456789ab;" in appendix
+    assert "taulukko/taso: 11re.px" in appendix and "synteettinen: kyllä" in appendix
+    assert stat.S_IMODE(os.stat(site / "index.html").st_mode) == 0o644
+    assert any("tbl-asukkaat" in w for w in report.warnings)  # the table has no data file to link
+
+
+def test_pdf_has_title_page_outline_and_numbered_figures(project: Path) -> None:
+    report = _render(project, formats=["pdf"])
+    assert report.pdf == project / "outputs" / "testiselvitys.pdf"
+    pdf = report.pdf.read_bytes()
+    assert pdf.startswith(b"%PDF-")
+    # Title page + outline + chapters (each starting on a new page) + appendix.
+    assert len(re.findall(rb"/Type\s*/Page\b", pdf)) >= 5
+    outline = _pdf_outline(pdf)
+    for title in ["1 Johdanto ja menetelmät", "2 Väestö ja kunnat", "3 Epäonnistunut osa", "A Aineistot"]:
+        assert title in outline
+    assert b"/CreationDate" not in pdf
+    source = (project / "outputs" / ".publish" / "pdf" / "testiselvitys.typ").read_text(encoding="utf-8")
+    assert 'text(size: 24pt, weight: "bold", "Testiselvitys")' in source
+    assert '#let banner-text = "Esimerkkiaineisto – ei todellisia tilastoja"' in source
+    assert "#link(<fig-asukkaat>)[Kuvio 1]" in source
+    assert 'supplement: [Kuvio], numbering: (..n) => "1", caption: "Asukkaat kunnittain 2022") <fig-asukkaat>' in source
+    assert 'strong("kunta"), strong("asukkaat")' in source and 'text("Savonlinna"), text("32085")' in source
+    assert '#missing-part("Osa puuttuu: muistion broken.ipynb ajo epäonnistui")' in source
+    assert "#strong[population/data-1]" in source
+
+
+def test_two_renders_are_byte_identical(project: Path, tmp_path: Path) -> None:
+    def snapshot_of(root: Path) -> dict[str, bytes]:
+        return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+    _render(project)
+    first = snapshot_of(project / "outputs" / "site")
+    first_pdf = (project / "outputs" / "testiselvitys.pdf").read_bytes()
+    _render(project)
+    assert snapshot_of(project / "outputs" / "site") == first
+    assert sorted(first) == ["02-luku.html", "03-rikki.html", "figures/demo-fig-asukkaat.png", "index.html",
+                             "liite-aineistot.html", "style.css", "tables/demo/fig-asukkaat.csv",
+                             "tables/demo/fig-asukkaat.xlsx"]
+    assert (project / "outputs" / "testiselvitys.pdf").read_bytes() == first_pdf
+
+
+@pytest.mark.parametrize(
+    ("chapter_text", "line", "message"),
+    [
+        ("# Otsikko\n\nTeksti.\n\n{{< video https://example.org/v.mp4 >}}\n", 5, "unsupported shortcode"),
+        ("# Otsikko\n\n::: {.callout-danger}\nx\n:::\n", 3, "unknown callout type 'callout-danger'"),
+        ("# Otsikko\n\nKatso @fig-puuttuu.\n", 3, "cross-reference @fig-puuttuu"),
+        ("# Otsikko\n\nKatso @sec-luku.\n", 3, "only @fig- and @tbl- references"),
+        ("# Otsikko\n\n{{< embed ../outputs/notebooks/demo.ipynb#fig-eiole >}}\n", 3,
+         "no cell with '#| label: fig-eiole'"),
+        ("# Otsikko\n\n{{< embed ../outputs/notebooks/eiole.ipynb#fig-x >}}\n", 3, "run `punos run` first"),
+        ("# Otsikko\n\nTeksti {{< embed ../outputs/notebooks/demo.ipynb#teksti >}}\n", 3, "on its own line"),
+    ],
+)
+def test_unsupported_quarto_names_file_and_line(project: Path, chapter_text: str, line: int, message: str) -> None:
+    path = project / "study" / "03-rikki.qmd"
+    path.write_text(chapter_text, encoding="utf-8")
+    with pytest.raises(PublishError) as info:
+        _render(project, formats=["html"])
+    text = str(info.value)
+    assert text.startswith(f"{path}, line {line}: ")
+    assert message in text
+
+
+def test_missing_inputs_give_clear_errors(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(PublishError, match="unknown output format"):
+        _render(project, formats=["docx"])
+    shutil.rmtree(project / "outputs" / "notebooks")
+    with pytest.raises(PublishError, match=r"no executed notebooks in .*; run `punos run` first"):
+        _render(project)
+    (project / "outputs" / "notebooks").mkdir()
+    shutil.copy(FIXTURE / "executed" / "notebooks" / "demo.ipynb", project / "outputs" / "notebooks")
+    monkeypatch.setenv("PUNOS_SNAPSHOT", str(project / "nowhere"))
+    with pytest.raises(PublishError, match="no snapshot manifest"):
+        _render(project)
+
+
+def test_quarto_is_used_when_available(project: Path, tmp_path: Path) -> None:
+    # A stand-in quarto that records its arguments and writes what quarto would.
+    log = tmp_path / "quarto-args.txt"
+    fake = tmp_path / "quarto"
+    fake.write_text(
+        "#!/bin/sh\n"
+        f'echo "$@" >> "{log}"\n'
+        'out=""; prev=""; for a in "$@"; do [ "$prev" = "--output-dir" ] && out="$a"; prev="$a"; done\n'
+        'mkdir -p "$out"; echo "<html></html>" > "$out/index.html"; echo "%PDF-1.7" > "$out/testiselvitys.pdf"\n',
+        encoding="utf-8",
+    )
+    fake.chmod(0o755)
+    report = publish.render(project_dir=project, outputs_dir=project / "outputs", quarto=fake)
+    assert report.engine.startswith("quarto")
+    calls = log.read_text(encoding="utf-8").splitlines()
+    site = project / "outputs" / "site"
+    assert calls == [f"render {project} --to html --output-dir {site}",
+                     f"render {project} --to typst --output-dir {site}"]
+    assert report.pdf == project / "outputs" / "testiselvitys.pdf" and report.pdf.read_bytes() == b"%PDF-1.7\n"
+    # The provenance appendix is generated for Quarto too (it includes the file).
+    assert "population/data-1" in (project / "study" / "_generated" / "aineistot.md").read_text(encoding="utf-8")
+
+
+def test_the_study_book_description() -> None:
+    book = publish.load_book(REPO)
+    assert book.title == "Osaamistarpeiden ennakoinnin lähtötilaselvitys"
+    assert (book.subtitle, book.author, book.lang) == ("Etelä-Savo", "Punos-hanke", "fi")
+    assert book.chapters[0] == "index.qmd" and book.chapters[-1] == "study/11-tietoaukot.qmd"
+    assert [c.split("/")[-1][:2] for c in book.chapters[1:]] == [f"{n:02d}" for n in range(2, 12)]
+    assert book.appendices == ("study/liite-aineistot.qmd",)
+    assert book.output_file == "osaamistarpeiden-ennakointi-etela-savo"
+    assert publish._slug("Väestö ja työ – Etelä-Savo") == "vaesto-ja-tyo-etela-savo"

@@ -259,7 +259,7 @@ def source_line(sources: str | Sequence[str] | None = None,
     Examples
     --------
     >>> source_line("Lähde: Tilastokeskus", {"attribution": ["Lähde: Tilastokeskus", "Vipunen"]})
-    'Lähde: Tilastokeskus, Vipunen'
+    'Lähteet: Tilastokeskus, Vipunen'
     """
     names: list[str] = []
     for item in _as_list(sources) + _as_list((provenance or {}).get("attribution")):

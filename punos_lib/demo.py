@@ -895,29 +895,58 @@ def _classification_items(classification: str) -> list[dict[str, Any]]:
     return items
 
 
-# correspondence tables of the 2025 municipality key: target classification, code and name columns
-KEY_TARGETS: tuple[tuple[str, str, str], ...] = (
-    ("maakunta", "region", "region_name_fi"),
-    ("seutukunta", "subregion", "subregion_name_fi"),
-    ("tyollisyysalue", "employment_area", "employment_area_name_fi"),
-)
+def _item(classification: str, code: str, names: Mapping[str, str], order: int) -> dict[str, Any]:
+    lang_names = {"fi": "suomi", "sv": "ruotsi", "en": "englanti"}
+    return {
+        "classification": {"localId": classification},
+        "localId": f"{classification}/{code}",
+        "level": 1.0,
+        "code": code,
+        "order": order * 10,
+        "parentItemLocalId": None,
+        "parentCode": None,
+        "classificationItemNames": [{"langName": lang_names[lang], "lang": lang, "name": name}
+                                    for lang, name in names.items()],
+    }
 
 
-def _key_maps(facts: _Facts, year: int, target: str, code_col: str, name_col: str) -> list[dict[str, Any]]:
-    source_id, target_id = f"kunta_1_{year}0101", f"{target}_1_{year}0101"
-    maps = []
-    for row in facts.munis.itertuples(index=False):
-        target_code = getattr(row, code_col)
-        # the API uses bare codes (10, 101); the curated table has MK10 / SK101
-        target_code = target_code[2:] if target_code[:2] in ("MK", "SK") else target_code
-        maps.append({
-            "correspondenceTable": {"localId": f"{source_id}#{target_id}"},
-            "sourceItem": {"localId": f"{source_id}/{row.code}", "code": row.code,
-                           "classificationItemNames": [{"lang": "fi", "name": row.name_fi}]},
-            "targetItem": {"localId": f"{target_id}/{target_code}", "code": target_code,
-                           "classificationItemNames": [{"lang": "fi", "name": getattr(row, name_col)}]},
-        })
-    return maps
+def _bare(code: str) -> str:
+    # The API uses bare codes (10, 101); the curated table has MK10 / SK101
+    return code[2:] if code[:2] in ("MK", "SK", "KU") else code
+
+
+def key_payloads(facts: _Facts, year: int) -> dict[str, Any]:
+    """Classification-API payloads of the municipality key, named as geo.municipality_key_requests."""
+    munis = facts.munis
+    stamp = f"1_{year}0101"
+    out: dict[str, Any] = {}
+    for lang in ("fi", "sv", "en"):
+        out[f"kunta:{lang}"] = [_item(f"kunta_{stamp}", r["code"], {lang: r[f"name_{lang}"]}, i)
+                                for i, r in enumerate(munis.to_dict("records"), start=1)]
+        regions = munis.drop_duplicates("region").sort_values("region")
+        out[f"maakunta:{lang}"] = [
+            _item(f"maakunta_{stamp}", _bare(r["region"]), {lang: r[f"region_name_{lang}"]}, i)
+            for i, r in enumerate(regions.to_dict("records"), start=1)]
+    for target, code_col, name_col in (("seutukunta", "subregion", "subregion_name_fi"),
+                                       ("tyollisyysalue", "employment_area", "employment_area_name_fi")):
+        uniq = munis.drop_duplicates(code_col).sort_values(code_col)
+        out[f"{target}:fi"] = [_item(f"{target}_{stamp}", _bare(r[code_col]), {"fi": r[name_col]}, i)
+                               for i, r in enumerate(uniq.to_dict("records"), start=1)]
+    for target, code_col, name_col in (("maakunta", "region", "region_name_fi"),
+                                       ("seutukunta", "subregion", "subregion_name_fi"),
+                                       ("tyollisyysalue", "employment_area", "employment_area_name_fi")):
+        source_id, target_id = f"kunta_{stamp}", f"{target}_{stamp}"
+        out[f"kunta#{target}"] = [
+            {
+                "correspondenceTable": {"localId": f"{source_id}#{target_id}"},
+                "sourceItem": {"localId": f"{source_id}/{r['code']}", "code": r["code"],
+                               "classificationItemNames": [{"lang": "fi", "name": r["name_fi"]}]},
+                "targetItem": {"localId": f"{target_id}/{_bare(r[code_col])}", "code": _bare(r[code_col]),
+                               "classificationItemNames": [{"lang": "fi", "name": r[name_col]}]},
+            }
+            for r in munis.to_dict("records")
+        ]
+    return out
 
 
 # ------------------------------------------------------------------------------------------------
@@ -992,11 +1021,11 @@ def build_demo(
                        media_type="application/json", updated=FIXED_TIME, **common)
         elif decl.source == "classifications" and decl.kind == "key":
             year = decl.year or 2025
-            for number, (target, code_col, name_col) in enumerate(KEY_TARGETS, start=1):
-                maps = _key_maps(facts, year, target, code_col, name_col)
-                snap.write(f"{decl.id}/key-{number}", _dumps(maps), dataset=decl.id, kind="key",
+            payloads = key_payloads(facts, year)
+            names = sorted(payloads)
+            for number, name in enumerate(names, start=1):
+                snap.write(f"{decl.id}/key-{number}", _dumps(payloads[name]), dataset=decl.id, kind="key",
                            media_type="application/json", updated=FIXED_TIME, part=number,
-                           parts=len(KEY_TARGETS), query={"source": f"kunta_1_{year}0101",
-                                                          "target": f"{target}_1_{year}0101"}, **common)
+                           parts=len(names), query={"name": name, "year": year}, **common)
         # geo: no boundaries in the demo, on purpose (maps use the tile grid)
     return snap

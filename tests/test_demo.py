@@ -169,7 +169,8 @@ def test_imports_and_classifications(snap: Snapshot) -> None:
     by_code = {i["code"]: i for i in items}
     assert by_code["16"]["parentCode"] == "C"
     assert by_code["Q"]["classificationItemNames"][0]["name"] == "Terveys- ja sosiaalipalvelut"
-    maps = snap.read_json("municipality_key/key-1")
+    by_name = {e.query["name"]: e.id for e in snap.entries(dataset="municipality_key")}
+    maps = snap.read_json(by_name["kunta#maakunta"])
     mikkeli = next(m for m in maps if m["sourceItem"]["code"] == "491")
     assert mikkeli["targetItem"]["code"] == "10"
     assert len(maps) == 308

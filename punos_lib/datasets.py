@@ -1,0 +1,741 @@
+"""Analysis frames of the declared datasets, read from the snapshot only (never the network).
+
+Each function returns a frame with the standard columns listed in ``docs/architecture.md``:
+area codes in StatFin form (``SSS``, ``MK10``, ``KU491``), municipalities on the 2025 division
+(:func:`punos_lib.geo.harmonize`), ages as ``int`` 0–100 (``100-`` → 100), years as ``int``,
+totals (``SSS`` of non-area variables) dropped. Variables are found by their role in the
+json-stat2 payload or by a code prefix / text (``ikaryhma…`` or *Ikä*), never by a hard-coded
+code, so the same functions read payloads from before and after StatFin's 8 June 2026 renaming.
+
+Every frame carries ``attrs["provenance"]`` = ``{"datasets", "entries", "synthetic",
+"attribution", "updated"}``; figures use it for the source line and the demo mark.
+
+Parsed frames are cached in memory per (snapshot folder, manifest checksum), so a notebook that
+calls a function twice parses once, and a re-fetched snapshot is read afresh.
+
+Examples
+--------
+>>> from punos_lib import datasets
+>>> pop = datasets.population()                          # doctest: +SKIP
+>>> pop.query("area == 'MK10' and year == 2024")["population"].sum()   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import unicodedata
+from collections.abc import Callable, Sequence
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from . import declarations, geo, jsonstat, statfin
+from .errors import ParseError, SnapshotError
+from .snapshot import Snapshot
+
+__all__ = [
+    "load", "population", "population_projection", "jobs_by_industry", "employed_by_industry_residence",
+    "self_sufficiency", "occupations_by_region", "occupations_by_age", "jobseekers_by_area",
+    "jobseekers_by_occupation", "education_supply", "workforce_by_occupation_age", "municipalities",
+    "regions", "boundaries", "clear_cache",
+]
+
+SnapLike = Snapshot | str | os.PathLike[str] | None
+TO_YEAR = 2025  # the municipal division every series is put on
+
+_CACHE: dict[tuple[str, str, str], Any] = {}
+
+
+def clear_cache() -> None:
+    """Forget every parsed frame (the cache is in memory only)."""
+    _CACHE.clear()
+
+
+def _snapshot(snap: SnapLike) -> Snapshot:
+    return snap if isinstance(snap, Snapshot) else Snapshot(snap)
+
+
+def _cached(snap: Snapshot, key: str, build: Callable[[], Any]) -> Any:
+    digest = hashlib.sha256(snap.manifest_bytes()).hexdigest()
+    full = (str(snap.root.resolve()), digest, key)
+    if full not in _CACHE:
+        _CACHE[full] = build()
+    value = _CACHE[full]
+    # callers may modify what they get; the cached frame must stay as parsed
+    return value.copy() if isinstance(value, pd.DataFrame) else value
+
+
+def _missing(snap: Snapshot, dataset: str, source: str) -> SnapshotError:
+    if source == "import":
+        todo = (
+            f"add the file with `punos snapshot import FILE --dataset {dataset}` "
+            "(see instructions_en in data/datasets.yaml), or run `punos demo` for synthetic data"
+        )
+    else:
+        todo = "run `punos fetch` (real data) or `punos demo` (synthetic example data)"
+    where = snap.root if snap.exists else f"{snap.root} (no snapshot there)"
+    return SnapshotError(f"dataset {dataset!r} is not in the snapshot at {where}; {todo}")
+
+
+def _entries(snap: Snapshot, dataset: str) -> list[Any]:
+    entries = snap.entries(dataset=dataset) if snap.exists else []
+    if not entries:
+        source = _declared_source(dataset)
+        raise _missing(snap, dataset, source)
+    return entries
+
+
+def _declared_source(dataset: str) -> str:
+    try:
+        return declarations.get(dataset).source
+    except Exception:  # an undeclared id still gets the generic advice
+        return "statfin"
+
+
+def _provenance(snap: Snapshot, ids: Sequence[str]) -> dict[str, Any]:
+    entries = [e for d in ids for e in snap.entries(dataset=d)]
+    updated: dict[str, str | None] = {}
+    for d in ids:
+        stamps = [e.updated for e in entries if e.dataset == d and e.updated]
+        updated[d] = max(stamps) if stamps else None
+    return {
+        "datasets": list(ids),
+        "entries": [e.id for e in entries],
+        "synthetic": any(e.synthetic for e in entries),
+        "attribution": sorted({e.attribution for e in entries}),
+        "updated": updated,
+    }
+
+
+def _with_provenance(frame: pd.DataFrame, snap: Snapshot, ids: Sequence[str]) -> pd.DataFrame:
+    attrs = dict(frame.attrs)
+    attrs["provenance"] = _provenance(snap, ids)
+    frame.attrs = attrs
+    return frame
+
+
+# ------------------------------------------------------------------------------------------------
+# generic loading
+
+
+def _read_statfin(snap: Snapshot, dataset: str) -> pd.DataFrame:
+    entries = _entries(snap, dataset)
+    data = sorted((e for e in entries if e.kind == "data"), key=lambda e: (e.part or 0, e.id))
+    if not data:
+        raise SnapshotError(
+            f"dataset {dataset!r} has no data entries in the snapshot at {snap.root}; "
+            "run `punos fetch` or `punos demo`"
+        )
+    meta_ids = [e.id for e in entries if e.kind == "metadata"]
+    metadata = snap.read_json(meta_ids[0]) if meta_ids else None
+    bodies = [snap.read_bytes(e.id) for e in data]
+    try:
+        return statfin.assemble(bodies, metadata)
+    except ParseError as exc:
+        raise SnapshotError(
+            f"dataset {dataset!r}: the stored parts cannot be read together ({exc}); re-create them "
+            "with `punos fetch` or `punos demo`"
+        ) from exc
+
+
+def _read_import(snap: Snapshot, dataset: str) -> pd.DataFrame:
+    entries = [e for e in _entries(snap, dataset) if e.kind == "import"]
+    if not entries:
+        raise _missing(snap, dataset, "import")
+    entry = entries[-1]
+    payload = snap.read_bytes(entry.id)
+    if entry.media_type == "text/csv" or entry.path.endswith(".csv"):
+        return pd.read_csv(io.BytesIO(payload), dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    if entry.path.endswith(".px"):
+        from . import px
+
+        return px.read(snap.root / entry.path)
+    return jsonstat.read(payload)
+
+
+def _key_payloads(snap: Snapshot, dataset: str) -> dict[str, Any]:
+    payloads: dict[str, Any] = {}
+    for entry in _entries(snap, dataset):
+        name = entry.query.get("name") if isinstance(entry.query, dict) else None
+        if name is None:
+            raise SnapshotError(
+                f"snapshot entry {entry.id!r} has no query name (e.g. 'kunta#maakunta'); "
+                "re-create the key with `punos fetch` or `punos demo`"
+            )
+        payloads[name] = snap.read_bytes(entry.id)
+    return payloads
+
+
+def load(dataset_id: str, snap: SnapLike = None) -> pd.DataFrame:
+    """The tidy frame of any declared dataset, as stored (no renaming, no harmonisation).
+
+    StatFin tables: the json-stat2 parts assembled into one tidy frame (see
+    :func:`punos_lib.statfin.assemble`); imports: the CSV as text columns (or the PC-Axis /
+    json-stat2 tidy frame); classifications: :func:`punos_lib.classifications.read_items`; the
+    municipality key: :func:`punos_lib.geo.read_municipality_key`; boundaries: a GeoDataFrame.
+
+    Raises
+    ------
+    InputError
+        The id is not declared (the message lists the valid ids).
+    SnapshotError
+        The dataset is not in the snapshot (says what to run) or its payloads are corrupt.
+    """
+    decl = declarations.get(dataset_id)
+    snapshot = _snapshot(snap)
+
+    def build() -> Any:
+        if decl.source == "statfin":
+            return _read_statfin(snapshot, decl.id)
+        if decl.source == "import":
+            return _read_import(snapshot, decl.id)
+        if decl.source == "classifications" and decl.kind == "key":
+            return geo.read_municipality_key(_key_payloads(snapshot, decl.id))
+        if decl.source == "classifications":
+            from . import classifications
+
+            entry = [e for e in _entries(snapshot, decl.id) if e.kind == "classification"][0]
+            return classifications.read_items(snapshot.read_bytes(entry.id))
+        entry = _entries(snapshot, decl.id)[0]
+        return geo.read_boundaries(snapshot.read_bytes(entry.id))
+
+    frame = _cached(snapshot, f"load:{decl.id}", build)
+    return _with_provenance(frame, snapshot, [decl.id])
+
+
+# ------------------------------------------------------------------------------------------------
+# finding variables
+
+
+def _fold(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", str(text)) if not unicodedata.combining(c)).lower()
+
+
+def _dim(frame: pd.DataFrame, dataset: str, *, role: str | None = None, prefixes: Sequence[str] = (),
+         texts: Sequence[str] = (), required: bool = True) -> str | None:
+    """Code of the dimension with ``role``, or whose code starts with a prefix, or whose text matches."""
+    dims = frame.attrs.get("dimensions") or []
+    found = None
+    if role is not None:
+        found = next((d["code"] for d in dims if d.get("role") == role), None)
+    if found is None and prefixes:
+        found = next((d["code"] for d in dims if _fold(d["code"]).startswith(tuple(prefixes))), None)
+    if found is None and texts:
+        found = next((d["code"] for d in dims if _fold(d.get("label") or "") in texts), None)
+    if found is None and required:
+        raise SnapshotError(
+            f"dataset {dataset!r}: no {role or '/'.join(prefixes)} variable among "
+            f"{[d['code'] for d in dims]}; the stored table is not the declared one; re-fetch it"
+        )
+    return found
+
+
+def _to_int_age(codes: pd.Series) -> pd.Series:
+    text = codes.astype(str).str.rstrip("-").str.strip()
+    return pd.to_numeric(text, errors="raise").astype("int64")
+
+
+def _strip_code(labels: pd.Series, codes: pd.Series) -> pd.Series:
+    """'01 Kasvinviljely' → 'Kasvinviljely' (StatFin puts the code in front of some labels)."""
+    lab = labels.astype(str).to_numpy()
+    cod = codes.astype(str).to_numpy()
+    out = [lb[len(c) + 1:] if lb.startswith(c + " ") else lb for lb, c in zip(lab, cod, strict=True)]
+    return pd.Series(out, index=labels.index, dtype=object)
+
+
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """Categorical code/label columns as plain text (merges and harmonisation need plain values)."""
+    out = frame.copy()
+    for col in out.columns:
+        if isinstance(out[col].dtype, pd.CategoricalDtype):
+            out[col] = out[col].astype(object)
+    return out
+
+
+def _only(frame: pd.DataFrame, code: str | None, keep: str = "SSS") -> pd.DataFrame:
+    """Keep the total of an optional dimension (sex), when the payload has it."""
+    if code is None or code not in frame.columns:
+        return frame
+    if (frame[code] == keep).any():
+        return frame[frame[code] == keep]
+    return frame
+
+
+def _harmonise(frame: pd.DataFrame, value_cols: list[str]) -> pd.DataFrame:
+    attrs = dict(frame.attrs)
+    out = geo.harmonize(frame, TO_YEAR, code_col="area", value_cols=value_cols)
+    out = out.reset_index(drop=True)
+    out.attrs = {**attrs, **{k: v for k, v in out.attrs.items() if k in ("harmonized_to", "unplaced_codes")}}
+    return out
+
+
+# ------------------------------------------------------------------------------------------------
+# population
+
+
+def _population_like(dataset: str, snap: Snapshot, by_age: bool) -> pd.DataFrame:
+    raw = load(dataset, snap)
+    area = _dim(raw, dataset, role="geo", prefixes=("alue",), texts=("alue",))
+    time = _dim(raw, dataset, role="time", prefixes=("timeperiod", "vuosi"), texts=("vuosi",))
+    age = _dim(raw, dataset, prefixes=("ikaryhma", "ika"), texts=("ika",), required=False)
+    sex = _dim(raw, dataset, prefixes=("sukupuoli",), texts=("sukupuoli",), required=False)
+    contents = _dim(raw, dataset, role="metric", prefixes=("contentscode", "tiedot"), required=False)
+    frame = _only(_plain(raw), sex)
+    if contents is not None and frame[contents].nunique() > 1:
+        frame = frame[frame[contents] == frame[contents].iloc[0]]
+    out = pd.DataFrame({
+        "area": frame[area].to_numpy(dtype=object),
+        "area_name": frame[f"{area}_label"].to_numpy(dtype=object),
+        "year": pd.to_numeric(frame[time].astype(str)).astype("int64").to_numpy(),
+        "population": frame["value"].to_numpy(dtype=float),
+    })
+    if age is not None:
+        ages = frame[age].astype(str).to_numpy()
+        is_total = ages == "SSS"
+        if by_age:
+            if is_total.all():
+                raise SnapshotError(
+                    f"dataset {dataset!r} holds only the age total (no single ages); call with "
+                    "by_age=False, or re-fetch with all ages (selection ikaryhma: '*')"
+                )
+            out = out[~is_total].copy()
+            out.insert(2, "age", _to_int_age(pd.Series(ages[~is_total])).to_numpy())
+        elif is_total.any():
+            out = out[is_total].copy()
+        else:
+            out = out.groupby(["area", "area_name", "year"], sort=False, as_index=False)["population"].sum()
+    elif by_age:
+        raise SnapshotError(
+            f"dataset {dataset!r} has no age variable (no single ages: it was eliminated when fetched); "
+            "call with by_age=False or re-fetch with ages"
+        )
+    out = out.reset_index(drop=True)
+    out.attrs = {}
+    out = _harmonise(out, ["population"])
+    return out
+
+
+def population(snap: SnapLike = None, *, by_age: bool = True) -> pd.DataFrame:
+    """Population on 31 Dec by area, age and year (StatFin 11re), 2025 municipal division.
+
+    Parameters
+    ----------
+    snap : Snapshot or path, optional
+        Default: the project snapshot.
+    by_age : bool
+        ``True``: one row per single year of age (0–100); ``False``: totals over ages (the
+        payload's ``SSS`` rows, or the sum of ages when it has none); the ``age`` column is absent.
+
+    Returns
+    -------
+    DataFrame
+        ``area, area_name, age, year, population`` (``age`` only when ``by_age``).
+    """
+    snapshot = _snapshot(snap)
+    frame = _cached(snapshot, f"population:{by_age}", lambda: _population_like("population", snapshot, by_age))
+    return _with_provenance(frame, snapshot, ["population"])
+
+
+def population_projection(snap: SnapLike = None, *, by_age: bool = True) -> pd.DataFrame:
+    """Population projection 2024 (StatFin 14wx), harmonised from the 2024 to the 2025 division.
+
+    Returns ``area, area_name, age, year, population``; Mäntyharju KU507 includes Pertunmaa.
+    """
+    snapshot = _snapshot(snap)
+    frame = _cached(snapshot, f"population_projection:{by_age}",
+                    lambda: _population_like("population_projection", snapshot, by_age))
+    return _with_provenance(frame, snapshot, ["population_projection"])
+
+
+# ------------------------------------------------------------------------------------------------
+# jobs and employed
+
+
+def _by_industry(dataset: str, snap: Snapshot, value_name: str) -> pd.DataFrame:
+    raw = load(dataset, snap)
+    area = _dim(raw, dataset, role="geo", prefixes=("alue",), texts=("alue",))
+    time = _dim(raw, dataset, role="time", prefixes=("timeperiod", "vuosi"), texts=("vuosi",))
+    ind = _dim(raw, dataset, prefixes=("toimiala",), texts=("toimiala", "toimiala 2008"))
+    frame = _plain(raw)
+    frame = frame[frame[ind] != "SSS"]
+    out = pd.DataFrame({
+        "area": frame[area].to_numpy(dtype=object),
+        "area_name": frame[f"{area}_label"].to_numpy(dtype=object),
+        "industry": frame[ind].to_numpy(dtype=object),
+        "industry_name": _strip_code(frame[f"{ind}_label"], frame[ind]).to_numpy(dtype=object),
+        "year": pd.to_numeric(frame[time].astype(str)).astype("int64").to_numpy(),
+        value_name: frame["value"].to_numpy(dtype=float),
+    })
+    return _harmonise(out, [value_name])
+
+
+def jobs_by_industry(snap: SnapLike = None) -> pd.DataFrame:
+    """Jobs (employed by workplace area) by TOL 2008 industry (StatFin 115h).
+
+    Returns ``area, area_name, industry, industry_name, year, jobs``; ``industry`` holds sections
+    (``Q``) and divisions (``86``) as the table has them; the all-industries total is dropped.
+    """
+    snapshot = _snapshot(snap)
+    frame = _cached(snapshot, "jobs_by_industry",
+                    lambda: _by_industry("jobs_by_industry", snapshot, "jobs"))
+    return _with_provenance(frame, snapshot, ["jobs_by_industry"])
+
+
+def employed_by_industry_residence(snap: SnapLike = None) -> pd.DataFrame:
+    """Employed by area of residence and TOL 2008 industry (StatFin 115i).
+
+    Returns ``area, area_name, industry, industry_name, year, employed``.
+    """
+    snapshot = _snapshot(snap)
+    frame = _cached(snapshot, "employed_by_industry_residence",
+                    lambda: _by_industry("employed_by_industry_residence", snapshot, "employed"))
+    return _with_provenance(frame, snapshot, ["employed_by_industry_residence"])
+
+
+# which contents of 125s is which, by the words of its label (codes changed in 2026)
+_COMMUTING_LABELS: list[tuple[str, str]] = [
+    ("self_sufficiency", "omavarais"),
+    ("in_commuters", "alueelle"),
+    ("out_commuters", "alueelta"),
+    ("jobs", "tyopaik"),
+    ("employed_residents", "tyollis"),
+]
+
+
+def self_sufficiency(snap: SnapLike = None) -> pd.DataFrame:
+    """Workplace self-sufficiency and commuting by area (StatFin 125s).
+
+    The contents are recognised by their labels (``Työpaikkaomavaraisuus``, ``…työpaikat``,
+    ``…työlliset``, ``Alueelle … pendelöivät``, ``Alueelta … pendelöivät``). Counts are
+    harmonised, then ``self_sufficiency`` = jobs / employed residents × 100 is recomputed (a
+    ratio is never summed over merged municipalities).
+
+    Returns
+    -------
+    DataFrame
+        ``area, area_name, year, jobs, employed_residents, self_sufficiency, in_commuters,
+        out_commuters``.
+    """
+    snapshot = _snapshot(snap)
+
+    def build() -> pd.DataFrame:
+        dataset = "self_sufficiency"
+        raw = load(dataset, snapshot)
+        area = _dim(raw, dataset, role="geo", prefixes=("alue",), texts=("alue",))
+        time = _dim(raw, dataset, role="time", prefixes=("timeperiod", "vuosi"), texts=("vuosi",))
+        contents = _dim(raw, dataset, role="metric", prefixes=("contentscode", "tiedot"))
+        frame = _plain(raw)
+        names: dict[str, str] = {}
+        for code, label in zip(frame[contents], frame[f"{contents}_label"], strict=True):
+            if code in names:
+                continue
+            folded = _fold(label)
+            names[code] = next((col for col, word in _COMMUTING_LABELS if word in folded), "")
+        found = set(names.values())
+        lacking = [c for c, _ in _COMMUTING_LABELS if c not in found]
+        if lacking:
+            raise SnapshotError(
+                f"dataset {dataset!r}: contents for {lacking} not found among labels "
+                f"{sorted(set(frame[f'{contents}_label']))}; check the table or the declaration"
+            )
+        frame = frame.assign(_col=frame[contents].map(names))
+        frame = frame[frame["_col"] != ""]
+        wide = (frame.set_index([area, f"{area}_label", time, "_col"])["value"]
+                .unstack("_col").reset_index())
+        out = pd.DataFrame({
+            "area": wide[area].to_numpy(dtype=object),
+            "area_name": wide[f"{area}_label"].to_numpy(dtype=object),
+            "year": pd.to_numeric(wide[time].astype(str)).astype("int64").to_numpy(),
+        })
+        for col in ("jobs", "employed_residents", "in_commuters", "out_commuters"):
+            out[col] = wide[col].to_numpy(dtype=float)
+        out = _harmonise(out, ["jobs", "employed_residents", "in_commuters", "out_commuters"])
+        out.insert(5, "self_sufficiency", out["jobs"] / out["employed_residents"] * 100.0)
+        return out
+
+    frame = _cached(snapshot, "self_sufficiency", build)
+    return _with_provenance(frame, snapshot, ["self_sufficiency"])
+
+
+def _occupation(raw: pd.DataFrame, dataset: str) -> str:
+    return _dim(raw, dataset, prefixes=("ammatti",), texts=("ammattiryhma", "ammatti"))  # type: ignore[return-value]
+
+
+def occupations_by_region(snap: SnapLike = None) -> pd.DataFrame:
+    """Employed by AML 2010 occupation and region (StatFin 115s).
+
+    Returns ``area, area_name, occupation, occupation_name, year, employed`` (total dropped).
+    """
+    snapshot = _snapshot(snap)
+
+    def build() -> pd.DataFrame:
+        dataset = "occupations_by_region"
+        raw = load(dataset, snapshot)
+        area = _dim(raw, dataset, role="geo", prefixes=("alue",), texts=("alue",))
+        time = _dim(raw, dataset, role="time", prefixes=("timeperiod", "vuosi"), texts=("vuosi",))
+        occ = _occupation(raw, dataset)
+        frame = _plain(raw)
+        frame = frame[frame[occ] != "SSS"]
+        return pd.DataFrame({
+            "area": frame[area].to_numpy(dtype=object),
+            "area_name": frame[f"{area}_label"].to_numpy(dtype=object),
+            "occupation": frame[occ].to_numpy(dtype=object),
+            "occupation_name": _strip_code(frame[f"{occ}_label"], frame[occ]).to_numpy(dtype=object),
+            "year": pd.to_numeric(frame[time].astype(str)).astype("int64").to_numpy(),
+            "employed": frame["value"].to_numpy(dtype=float),
+        })
+
+    frame = _cached(snapshot, "occupations_by_region", build)
+    return _with_provenance(frame, snapshot, ["occupations_by_region"])
+
+
+def occupations_by_age(snap: SnapLike = None) -> pd.DataFrame:
+    """Employed by AML 2010 occupation and age group, whole country (StatFin 115r).
+
+    Returns ``occupation, occupation_name, age_group, year, employed``; ``age_group`` keeps the
+    table's codes (``"55-59"``); totals dropped.
+    """
+    snapshot = _snapshot(snap)
+
+    def build() -> pd.DataFrame:
+        dataset = "occupations_by_age"
+        raw = load(dataset, snapshot)
+        time = _dim(raw, dataset, role="time", prefixes=("timeperiod", "vuosi"), texts=("vuosi",))
+        occ = _occupation(raw, dataset)
+        age = _dim(raw, dataset, prefixes=("ikaryhma", "ika"), texts=("ika",))
+        frame = _plain(raw)
+        frame = frame[(frame[occ] != "SSS") & (frame[age] != "SSS")]
+        return pd.DataFrame({
+            "occupation": frame[occ].to_numpy(dtype=object),
+            "occupation_name": _strip_code(frame[f"{occ}_label"], frame[occ]).to_numpy(dtype=object),
+            "age_group": frame[age].to_numpy(dtype=object),
+            "year": pd.to_numeric(frame[time].astype(str)).astype("int64").to_numpy(),
+            "employed": frame["value"].to_numpy(dtype=float),
+        })
+
+    frame = _cached(snapshot, "occupations_by_age", build)
+    return _with_provenance(frame, snapshot, ["occupations_by_age"])
+
+
+# ------------------------------------------------------------------------------------------------
+# jobseekers (tyonv: content codes did not change in 2026)
+
+_TYONV_CONTENTS: list[tuple[str, str]] = [
+    ("unemployed", "TYOTTOMAT"),
+    ("labour_force", "TYOVOIMA"),
+    ("vacancies", "AVPAIKAT"),
+]
+
+
+def _tyonv(dataset: str, snap: Snapshot, wanted: list[str], with_occupation: bool) -> pd.DataFrame:
+    raw = load(dataset, snap)
+    area = _dim(raw, dataset, role="geo", prefixes=("alue",), texts=("alue",))
+    time = _dim(raw, dataset, role="time", prefixes=("timeperiod", "kuukausi"), texts=("kuukausi",))
+    contents = _dim(raw, dataset, role="metric", prefixes=("contentscode", "tiedot"))
+    keys = [area, f"{area}_label"]
+    occ = None
+    if with_occupation:
+        occ = _occupation(raw, dataset)
+        keys += [occ, f"{occ}_label"]
+    keys.append(time)
+    frame = _plain(raw)
+    if occ is not None:
+        frame = frame[frame[occ] != "SSS"]
+    code = frame[contents].astype(str).str.upper().str.rsplit("-", n=1).str[-1]
+    mapping = {}
+    for col, stem in _TYONV_CONTENTS:
+        if col in wanted:
+            mapping[col] = sorted({c for c in code.unique() if c.startswith(stem)})
+    lacking = [c for c in wanted if not mapping.get(c)]
+    if lacking:
+        raise SnapshotError(f"dataset {dataset!r}: contents for {lacking} not found among {sorted(code.unique())}")
+    out = frame[keys].drop_duplicates().reset_index(drop=True)
+    for col in wanted:
+        part = frame[code == mapping[col][0]][keys + ["value"]].rename(columns={"value": col})
+        out = out.merge(part, on=keys, how="left", sort=False)
+    result = pd.DataFrame({"area": out[area].to_numpy(dtype=object),
+                           "area_name": out[f"{area}_label"].to_numpy(dtype=object)})
+    if occ is not None:
+        result["occupation"] = out[occ].to_numpy(dtype=object)
+        result["occupation_name"] = _strip_code(out[f"{occ}_label"], out[occ]).to_numpy(dtype=object)
+    result["month"] = out[time].astype(str).to_numpy(dtype=object)
+    for col in wanted:
+        result[col] = out[col].to_numpy(dtype=float)
+    return result
+
+
+def jobseekers_by_area(snap: SnapLike = None) -> pd.DataFrame:
+    """Unemployed jobseekers, labour force and open vacancies at month end (StatFin 12r5).
+
+    Returns ``area, area_name, month ("2023M10"), unemployed, labour_force, vacancies``;
+    municipalities harmonised to the 2025 division.
+    """
+    snapshot = _snapshot(snap)
+
+    def build() -> pd.DataFrame:
+        frame = _tyonv("jobseekers_by_area", snapshot, ["unemployed", "labour_force", "vacancies"], False)
+        return _harmonise(frame, ["unemployed", "labour_force", "vacancies"])
+
+    frame = _cached(snapshot, "jobseekers_by_area", build)
+    return _with_provenance(frame, snapshot, ["jobseekers_by_area"])
+
+
+def jobseekers_by_occupation(snap: SnapLike = None) -> pd.DataFrame:
+    """Unemployed jobseekers and open vacancies by occupation at month end (StatFin 12ti).
+
+    Returns ``area, area_name, occupation, occupation_name, month, unemployed, vacancies``;
+    suppressed small cells are NaN.
+    """
+    snapshot = _snapshot(snap)
+    frame = _cached(snapshot, "jobseekers_by_occupation",
+                    lambda: _tyonv("jobseekers_by_occupation", snapshot, ["unemployed", "vacancies"], True))
+    return _with_provenance(frame, snapshot, ["jobseekers_by_occupation"])
+
+
+# ------------------------------------------------------------------------------------------------
+# imports
+
+
+def _labels(kind: Literal["tol2008", "aml2010", "koulutusala2016"]) -> pd.Series:
+    from . import classifications
+
+    return classifications.labels(kind)
+
+
+def _import_frame(dataset: str, snap: Snapshot) -> pd.DataFrame:
+    raw = load(dataset, snap)
+    decl = declarations.get(dataset)
+    lacking = [c for c in decl.columns if c not in raw.columns]
+    if lacking:
+        raise SnapshotError(
+            f"dataset {dataset!r}: the imported file lacks columns {lacking} (has {list(raw.columns)}); "
+            f"import a file with columns {list(decl.columns)}"
+        )
+    return raw
+
+
+def _numbers(series: pd.Series, dataset: str, column: str) -> np.ndarray:
+    values = pd.to_numeric(series.replace("", np.nan), errors="coerce")
+    bad = series[values.isna() & (series != "")]
+    if len(bad):
+        raise SnapshotError(
+            f"dataset {dataset!r}: column {column!r} has a non-number {bad.iloc[0]!r} in data row "
+            f"{int(bad.index[0]) + 1}; fix the file and import it again"
+        )
+    return values.to_numpy(dtype=float)
+
+
+def education_supply(snap: SnapLike = None) -> pd.DataFrame:
+    """New students and degrees by region, Koulutusala 2016 field and level (Vipunen import).
+
+    Returns ``area, year, level, field, field_name, measure, value``.
+    """
+    snapshot = _snapshot(snap)
+
+    def build() -> pd.DataFrame:
+        raw = _import_frame("education_supply", snapshot)
+        names = _labels("koulutusala2016")
+        return pd.DataFrame({
+            "area": raw["region"].to_numpy(dtype=object),
+            "year": _numbers(raw["year"], "education_supply", "year").astype("int64"),
+            "level": raw["level"].to_numpy(dtype=object),
+            "field": raw["field"].to_numpy(dtype=object),
+            "field_name": raw["field"].map(names).to_numpy(dtype=object),
+            "measure": raw["measure"].to_numpy(dtype=object),
+            "value": _numbers(raw["value"], "education_supply", "value"),
+        })
+
+    frame = _cached(snapshot, "education_supply", build)
+    return _with_provenance(frame, snapshot, ["education_supply"])
+
+
+def workforce_by_occupation_age(snap: SnapLike = None) -> pd.DataFrame:
+    """Employed by workplace region, AML 2010 occupation and age group (Vipunen import).
+
+    Returns ``area, year, occupation, occupation_name, age_group, employed``.
+    """
+    snapshot = _snapshot(snap)
+
+    def build() -> pd.DataFrame:
+        raw = _import_frame("workforce_by_occupation_age", snapshot)
+        names = _labels("aml2010")
+        return pd.DataFrame({
+            "area": raw["region"].to_numpy(dtype=object),
+            "year": _numbers(raw["year"], "workforce_by_occupation_age", "year").astype("int64"),
+            "occupation": raw["occupation"].to_numpy(dtype=object),
+            "occupation_name": raw["occupation"].map(names).to_numpy(dtype=object),
+            "age_group": raw["age_group"].to_numpy(dtype=object),
+            "employed": _numbers(raw["value"], "workforce_by_occupation_age", "value"),
+        })
+
+    frame = _cached(snapshot, "workforce_by_occupation_age", build)
+    return _with_provenance(frame, snapshot, ["workforce_by_occupation_age"])
+
+
+# ------------------------------------------------------------------------------------------------
+# areas
+
+
+def municipalities(snap: SnapLike = None) -> pd.DataFrame:
+    """The municipalities of the key in the snapshot, with approximate centres.
+
+    Names, regions, sub-regions and employment areas come from the snapshot's municipality key;
+    ``x_km``/``y_km`` (approximate centres, EPSG:3067 km, for tile grids) from the committed
+    ``data/classifications/municipalities_2025.csv``.
+
+    Returns
+    -------
+    DataFrame
+        ``code (KUxxx), name_fi, name_sv, name_en, region (MKxx), region_name_fi, subregion,
+        employment_area, x_km, y_km``.
+    """
+    snapshot = _snapshot(snap)
+
+    def build() -> pd.DataFrame:
+        key = _plain(load("municipality_key", snapshot))
+        centres = geo.load_curated_key()[["code", "x_km", "y_km"]]
+        out = key.merge(centres, on="code", how="left")
+        cols = ["code", "name_fi", "name_sv", "name_en", "region", "region_name_fi", "subregion",
+                "employment_area", "x_km", "y_km"]
+        return out[cols].reset_index(drop=True)
+
+    frame = _cached(snapshot, "municipalities", build)
+    return _with_provenance(frame, snapshot, ["municipality_key"])
+
+
+def regions(snap: SnapLike = None) -> pd.DataFrame:
+    """The regions (maakunnat) of the key in the snapshot: ``region, region_name_fi, region_name_en``."""
+    snapshot = _snapshot(snap)
+
+    def build() -> pd.DataFrame:
+        key = _plain(load("municipality_key", snapshot))
+        out = key[["region", "region_name_fi", "region_name_en"]].drop_duplicates("region")
+        return out.sort_values("region").reset_index(drop=True)
+
+    frame = _cached(snapshot, "regions", build)
+    return _with_provenance(frame, snapshot, ["municipality_key"])
+
+
+_BOUNDARY_DATASETS = {"municipality": "municipality_boundaries", "region": "region_boundaries"}
+
+
+def boundaries(snap: SnapLike = None, level: Literal["municipality", "region"] = "municipality") -> Any:
+    """Boundaries as a GeoDataFrame (EPSG:3067), or ``None`` when the snapshot has none.
+
+    ``None`` is the documented answer for a snapshot without boundaries (the demo never has any);
+    maps then draw a tile grid instead.
+    """
+    from .errors import InputError
+
+    if level not in _BOUNDARY_DATASETS:
+        raise InputError(f"level must be one of {', '.join(_BOUNDARY_DATASETS)}, not {level!r}")
+    snapshot = _snapshot(snap)
+    dataset = _BOUNDARY_DATASETS[level]
+    if not snapshot.exists or not snapshot.entries(dataset=dataset):
+        return None
+    return load(dataset, snapshot)
+
+

@@ -1,0 +1,192 @@
+"""Tests of punos_lib.datasets on the demo snapshot and on real recorded StatFin payloads."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from punos_lib import datasets, demo, jsonstat
+from punos_lib.errors import InputError, SnapshotError
+from punos_lib.snapshot import Snapshot
+
+ETELA_SAVO_2025 = {"KU046", "KU097", "KU178", "KU213", "KU491", "KU507", "KU593", "KU623", "KU681",
+                   "KU740", "KU768"}
+
+
+@pytest.fixture(scope="session")
+def snap(tmp_path_factory: pytest.TempPathFactory) -> Snapshot:
+    return demo.build_demo(tmp_path_factory.mktemp("demo-datasets"), progress=False)
+
+
+def _es_codes(snap: Snapshot) -> set[str]:
+    munis = datasets.municipalities(snap)
+    return set(munis.loc[munis["region"] == "MK10", "code"])
+
+
+def test_population_columns_and_types(snap: Snapshot) -> None:
+    pop = datasets.population(snap)
+    assert list(pop.columns) == ["area", "area_name", "age", "year", "population"]
+    assert pop["age"].dtype == np.int64 and pop["year"].dtype == np.int64
+    assert pop["population"].dtype == np.float64
+    assert pop["age"].min() == 0 and pop["age"].max() == 100
+    assert sorted(pop["year"].unique())[-1] == 2024 and pop["year"].nunique() == 11
+    prov = pop.attrs["provenance"]
+    assert prov["synthetic"] is True
+    assert prov["datasets"] == ["population"]
+    assert "population/data-1" in prov["entries"] and "population/metadata" in prov["entries"]
+    assert prov["attribution"] == ["Esimerkkiaineisto – ei todellisia tilastoja"]
+    assert prov["updated"] == {"population": "2025-12-31T00:00:00Z"}
+
+
+def test_population_totals_match_the_payload(snap: Snapshot) -> None:
+    """by_age=False takes the payload's SSS rows; they equal the sum over single ages."""
+    by_age = datasets.population(snap)
+    totals = datasets.population(snap, by_age=False)
+    assert "age" not in totals.columns
+    mikkeli = totals[(totals["area"] == "KU491") & (totals["year"] == 2024)]["population"].item()
+    summed = by_age[(by_age["area"] == "KU491") & (by_age["year"] == 2024)]["population"].sum()
+    assert mikkeli == summed
+    # the same number straight from the stored json-stat parts
+    raw = pd.concat([jsonstat.read(snap.read_bytes(e.id)) for e in snap.entries(dataset="population", kind="data")])
+    want = raw[(raw["alue_23_20260101"] == "KU491") & (raw["ikaryhma_10_20180101"] == "SSS")
+               & (raw["timeperiod_y"] == "2024")]["value"].item()
+    assert mikkeli == want
+
+
+def test_etela_savo_has_eleven_municipalities(snap: Snapshot) -> None:
+    assert _es_codes(snap) == ETELA_SAVO_2025
+    proj = datasets.population_projection(snap)
+    assert list(proj.columns) == ["area", "area_name", "age", "year", "population"]
+    munis_in_proj = set(proj["area"]) & (ETELA_SAVO_2025 | {"KU588"})
+    assert munis_in_proj == ETELA_SAVO_2025  # Pertunmaa merged away
+    assert proj["area"].nunique() == 309  # SSS + 308 municipalities of 2025
+
+
+def test_projection_harmonises_pertunmaa_into_mantyharju(snap: Snapshot) -> None:
+    proj = datasets.population_projection(snap)
+    got = proj[(proj["area"] == "KU507") & (proj["year"] == 2030) & (proj["age"] == 70)]["population"].item()
+    raw = pd.concat([jsonstat.read(snap.read_bytes(e.id))
+                     for e in snap.entries(dataset="population_projection", kind="data")])
+    sel = raw[(raw["ikaryhma_10_20180101"] == "070") & (raw["timeperiod_y"] == "2030")]
+    ku507 = sel[sel["alue_23_20240101"] == "KU507"]["value"].item()
+    ku588 = sel[sel["alue_23_20240101"] == "KU588"]["value"].item()
+    assert ku588 > 0
+    assert got == ku507 + ku588
+    assert proj[proj["area"] == "KU507"]["area_name"].iloc[0] == "Mäntyharju"
+
+
+def test_industry_frames(snap: Snapshot) -> None:
+    jobs = datasets.jobs_by_industry(snap)
+    assert list(jobs.columns) == ["area", "area_name", "industry", "industry_name", "year", "jobs"]
+    assert "SSS" not in set(jobs["industry"])
+    es = jobs[(jobs["area"] == "MK10") & (jobs["year"] == 2022)]
+    sections = es[es["industry"].str.fullmatch("[A-Z]")]
+    share_q = sections.loc[sections["industry"] == "Q", "jobs"].item() / sections["jobs"].sum()
+    assert 0.2 < share_q < 0.3
+    assert jobs.loc[jobs["industry"] == "16", "industry_name"].iloc[0].startswith("Sahatavaran")
+    emp = datasets.employed_by_industry_residence(snap)
+    assert list(emp.columns) == ["area", "area_name", "industry", "industry_name", "year", "employed"]
+
+
+def test_self_sufficiency(snap: Snapshot) -> None:
+    ss = datasets.self_sufficiency(snap)
+    assert list(ss.columns) == ["area", "area_name", "year", "jobs", "employed_residents", "self_sufficiency",
+                                "in_commuters", "out_commuters"]
+    row = ss[(ss["area"] == "KU491") & (ss["year"] == 2023)].iloc[0]
+    assert row["self_sufficiency"] == pytest.approx(row["jobs"] / row["employed_residents"] * 100)
+    assert len(ss) == ss[["area", "year"]].drop_duplicates().shape[0]
+
+
+def test_occupation_and_jobseeker_frames(snap: Snapshot) -> None:
+    occ = datasets.occupations_by_region(snap)
+    assert list(occ.columns) == ["area", "area_name", "occupation", "occupation_name", "year", "employed"]
+    assert occ["year"].nunique() == 5
+    age = datasets.occupations_by_age(snap)
+    assert list(age.columns) == ["occupation", "occupation_name", "age_group", "year", "employed"]
+    assert "SSS" not in set(age["age_group"]) and "55-59" in set(age["age_group"])
+    area = datasets.jobseekers_by_area(snap)
+    assert list(area.columns) == ["area", "area_name", "month", "unemployed", "labour_force", "vacancies"]
+    assert area["month"].nunique() == 60 and area["month"].max() == "2025M11"
+    es = area[(area["area"] == "MK10") & (area["month"] == "2025M10")].iloc[0]
+    assert 0.06 < es["unemployed"] / es["labour_force"] < 0.16
+    by_occ = datasets.jobseekers_by_occupation(snap)
+    assert list(by_occ.columns) == ["area", "area_name", "occupation", "occupation_name", "month", "unemployed",
+                                    "vacancies"]
+    assert by_occ["unemployed"].isna().any()  # suppressed cells stay missing, never 0
+    assert set(by_occ["area"]) == {"SSS"} | {f"MK{n:02d}" for n in (1, 2, *range(4, 20), 21)}
+
+
+def test_imports(snap: Snapshot) -> None:
+    edu = datasets.education_supply(snap)
+    assert list(edu.columns) == ["area", "year", "level", "field", "field_name", "measure", "value"]
+    assert edu.loc[edu["field"] == "09", "field_name"].iloc[0] == "Terveys- ja hyvinvointialat"
+    wf = datasets.workforce_by_occupation_age(snap)
+    assert list(wf.columns) == ["area", "year", "occupation", "occupation_name", "age_group", "employed"]
+
+
+def test_areas_and_boundaries(snap: Snapshot) -> None:
+    munis = datasets.municipalities(snap)
+    assert list(munis.columns) == ["code", "name_fi", "name_sv", "name_en", "region", "region_name_fi",
+                                   "subregion", "employment_area", "x_km", "y_km"]
+    assert len(munis) == 308
+    mikkeli = munis[munis["code"] == "KU491"].iloc[0]
+    assert (mikkeli["name_sv"], mikkeli["region"], mikkeli["region_name_fi"]) == ("S:t Michel", "MK10", "Etelä-Savo")
+    regs = datasets.regions(snap)
+    assert len(regs) == 19 and regs.loc[regs["region"] == "MK10", "region_name_en"].item() == "South Savo"
+    assert datasets.boundaries(snap) is None
+
+
+def test_generic_load_and_cache(snap: Snapshot) -> None:
+    first = datasets.load("population", snap)
+    assert "alue_23_20260101" in first.columns and len(first) == 309 * 102 * 11
+    first.loc[:, "value"] = -1.0  # a caller's change must not reach the cache
+    again = datasets.load("population", snap)
+    assert (again["value"] >= 0).all()
+    with pytest.raises(InputError, match="declared datasets are"):
+        datasets.load("nope", snap)
+
+
+def test_missing_dataset_says_what_to_run(tmp_path: Path) -> None:
+    empty = Snapshot(tmp_path / "empty")
+    with pytest.raises(SnapshotError, match=r"'population'.*punos fetch.*punos demo"):
+        datasets.population(empty)
+    with pytest.raises(SnapshotError, match=r"punos snapshot import FILE --dataset education_supply"):
+        datasets.education_supply(empty)
+
+
+# --- real recorded payloads ---------------------------------------------------------------------
+
+
+def _real_snapshot(root: Path, reference: Path, form: str) -> Snapshot:
+    folder = reference / "statfin_api" / form
+    snap = Snapshot(root)
+    common = dict(dataset="population", source="statfin", licence="CC BY 4.0",
+                  attribution="Lähde: Tilastokeskus", synthetic=False)
+    snap.write("population/metadata", (folder / "api-metadata-population.json").read_bytes(), kind="metadata",
+               media_type="application/json", **common)
+    body = (folder / "api-query-helsinki-population.json").read_bytes()
+    snap.write("population/data-1", body, kind="data", media_type="application/json-stat2", part=1, parts=1,
+               updated=json.loads(body)["updated"], **common)
+    return snap
+
+
+def test_population_from_real_new_and_old_form(tmp_path: Path, reference: Path) -> None:
+    new = datasets.population(_real_snapshot(tmp_path / "new", reference, "new_2026"), by_age=False)
+    helsinki = new[(new["area"] == "KU091")].set_index("year")["population"]
+    # PROVENANCE.md: new form 2021-2025 = 658457, 664028, 674500, 684018, 694392
+    assert helsinki[2025] == 694392
+    assert helsinki.to_dict() == {2021: 658457, 2022: 664028, 2023: 674500, 2024: 684018, 2025: 694392}
+    assert new["area_name"].iloc[0] == "Helsinki"
+    assert new.attrs["provenance"]["synthetic"] is False
+    assert new.attrs["provenance"]["updated"] == {"population": "2026-04-01T05:00:00Z"}
+    old = datasets.population(_real_snapshot(tmp_path / "old", reference, "old_pre2026"), by_age=False)
+    old_h = old[old["area"] == "KU091"].set_index("year")["population"]
+    # the old-form recording ends in 2024 (updated 2025-04-04): 2020-2024
+    assert old_h.to_dict() == {2020: 656920, 2021: 658457, 2022: 664028, 2023: 674500, 2024: 684018}
+    with pytest.raises(SnapshotError, match="no single ages"):
+        # the recorded query asked only for the age total
+        datasets.population(_real_snapshot(tmp_path / "again", reference, "new_2026"))

@@ -806,11 +806,13 @@ class PxWebClient:
         self.session = session if session is not None else HttpSession()
         parts = urlsplit(self.base_url)
         self._host_key = f"{parts.scheme}://{parts.netloc}".lower()
+        self._shared_pacer = False
         if self.session.pacer is None:
             with _PACERS_LOCK:
                 shared = _PACERS.get(self._host_key)
             if shared is not None:
                 self.session.pacer = shared
+                self._shared_pacer = True
         self._config: dict[str, Any] | None = None
         self._metadata_cache: dict[str, tuple[str, bytes]] = {}
 
@@ -882,17 +884,19 @@ class PxWebClient:
         return dict(config)
 
     def _install_pacer(self, max_calls: int, window: float) -> None:
-        if self.session.pacer is not None:
-            return
+        if self.session.pacer is not None and not self._shared_pacer:
+            return  # the caller's own pacer
+        # A small margin over the window: the server times calls on arrival, after a network
+        # delay the client cannot see.
+        padded = window + max(0.05, 0.02 * window)
         with _PACERS_LOCK:
             pacer = _PACERS.get(self._host_key)
-            created = pacer is None or pacer.max_calls != max_calls
+            created = pacer is None or pacer.max_calls != max_calls or pacer.window != padded
             if pacer is None or created:
-                # A small margin over the window: the server times calls on arrival, after a
-                # network delay the client cannot see.
-                pacer = Pacer(max_calls, window + max(0.05, 0.02 * window))
+                pacer = Pacer(max_calls, padded)
                 _PACERS[self._host_key] = pacer
         self.session.pacer = pacer
+        self._shared_pacer = True
         if created:
             pacer.wait()  # count the ?config call that was just made
 

@@ -410,3 +410,19 @@ def test_split_selection_covers_every_cell_once() -> None:
     # (1,3,1) → 7·1·2 = 14, (1,1,2) → 21; no grid does better than 12.
     assert len(boxes) == 12
     assert statfin.build_query({"b": ["x"]})["query"] == [{"code": "b", "selection": {"filter": "item", "values": ["x"]}}]
+
+
+def test_clients_of_one_host_share_the_pacer_and_keep_a_callers_own(server: PxWebServer) -> None:
+    from punos_lib._http import Pacer
+
+    with PxWebClient(server.base_url, session=fast_session()) as a, PxWebClient(server.base_url, session=fast_session()) as b:
+        a.config()
+        b.config()
+        assert a.session.pacer is b.session.pacer
+        assert a.session.pacer is not None and a.session.pacer.max_calls == 5
+    own = Pacer(2, 1.0)
+    session = fast_session()
+    session.pacer = own
+    with PxWebClient(server.base_url, session=session) as c:
+        c.config()
+        assert c.session.pacer is own

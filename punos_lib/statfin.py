@@ -149,6 +149,8 @@ class RawResult:
         When the last part arrived (UTC, ISO 8601).
     updated : str or None
         The table's ``updated`` stamp from the first json-stat2 part.
+    queries : list of dict
+        The queries as sent, one per part (the same as ``[p.query for p in parts]``).
     """
 
     table: str
@@ -609,6 +611,8 @@ def assemble(
     ParseError
         A part is not json-stat2, the parts have different dimensions, or they do not cover
         the selection exactly once (a part is missing or repeated).
+    InputError
+        No parts, or a part that is neither bytes nor a dict.
 
     Examples
     --------

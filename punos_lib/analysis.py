@@ -56,6 +56,7 @@ __all__ = [
     "region_codes",
     "region_municipalities",
     "mark_region",
+    "with_regions",
     "population_change",
     "age_structure",
     "dependency_by_area",
@@ -164,6 +165,7 @@ _FI_COLUMNS: dict[str, str] = {
     "vacancies": "Avoimet työpaikat",
     "tightness": "Kireys (avoimet / työttömät)",
     "field": "Koulutusalakoodi",
+    "covers": "Alan luokat",
     "field_name": "Koulutusala",
     "level": "Koulutusaste",
     "measure": "Mittari",
@@ -341,6 +343,73 @@ def mark_region(frame: pd.DataFrame, region: str, *, value: str, ascending: bool
     out["rank"] = np.arange(1, len(out) + 1)
     out["is_region"] = out["area"].astype(str) == region
     return _carry(out, frame)
+
+
+def with_regions(frame: pd.DataFrame, municipalities: pd.DataFrame, value: str) -> pd.DataFrame:
+    """Add region rows (``MKxx``) summed from the municipality rows (``KUxxx``) of ``frame``.
+
+    Some StatFin tables (e.g. population 11re) give the country and municipalities but not
+    regions. Regions already in ``frame`` are kept as they are; the others are the sums of
+    their municipalities in the current division (:func:`punos_lib.datasets.municipalities`),
+    within every combination of the other key columns (age, year …). A region with a missing
+    municipality cell is NaN for that combination.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Columns ``area``, optional ``area_name``, ``value`` and key columns.
+    municipalities : DataFrame
+        ``code``, ``region``, ``region_name_fi``.
+    value : str
+        The column to sum.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"area": ["SSS", "KU1", "KU2"], "year": [1, 1, 1], "n": [9.0, 2.0, 3.0]})
+    >>> m = pd.DataFrame({"code": ["KU1", "KU2"], "region": ["MK10"] * 2, "region_name_fi": ["R"] * 2})
+    >>> with_regions(f, m, "n").query("area == 'MK10'")["n"].tolist()
+    [5.0]
+    """
+    _columns(frame, ["area", value], "with_regions")
+    _columns(municipalities, ["code", "region", "region_name_fi"], "with_regions (municipalities)")
+    region_of = dict(zip(municipalities["code"].astype(str), municipalities["region"].astype(str)))
+    names = dict(zip(municipalities["region"].astype(str), municipalities["region_name_fi"].astype(str)))
+    areas = frame["area"].astype(str)
+    present = {a for a in areas.unique() if _REGION.match(a)}
+    rows = frame[areas.isin(list(region_of))].copy()
+    rows["area"] = rows["area"].astype(str).map(region_of)
+    rows = rows[~rows["area"].isin(list(present))]
+    keys = [c for c in frame.columns if c not in ("area", "area_name", value)]
+    rows[value] = _as_float(rows[value])
+    summed = (
+        rows.groupby(["area", *keys], sort=True, dropna=False)[value]
+        .sum(min_count=1, skipna=False)
+        .reset_index()
+    )
+    if "area_name" in frame.columns:
+        summed.insert(1, "area_name", summed["area"].map(names))
+    out = pd.concat([frame.assign(area=areas), summed[list(frame.columns)]], ignore_index=True)
+    return _carry(out, frame, municipalities)
+
+
+def _best_codes(wanted: Sequence[str], available: Iterable[str]) -> dict[str, list[str]]:
+    """Map each wanted code to the data code it is counted in, most detailed first.
+
+    A wanted code is matched exactly, else by the longest available code that is a prefix of
+    it (its parent at a coarser level of the classification). Returns matched code → the wanted
+    codes it covers, in the order of ``wanted``; a wanted code without any match maps to
+    itself (shown as a visible gap).
+    """
+    codes = set(map(str, available))
+    matched: dict[str, list[str]] = {}
+    for code in wanted:
+        hit = code
+        for length in range(len(code), 0, -1):
+            if code[:length] in codes:
+                hit = code[:length]
+                break
+        matched.setdefault(hit, []).append(code)
+    return matched
 
 
 # --------------------------------------------------------------------------- classification
@@ -1073,37 +1142,44 @@ def sector_occupations(
 ) -> pd.DataFrame:
     """Employed in the sector's key occupations in the region, with the share aged 55+.
 
+    The sector's occupations (4-digit AML 2010 codes in ``sectors.yaml``) are looked up at
+    the most detailed level the table has: a table with 3-digit groups counts ``6210`` in
+    ``621``. Codes that fall in the same group give one row, and ``covers`` lists them, so no
+    group is counted twice.
+
     Parameters
     ----------
     occupations : DataFrame
         :func:`punos_lib.datasets.occupations_by_region` (``area``, ``occupation``, ``year``,
         ``employed``).
     sector : Sector
-        From :func:`punos_lib.sectors.get_sector`; its ``aml`` codes are listed.
+        From :func:`punos_lib.sectors.get_sector`.
     region : str
     by_age : DataFrame, optional
-        Employed by occupation and age: either
-        :func:`punos_lib.datasets.workforce_by_occupation_age` (regional; ``area`` column) or
-        :func:`punos_lib.datasets.occupations_by_age` (whole country). The regional table is
-        used when it has the region; ``age_basis`` tells which one was used ("maakunta" or
-        "koko maa"), because no open table crosses occupation, age and region.
+        Employed by occupation and age: :func:`punos_lib.datasets.workforce_by_occupation_age`
+        (regional, ``area`` column) or :func:`punos_lib.datasets.occupations_by_age` (whole
+        country). The region's rows are used when present, else the whole country's; the
+        column ``age_basis`` says which, and at which occupation code, because no open table
+        crosses occupation, age and region.
 
     Returns
     -------
     DataFrame
-        ``occupation``, ``occupation_name``, ``employed``, ``share_aged_55_plus`` (percent),
-        ``age_basis`` — one row per sector occupation in the order of ``sectors.yaml``; an
-        occupation the data lacks (suppressed or absent) is shown with NaN, not dropped.
+        ``occupation``, ``occupation_name``, ``covers``, ``employed``,
+        ``share_aged_55_plus`` (percent), ``age_basis``; one row per matched group in the order
+        of ``sectors.yaml``. A group the data lacks is shown with NaN, not dropped.
     """
     _columns(occupations, ["area", "occupation", "year", "employed"], "sector_occupations")
     chosen = resolve_year(occupations, year)
     now = _area_rows(occupations[occupations["year"] == chosen], region, "sector_occupations")
-    codes = list(sector.aml)
-    employed = now.assign(occupation=now["occupation"].astype(str)).groupby("occupation")["employed"].sum(
-        min_count=1)
+    employed = now.assign(occupation=now["occupation"].astype(str)).groupby("occupation")[
+        "employed"].sum(min_count=1)
+    groups = _best_codes(list(sector.aml), employed.index)
+    codes = list(groups)
     out = pd.DataFrame({
         "occupation": codes,
         "occupation_name": _code_names("aml2010", codes),
+        "covers": [", ".join(groups[c]) for c in codes],
         "employed": [float(employed.get(c, np.nan)) for c in codes],
     })
     out["share_aged_55_plus"] = np.nan
@@ -1113,19 +1189,23 @@ def sector_occupations(
         _columns(by_age, ["occupation", "age_group", "employed"], "sector_occupations (by_age)")
         table, basis = by_age, "koko maa"
         if "area" in by_age.columns:
-            if (by_age["area"].astype(str) == region).any():
-                table, basis = by_age[by_age["area"].astype(str) == region], "maakunta"
+            areas = by_age["area"].astype(str)
+            if (areas == region).any():
+                table, basis = by_age[areas == region], "maakunta"
             else:
-                table = by_age[by_age["area"].astype(str) == COUNTRY]
+                table = by_age[areas == COUNTRY]
         if "year" in table.columns and len(table):
             table = table[table["year"] == resolve_year(table)]
-        table = table[table["occupation"].astype(str).isin(codes)]
+        table = table.assign(occupation=table["occupation"].astype(str))
         if len(table):
             shares = indicators.share_aged_55_plus(
-                table.assign(occupation=table["occupation"].astype(str)),
-                age_col="age_group", value_col="employed", by="occupation")
-            out["share_aged_55_plus"] = out["occupation"].map(shares * 100.0).astype(float)
-            out.loc[out["share_aged_55_plus"].notna(), "age_basis"] = basis
+                table, age_col="age_group", value_col="employed", by="occupation") * 100.0
+            for i, code in enumerate(codes):
+                best = _best_codes([code], shares.index)
+                hit = next(iter(best))
+                if hit in shares.index and pd.notna(shares[hit]):
+                    out.loc[i, "share_aged_55_plus"] = float(shares[hit])
+                    out.loc[i, "age_basis"] = f"{basis} ({hit})"
         sources.append(by_age)
     _carry(out, *sources)
     out.attrs["year"] = chosen
@@ -1187,9 +1267,10 @@ def sector_education(
 ) -> pd.DataFrame:
     """Education supply in the sector's fields (Koulutusala 2016) in the region.
 
-    A data field belongs to the sector when its code starts with one of the sector's
-    ``koulutusala`` codes (``"0821"`` takes ``"0821"`` and finer codes). Data given only at a
-    coarser level (``"08"``) cannot be split between sectors and is not attributed.
+    A sector field (e.g. ``"0821"``) takes the data rows with the same or a finer code
+    (``"0821"``, ``"08211"``). When the data is only at a coarser level (``"08"``), the
+    sector field is shown with that broader field, whose numbers include other fields too;
+    ``covers`` lists the sector fields a row stands for, so a broad field is listed once.
 
     Parameters
     ----------
@@ -1200,27 +1281,34 @@ def sector_education(
     Returns
     -------
     DataFrame
-        ``field``, ``field_name``, ``level``, ``measure``, ``value`` for ``year`` (latest by
-        default), one row per sector field and level/measure found; a sector field without
-        data appears once with NaN, so a gap is visible.
+        ``field``, ``field_name``, ``covers``, ``level``, ``measure``, ``value`` for ``year``
+        (latest by default); a sector field without any data appears once with NaN.
     """
     _columns(education, ["area", "year", "level", "field", "measure", "value"], "sector_education")
     rows = _area_rows(education, region, "sector_education")
     chosen = resolve_year(rows, year)
     now = rows[rows["year"] == chosen].copy()
     now["field"] = now["field"].astype(str)
-    parts = []
+    available = set(now["field"])
+    groups: dict[str, list[str]] = {}
     for code in sector.koulutusala:
+        if any(f.startswith(code) for f in available):
+            groups.setdefault(code, []).append(code)
+        else:
+            hit = next(iter(_best_codes([code], available)))
+            groups.setdefault(hit, []).append(code)
+    parts = []
+    for code, covered in groups.items():
         mine = now[now["field"].str.startswith(code)]
         if mine.empty:
-            parts.append(pd.DataFrame([{"field": code, "level": "–", "measure": "–", "value": np.nan}]))
+            part = pd.DataFrame([{"level": "–", "measure": "–", "value": np.nan}])
         else:
-            grouped = mine.groupby(["level", "measure"], sort=False)["value"].sum(min_count=1).reset_index()
-            parts.append(grouped.assign(field=code))
+            part = mine.groupby(["level", "measure"], sort=False)["value"].sum(min_count=1).reset_index()
+        parts.append(part.assign(field=code, covers=", ".join(covered)))
     out = pd.concat(parts, ignore_index=True)
     out["value"] = out["value"].astype(float)
-    out.insert(1, "field_name", _code_names("koulutusala2016", out["field"].tolist()))
-    out = out[["field", "field_name", "level", "measure", "value"]]
+    out["field_name"] = _code_names("koulutusala2016", out["field"].tolist())
+    out = out[["field", "field_name", "covers", "level", "measure", "value"]]
     _carry(out, education)
     out.attrs["year"] = chosen
     return out

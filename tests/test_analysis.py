@@ -298,14 +298,46 @@ def test_sector_occupations_with_national_and_regional_age_data():
     assert math.isnan(out.loc["8172", "employed"])  # absent: shown, not dropped
     assert out.loc["6210", "share_aged_55_plus"] == pytest.approx(40.0)
     assert out.loc["8172", "share_aged_55_plus"] == pytest.approx(25.0)
-    assert set(out["age_basis"]) == {"koko maa"}
+    assert out["age_basis"].tolist() == ["koko maa (6210)", "koko maa (8172)"]
     assert out.loc["6210", "occupation_name"] == "Metsurit ja metsätyöntekijät"
     prov = out.attrs["provenance"]
     assert prov["synthetic"] is True and prov["datasets"] == ["population", "occupations_by_age"]
 
     regional = national.assign(area="MK10")
     out = analysis.sector_occupations(occ, _sector(), "MK10", by_age=regional)
-    assert set(out["age_basis"]) == {"maakunta"}
+    assert out["age_basis"].tolist() == ["maakunta (6210)", "maakunta (8172)"]
+
+
+def test_sector_occupations_at_a_coarser_level_count_each_group_once():
+    # Data with 3-digit groups only (as table 115s): 7521 and 7523 both fall in 752.
+    occ = pd.DataFrame({"area": ["MK10"] * 3, "occupation": ["621", "752", "75"],
+                        "year": [2023] * 3, "employed": [300.0, 120.0, 999.0]})
+    by_age = pd.DataFrame({"area": ["MK10"] * 4, "occupation": ["62", "62", "75", "75"],
+                           "age_group": ["15-54", "55-64", "15-54", "65-74"],
+                           "year": [2023] * 4, "employed": [80.0, 20.0, 50.0, 50.0]})
+    sector = _sector(aml=("6210", "7521", "7523"))
+    out = analysis.sector_occupations(occ, sector, "MK10", by_age=by_age)
+    assert out["occupation"].tolist() == ["621", "752"]
+    assert out["covers"].tolist() == ["6210", "7521, 7523"]
+    assert out["employed"].tolist() == [300.0, 120.0]
+    assert out["share_aged_55_plus"].tolist() == pytest.approx([20.0, 50.0])
+    assert out["age_basis"].tolist() == ["maakunta (62)", "maakunta (75)"]
+
+
+def test_with_regions_sums_municipalities_and_keeps_given_regions():
+    frame = pd.DataFrame({"area": ["SSS", "KU491", "KU046", "KU091", "MK01", "KU593"],
+                          "area_name": ["KOKO MAA", "Mikkeli", "Enonkoski", "Helsinki", "Uusimaa", "P"],
+                          "year": [2024] * 6, "population": [100.0, 50.0, 1.0, 60.0, 70.0, np.nan]})
+    munis = pd.DataFrame({"code": ["KU491", "KU046", "KU091", "KU593"],
+                          "region": ["MK10", "MK10", "MK01", "MK11"],
+                          "region_name_fi": ["Etelä-Savo", "Etelä-Savo", "Uusimaa", "X"]})
+    out = _with(frame, PROV_A)
+    out = analysis.with_regions(out, munis, "population").set_index("area")
+    assert out.loc["MK10", "population"] == 51.0
+    assert out.loc["MK10", "area_name"] == "Etelä-Savo"
+    assert out.loc["MK01", "population"] == 70.0  # given in the table: not recomputed
+    assert math.isnan(out.loc["MK11", "population"])  # a missing municipality cell propagates
+    assert out.attrs["provenance"]["synthetic"] is True
 
 
 def test_sector_tightness_averages_last_months():
@@ -337,6 +369,15 @@ def test_sector_education_prefix_match_and_visible_gap():
     gap = out[out["field"] == "0722"]
     assert len(gap) == 1 and math.isnan(gap["value"].iloc[0])
     assert out.loc[out["field"] == "0821", "field_name"].iloc[0] == "Metsätalous"
+
+
+def test_sector_education_falls_back_to_the_broad_field_once():
+    edu = pd.DataFrame({"area": ["MK10"] * 2, "year": [2024] * 2, "level": ["amk", "amk"],
+                        "field": ["08", "07"], "measure": ["tutkinnot"] * 2, "value": [40.0, 9.0]})
+    sector = _sector(koulutusala=("0811", "0821"))
+    out = analysis.sector_education(edu, sector, "MK10")
+    assert out[["field", "covers", "value"]].values.tolist() == [["08", "0811, 0821", 40.0]]
+    assert out["field_name"].iloc[0] == "Maa- ja metsätalousalat"
 
 
 def test_sector_chapter_markdown_covers_every_sector_in_order():

@@ -462,37 +462,53 @@ class _Numbered:
     kind: str | None     # "fig" | "tbl" | None
     number: int
     page: str
+    anchor: str          # HTML id / Typst label: the label, or label-<run id> when several notebooks share it
 
 
-def _number(chapters: Sequence[_Chapter]) -> dict[str, _Numbered]:
-    counters = {"fig": 0, "tbl": 0}
-    out: dict[str, _Numbered] = {}
-    for ch in chapters:
-        for it in ch.items:
-            if not isinstance(it, _Embed):
-                continue
+class _Numbers:
+    """Numbers and anchors of every embed, in book order; sector notebooks may share labels."""
+
+    def __init__(self, chapters: Sequence[_Chapter]) -> None:
+        counters = {"fig": 0, "tbl": 0}
+        embeds = [(ch, it) for ch in chapters for it in ch.items if isinstance(it, _Embed)]
+        shared: dict[str, int] = {}
+        for _, it in embeds:
+            shared[it.label] = shared.get(it.label, 0) + 1
+        self.by_embed: dict[tuple[Path, str], _Numbered] = {}
+        self.by_label: dict[str, list[_Numbered]] = {}
+        for ch, it in embeds:
+            key = (it.notebook, it.label)
+            if key in self.by_embed:
+                raise _err(it.file, it.line, f"'{it.label}' of {it.notebook.name} is embedded twice; embed each "
+                           "output once")
             prefix = it.label.split("-", 1)[0]
             kind = prefix if prefix in counters else None
-            if it.label in out:
-                raise _err(it.file, it.line, f"label '{it.label}' is embedded twice; embed each output once")
             if kind:
                 counters[kind] += 1
-            out[it.label] = _Numbered(it.label, kind, counters[kind] if kind else 0, ch.page)
-    return out
+            anchor = it.label if shared[it.label] == 1 else f"{it.label}-{it.notebook.stem}"
+            n = _Numbered(it.label, kind, counters[kind] if kind else 0, ch.page, anchor)
+            self.by_embed[key] = n
+            self.by_label.setdefault(it.label, []).append(n)
+
+    def __getitem__(self, embed: _Embed) -> _Numbered:
+        return self.by_embed[(embed.notebook, embed.label)]
 
 
-def _refs(line: str, file: Path, no: int, numbers: dict[str, _Numbered], fmt: str) -> str:
+def _refs(line: str, file: Path, no: int, numbers: _Numbers, fmt: str) -> str:
     def repl(m: re.Match[str]) -> str:
         label = m.group(1)
-        n = numbers.get(label)
+        found = numbers.by_label.get(label, [])
+        if len(found) > 1:
+            raise _err(file, no, f"cross-reference @{label} is ambiguous: {len(found)} notebooks embed this label")
+        n = found[0] if found else None
         if n is None or n.kind is None:
             what = "no figure or table with this label is embedded in the book" if label[:4] in ("fig-", "tbl-") \
                 else "only @fig- and @tbl- references are supported without Quarto"
             raise _err(file, no, f"cross-reference @{label}: {what}")
         text = f"{_KINDS[n.kind]} {n.number}"
         if fmt == "html":
-            return f"[{text}]({n.page}#{label})"
-        return f"`#link(<{label}>)[{text}]`{{=typst}}"
+            return f"[{text}]({n.page}#{n.anchor})"
+        return f"`#link(<{n.anchor}>)[{text}]`{{=typst}}"
 
     return _REF.sub(repl, line)
 
@@ -572,7 +588,7 @@ def _provenance_markdown(entries: Sequence[dict[str, Any]], synthetic: bool) -> 
 
 def _html_embed(emb: _Embed, out: _Output, num: _Numbered, site: Path, outputs: Path,
                 warnings: list[str]) -> str:
-    label = html.escape(emb.label)
+    label = html.escape(num.anchor)
     prefix = f"{_KINDS[num.kind]} {num.number}. " if num.kind else ""
     caption = html.escape(out.caption)
     cap_html = f'<span class="fig-number">{prefix}</span>{caption}' if (prefix or caption) else ""
@@ -607,7 +623,7 @@ def _html_embed(emb: _Embed, out: _Output, num: _Numbered, site: Path, outputs: 
     return body
 
 
-def _render_html(book: Book, chapters: Sequence[_Chapter], numbers: dict[str, _Numbered],
+def _render_html(book: Book, chapters: Sequence[_Chapter], numbers: _Numbers,
                  nbs: _Notebooks, site: Path, outputs: Path, synthetic: bool, warnings: list[str]) -> list[Path]:
     page_t = Template(_template("page.html"))
     _atomic_write(site / "style.css", _template("style.css").encode("utf-8"))
@@ -616,7 +632,7 @@ def _render_html(book: Book, chapters: Sequence[_Chapter], numbers: dict[str, _N
         md: list[str] = []
         for it in ch.items:
             if isinstance(it, _Embed):
-                block = _html_embed(it, nbs.resolve(it), numbers[it.label], site, outputs, warnings)
+                block = _html_embed(it, nbs.resolve(it), numbers[it], site, outputs, warnings)
                 md += ["", "```{=html}", block, "```", ""]
             elif it[0] == "open":
                 md += ["", "```{=html}", f'<div class="callout callout-{it[1]}"><p class="callout-title">'
@@ -663,7 +679,7 @@ def _nav(chapters: Sequence[_Chapter], current: _Chapter) -> str:
 
 
 def _typst_embed(emb: _Embed, out: _Output, num: _Numbered, site: Path, build: Path) -> str:
-    label = f"<{emb.label}>"
+    label = f"<{num.anchor}>"
     if out.kind == "missing":
         return f"#missing-part({_typst_str(out.data)}) {label}"
     numbering = f', supplement: [{_KINDS[num.kind]}], numbering: (..n) => "{num.number}"' if num.kind else ", numbering: none"
@@ -693,7 +709,7 @@ def _typst_embed(emb: _Embed, out: _Output, num: _Numbered, site: Path, build: P
     return f"#figure({content}, kind: table{numbering}{caption}) {label}"
 
 
-def _render_pdf(book: Book, chapters: Sequence[_Chapter], numbers: dict[str, _Numbered], nbs: _Notebooks,
+def _render_pdf(book: Book, chapters: Sequence[_Chapter], numbers: _Numbers, nbs: _Notebooks,
                 site: Path, outputs: Path, synthetic: bool) -> Path:
     import typst
 
@@ -709,7 +725,7 @@ def _render_pdf(book: Book, chapters: Sequence[_Chapter], numbers: dict[str, _Nu
                    '#set heading(numbering: "A.1", supplement: [Liite])', "```", ""]
         for it in ch.items:
             if isinstance(it, _Embed):
-                md += ["", "```{=typst}", _typst_embed(it, nbs.resolve(it), numbers[it.label], site, build), "```", ""]
+                md += ["", "```{=typst}", _typst_embed(it, nbs.resolve(it), numbers[it], site, build), "```", ""]
             elif it[0] == "open":
                 md += ["", "```{=typst}", f"#callout(kind: {_typst_str(it[1])}, title: {_typst_str(it[2])})[", "```", ""]
             elif it[0] == "close":
@@ -806,7 +822,7 @@ def render(
         if ch.page in pages_seen:
             raise PublishError(f"{ch.source} and {pages_seen[ch.page]} would both become {ch.page}; rename one")
         pages_seen[ch.page] = ch.source
-    numbers = _number(chapters)
+    numbers = _Numbers(chapters)
     nbs = _Notebooks(outputs)
     report = RenderReport(engine="pandoc+typst")
     site = outputs / "site"

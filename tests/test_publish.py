@@ -201,3 +201,24 @@ def test_the_study_book_description() -> None:
     assert book.appendices == ("study/liite-aineistot.qmd",)
     assert book.output_file == "osaamistarpeiden-ennakointi-etela-savo"
     assert publish._slug("Väestö ja työ – Etelä-Savo") == "vaesto-ja-tyo-etela-savo"
+
+
+def test_sector_notebooks_may_share_labels(project: Path) -> None:
+    # A sector chapter embeds the same label from each sector's executed notebook.
+    nbs = project / "outputs" / "notebooks"
+    shutil.copy(nbs / "demo.ipynb", nbs / "demo-metsa.ipynb")
+    (project / "index.qmd").write_text("# Johdanto\n\nEi viittauksia.\n", encoding="utf-8")
+    luku = project / "study" / "02-luku.qmd"
+    luku.write_text(luku.read_text(encoding="utf-8").replace("kuviossa @fig-asukkaat", "kuviossa"), encoding="utf-8")
+    (project / "study" / "03-rikki.qmd").write_text(
+        "# Toimialat\n\n{{< embed ../outputs/notebooks/demo-metsa.ipynb#fig-asukkaat >}}\n", encoding="utf-8")
+    report = _render(project, formats=["html", "pdf"])
+    pages = {p.name: p.read_text(encoding="utf-8") for p in report.pages}
+    assert '<figure id="fig-asukkaat-demo"><img src="figures/demo-fig-asukkaat.png"' in pages["02-luku.html"]
+    assert ('<figure id="fig-asukkaat-demo-metsa"><img src="figures/demo-metsa-fig-asukkaat.png"'
+            in pages["03-rikki.html"])
+    assert "Kuvio 2. </span>Asukkaat kunnittain 2022" in pages["03-rikki.html"]
+    # Now a plain @fig-asukkaat cannot say which one is meant.
+    (project / "index.qmd").write_text("# Johdanto\n\nKatso @fig-asukkaat.\n", encoding="utf-8")
+    with pytest.raises(PublishError, match=r"index.qmd, line 3: cross-reference @fig-asukkaat is ambiguous"):
+        _render(project, formats=["html"])

@@ -1,0 +1,208 @@
+"""Tests of punos_lib.study: parameters, and show() writing the contract paths deterministically."""
+
+from __future__ import annotations
+
+import base64
+import io
+import types
+import zipfile
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+
+from punos_lib import figures, study
+from punos_lib.errors import InputError, SnapshotError
+from punos_lib.study import Study
+
+PROV_DEMO = {"datasets": ["population"], "entries": ["population/data-1"], "synthetic": True,
+             "attribution": ["Lähde: Tilastokeskus"], "updated": {"population": "2025-04-25"}}
+PROV_REAL = dict(PROV_DEMO, synthetic=False)
+
+
+def _frame(provenance=PROV_REAL) -> pd.DataFrame:
+    df = pd.DataFrame({
+        "kunta": ["Mikkeli", "Juva", "Sulkava"],
+        "vuosi": [2024, 2024, 2024],
+        "väestö": [51980, 5802, 2500],
+        "osuus": [0.1 + 0.2, 1 / 3, np.nan],
+    })
+    df.attrs["provenance"] = dict(provenance)
+    return df
+
+
+@pytest.fixture
+def shown(monkeypatch):
+    """Collect what show() would display in a notebook."""
+    bundles: list[dict] = []
+    monkeypatch.setattr(study, "_notebook_display",
+                        lambda: (lambda bundle, raw=False, metadata=None: bundles.append(bundle)))
+    return bundles
+
+
+# -- parameters --------------------------------------------------------------------------------
+def test_defaults():
+    s = Study()
+    assert (s.region, s.region_name, s.sector, s.year, s.lang, s.run_id) == (
+        "MK10", "Etelä-Savo", None, None, "fi", "mk10")
+
+
+def test_unknown_region_names_valid_codes():
+    with pytest.raises(InputError) as err:
+        Study("MK03")  # there is no region 03 since 1998
+    assert "MK01" in str(err.value) and "MK21" in str(err.value) and "'MK03'" in str(err.value)
+    assert "MK03," not in str(err.value)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"lang": "de"}, "language"),
+    ({"year": "2024"}, "year"),
+    ({"run_id": "../x"}, "run_id"),
+])
+def test_bad_parameters(kwargs, match):
+    with pytest.raises(InputError, match=match):
+        Study("MK10", **kwargs)
+
+
+def test_sector_and_default_run_id(monkeypatch):
+    import punos_lib.sectors as sectors
+
+    sector = types.SimpleNamespace(id="metsa", name_fi="Metsäala")
+    monkeypatch.setattr(sectors, "get_sector", lambda sid: sector if sid == "metsa" else None)
+    s = Study("MK10", sector="metsa")
+    assert s.sector is sector and s.run_id == "mk10-metsa"
+
+
+def test_synthetic_needs_a_snapshot(tmp_path):
+    with pytest.raises(SnapshotError, match="punos demo"):
+        Study(snapshot_dir=tmp_path / "none").synthetic
+
+
+def test_synthetic_reads_the_manifest(tmp_path):
+    from punos_lib.snapshot import Snapshot
+
+    snap = Snapshot(tmp_path / "snap")
+    snap.write("population/data-1", b'{"a": 1}', dataset="population", kind="data", source="statfin",
+               media_type="application/json", licence="CC BY 4.0",
+               attribution="Lähde: Tilastokeskus", synthetic=False)
+    assert Study(snapshot_dir=tmp_path / "snap").synthetic is False
+    snap.write("jobs/data-1", b'{"a": 2}', dataset="jobs", kind="data", source="statfin",
+               media_type="application/json", licence="CC BY 4.0",
+               attribution="Lähde: Tilastokeskus", synthetic=True)
+    assert Study(snapshot_dir=tmp_path / "snap").synthetic is True
+
+
+# -- show: tables ------------------------------------------------------------------------------
+def test_show_table_writes_csv_and_xlsx_with_the_frame_content(tmp_path, shown):
+    s = Study("MK10", run_id="mk10", outputs_dir=tmp_path, snapshot_dir=tmp_path / "snap")
+    df = _frame()
+    assert s.show(df, "tbl-vaesto", caption="Väestö kunnittain") is None
+    folder = tmp_path / "tables" / "mk10"
+    assert sorted(p.name for p in folder.iterdir()) == ["tbl-vaesto.csv", "tbl-vaesto.xlsx"]
+
+    text = (folder / "tbl-vaesto.csv").read_text(encoding="utf-8")
+    assert text.splitlines() == [
+        "kunta,vuosi,väestö,osuus",
+        "Mikkeli,2024,51980,0.3",
+        "Juva,2024,5802,0.3333333333",
+        "Sulkava,2024,2500,",
+    ]
+    back = pd.read_csv(folder / "tbl-vaesto.csv")
+    pd.testing.assert_frame_equal(back, df, check_dtype=False, check_exact=False, rtol=1e-9)
+
+    wb = openpyxl.load_workbook(folder / "tbl-vaesto.xlsx")
+    rows = list(wb["data"].iter_rows(values_only=True))
+    assert rows[0] == ("kunta", "vuosi", "väestö", "osuus")
+    assert rows[1][:3] == ("Mikkeli", 2024, 51980) and rows[1][3] == pytest.approx(0.3)
+    assert rows[3] == ("Sulkava", 2024, 2500, None)
+    info = dict(wb["tiedot"].iter_rows(values_only=True))
+    assert info["Otsikko"] == "Väestö kunnittain"
+    assert info["Lähde"] == "Lähde: Tilastokeskus"
+    assert "HUOM" not in info
+
+    (bundle,) = shown
+    assert "<caption>Väestö kunnittain</caption>" in bundle["text/html"]
+    assert "51\u202f980" in bundle["text/html"]
+    assert figures.DEMO_TEXT not in bundle["text/html"]
+
+
+def test_show_table_marks_synthetic_data(tmp_path, shown):
+    s = Study(outputs_dir=tmp_path, snapshot_dir=tmp_path / "snap")
+    s.show(_frame(PROV_DEMO), "tbl-vaesto")
+    (bundle,) = shown
+    assert figures.DEMO_TEXT in bundle["text/html"]
+    assert figures.DEMO_TEXT in bundle["text/markdown"]
+    assert bundle["text/plain"].startswith(figures.DEMO_TEXT)
+    wb = openpyxl.load_workbook(tmp_path / "tables" / "mk10" / "tbl-vaesto.xlsx")
+    assert dict(wb["tiedot"].iter_rows(values_only=True))["HUOM"] == figures.DEMO_TEXT
+
+
+def test_tables_are_byte_identical_and_carry_fixed_dates(tmp_path):
+    first = [p.read_bytes() for p in study.write_table(_frame(), tmp_path / "a" / "t", caption="C")]
+    second = [p.read_bytes() for p in study.write_table(_frame(), tmp_path / "b" / "t", caption="C")]
+    assert first == second
+    with zipfile.ZipFile(io.BytesIO(first[1])) as zf:
+        assert {i.date_time for i in zf.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        core = zf.read("docProps/core.xml").decode("utf-8")
+    assert "2000-01-01T00:00:00Z" in core
+    assert core.count("2000-01-01T00:00:00Z") == 2  # created and modified
+
+
+def test_named_index_is_written_as_a_column(tmp_path):
+    df = pd.DataFrame({"n": [1, 2]}, index=pd.Index(["KU491", "KU178"], name="code"))
+    csv_path, _ = study.write_table(df, tmp_path / "t")
+    assert csv_path.read_text().splitlines() == ["code,n", "KU491,1", "KU178,2"]
+
+
+# -- show: figures -----------------------------------------------------------------------------
+def _figure(df):
+    fig = figures.bar_h(df, "väestö", "kunta")
+    return figures.finish(fig, provenance=df.attrs["provenance"])
+
+
+def test_show_figure_writes_png_svg_csv_xlsx_to_contract_paths(tmp_path, shown):
+    s = Study("MK10", run_id="mk10-metsa", outputs_dir=tmp_path, snapshot_dir=tmp_path / "snap")
+    df = _frame()
+    fig = _figure(df)
+    s.show(fig, "fig-vaesto", data=df, caption="Väestö")
+    figs = tmp_path / "figures" / "mk10-metsa"
+    tabs = tmp_path / "tables" / "mk10-metsa"
+    assert sorted(p.name for p in figs.iterdir()) == ["fig-vaesto.png", "fig-vaesto.svg"]
+    assert sorted(p.name for p in tabs.iterdir()) == ["fig-vaesto.csv", "fig-vaesto.xlsx"]
+    png = (figs / "fig-vaesto.png").read_bytes()
+    assert png.startswith(b"\x89PNG")
+    back = pd.read_csv(tabs / "fig-vaesto.csv")
+    pd.testing.assert_frame_equal(back, df, check_dtype=False, check_exact=False, rtol=1e-9)
+    (bundle,) = shown
+    assert base64.b64decode(bundle["image/png"]) == png
+    assert bundle["image/svg+xml"].encode("utf-8") == (figs / "fig-vaesto.svg").read_bytes()
+
+
+def test_show_adds_the_demo_mark_to_a_figure_of_synthetic_data(tmp_path, shown):
+    s = Study(outputs_dir=tmp_path, snapshot_dir=tmp_path / "snap")
+    df = _frame(PROV_DEMO)
+    fig = figures.finish(figures.bar_h(df, "väestö", "kunta"), sources="Tilastokeskus")  # no mark
+    assert not figures.is_marked_synthetic(fig)
+    s.show(fig, "fig-vaesto", data=df)
+    assert figures.is_marked_synthetic(fig)
+    assert b'id="punos-demo"' in (tmp_path / "figures" / "mk10" / "fig-vaesto.svg").read_bytes()
+
+
+@pytest.mark.parametrize("label", ["vaesto", "tbl-vaesto", "fig vaesto", "fig-"])
+def test_figure_labels_are_checked(tmp_path, label):
+    df = _frame()
+    with pytest.raises(InputError, match="label"):
+        Study(outputs_dir=tmp_path).show(_figure(df), label, data=df)
+
+
+def test_figure_needs_its_data(tmp_path):
+    df = _frame()
+    with pytest.raises(InputError, match="data="):
+        Study(outputs_dir=tmp_path).show(_figure(df), "fig-vaesto")
+    assert not (tmp_path / "figures").exists()
+
+
+def test_table_label_must_start_with_tbl(tmp_path):
+    with pytest.raises(InputError, match="tbl-"):
+        Study(outputs_dir=tmp_path).show(_frame(), "fig-vaesto")

@@ -56,7 +56,6 @@ import csv
 import io
 import json
 import os
-import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -193,23 +192,6 @@ class _Table:
     suppressed_status: str | None = None
 
 
-def _fold(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).lower()
-
-
-def _fold_keys(table: _Table, selection: Mapping[str, Any]) -> dict[str, Any]:
-    """Map a key written without diacritics (``ammattiryhma``) to the code ``Ammattiryhmä``.
-
-    statfin.resolve_selection matches codes and texts exactly (case-insensitively); the
-    declaration writes ASCII keys, and tyonv codes keep their Finnish letters.
-    """
-    out: dict[str, Any] = {}
-    for key, spec in selection.items():
-        match = [v.code for v in table.variables if _fold(v.code) == _fold(key) != v.code.lower()]
-        out[match[0] if len(match) == 1 else key] = spec
-    return out
-
-
 def _dumps(obj: Any) -> bytes:
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
@@ -276,7 +258,7 @@ def _write_statfin(snap: Snapshot, decl: Declaration, table: _Table, seed: int) 
         raise InputError(f"dataset {decl.id!r}: a StatFin dataset needs a selection in data/datasets.yaml")
     meta = {"title": table.title, "variables": [v.metadata() for v in table.variables]}
     # The client's own resolution and split, so demo parts are cut exactly like a real fetch.
-    resolved = statfin.resolve_selection(meta, _fold_keys(table, decl.selection), table=table.table)
+    resolved = statfin.resolve_selection(meta, _declarations.selection_for(meta, decl.selection), table=table.table)
     chosen: dict[str, list[str] | None] = {v.code: resolved.get(v.code) for v in table.variables}
     kept = [v for v in table.variables if chosen[v.code] is not None]
     values = [chosen[v.code] or [] for v in kept]

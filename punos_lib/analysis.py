@@ -57,6 +57,7 @@ __all__ = [
     "region_municipalities",
     "mark_region",
     "with_regions",
+    "region_municipality_table",
     "population_change",
     "age_structure",
     "dependency_by_area",
@@ -127,6 +128,10 @@ _FI_COLUMNS: dict[str, str] = {
     "year": "Vuosi",
     "age_group": "Ikäryhmä",
     "population": "Väestö",
+    "subregion": "Seutukunta",
+    "employment_area": "Työssäkäyntialue",
+    "label": "Toimiala",
+    "covers": "Alan luokat",
     "population_start": "Väestö alussa",
     "population_end": "Väestö lopussa",
     "change": "Muutos",
@@ -165,7 +170,6 @@ _FI_COLUMNS: dict[str, str] = {
     "vacancies": "Avoimet työpaikat",
     "tightness": "Kireys (avoimet / työttömät)",
     "field": "Koulutusalakoodi",
-    "covers": "Alan luokat",
     "field_name": "Koulutusala",
     "level": "Koulutusaste",
     "measure": "Mittari",
@@ -244,6 +248,12 @@ def _as_float(series: pd.Series) -> pd.Series:
 def _sum(series: pd.Series) -> float:
     """Sum that is NaN when any cell is missing (suppressed cells must not vanish)."""
     return float(series.sum(skipna=False)) if len(series) else float("nan")
+
+
+def _label(code: str, name: str, width: int = 45) -> str:
+    """``"02 Metsätalous ja puunkorjuu"``, cut to ``width`` characters with an ellipsis."""
+    text = f"{code} {name}"
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
 def _pct(part: pd.Series | float, whole: pd.Series | float) -> Any:
@@ -617,6 +627,37 @@ def _totals_by_area_year(population: pd.DataFrame, value: str) -> pd.DataFrame:
     )
 
 
+def region_municipality_table(
+    municipalities: pd.DataFrame, population: pd.DataFrame, region: str, *, year: int | None = None
+) -> pd.DataFrame:
+    """The region's municipalities (current division) with sub-region and population.
+
+    Returns
+    -------
+    DataFrame
+        ``area`` (KUxxx), ``area_name``, ``subregion``, ``employment_area``, ``population``
+        in ``year`` (latest by default), by code; ``attrs["year"]``.
+    """
+    _columns(municipalities, ["code", "name_fi", "region", "subregion"], "region_municipality_table")
+    _columns(population, ["area", "year", "population"], "region_municipality_table")
+    chosen = resolve_year(population, year)
+    codes = region_municipalities(municipalities, region)
+    now = population[population["year"] == chosen]
+    totals = now.assign(area=now["area"].astype(str)).groupby("area")["population"].sum(min_count=1)
+    rows = municipalities.set_index(municipalities["code"].astype(str)).loc[codes]
+    out = pd.DataFrame({
+        "area": codes,
+        "area_name": rows["name_fi"].astype(str).to_numpy(),
+        "subregion": rows["subregion"].astype(str).to_numpy(),
+        "employment_area": rows["employment_area"].astype(str).to_numpy()
+        if "employment_area" in rows.columns else "–",
+        "population": [float(totals.get(c, np.nan)) for c in codes],
+    })
+    _carry(out, municipalities, population)
+    out.attrs["year"] = chosen
+    return out
+
+
 def population_change(
     population: pd.DataFrame,
     areas: Sequence[str],
@@ -807,8 +848,9 @@ def industry_structure(jobs: pd.DataFrame, region: str, *, year: int | None = No
     Returns
     -------
     DataFrame
-        ``section``, ``section_name``, ``jobs`` (region), ``region_share``,
-        ``country_share`` (percent of the area's jobs in all sections); ``attrs["year"]``.
+        ``section``, ``section_name``, ``label`` (code and name, short, for figures),
+        ``jobs`` (region), ``region_share``, ``country_share`` (percent of the area's jobs in
+        all sections); ``attrs["year"]``.
     """
     _columns(jobs, ["area", "industry", "year", "jobs"], "industry_structure")
     chosen = resolve_year(jobs, year)
@@ -822,6 +864,7 @@ def industry_structure(jobs: pd.DataFrame, region: str, *, year: int | None = No
     out = pd.DataFrame({
         "section": wide["section"],
         "section_name": wide["section_name"],
+        "label": [_label(c, n) for c, n in zip(wide["section"], wide["section_name"])],
         "jobs": wide[region],
         "region_share": _pct(wide[region], wide[region].sum()),
         "country_share": _pct(wide[COUNTRY], wide[COUNTRY].sum()),
@@ -910,8 +953,8 @@ def location_quotients(
     Returns
     -------
     DataFrame
-        ``industry``, ``industry_name``, ``jobs``, ``region_share``, ``country_share``,
-        ``location_quotient``, sorted by the quotient (largest first); ``attrs["year"]``.
+        ``industry``, ``industry_name``, ``label`` (short, for figures), ``jobs``,
+        ``region_share``, ``country_share``, ``location_quotient``, sorted by the quotient (largest first); ``attrs["year"]``.
     """
     _columns(jobs, ["area", "industry", "year", "jobs"], "location_quotients")
     chosen = resolve_year(jobs, year)
@@ -930,6 +973,7 @@ def location_quotients(
     out = pd.DataFrame({
         "industry": reg.index.astype(str),
         "industry_name": names.to_numpy(),
+        "label": [_label(c, n) for c, n in zip(reg.index.astype(str), names.to_numpy())],
         "jobs": reg["jobs"].to_numpy(),
         "region_share": (reg["jobs"] / e_r * 100.0).to_numpy(),
         "country_share": (nat["jobs"].reindex(reg.index) / e * 100.0).to_numpy(),
@@ -991,7 +1035,7 @@ def shift_share_by_section(
     Returns
     -------
     DataFrame
-        ``section``, ``section_name``, ``jobs_start``, ``jobs_end``, ``national``,
+        ``section``, ``section_name``, ``label``, ``jobs_start``, ``jobs_end``, ``national``,
         ``industry_mix``, ``regional``, ``total``, and a last row ``section = "Yhteensä"`` with
         the sums; ``attrs["start"]``, ``attrs["end"]``, ``attrs["national_growth"]``.
     """
@@ -1019,10 +1063,12 @@ def shift_share_by_section(
     names = sections.drop_duplicates("section").set_index("section")["section_name"]
     out = result.reset_index(names="section")
     out.insert(1, "section_name", out["section"].map(names))
-    out.insert(2, "jobs_start", series[(region, first)].reindex(out["section"]).to_numpy())
-    out.insert(3, "jobs_end", series[(region, last)].reindex(out["section"]).to_numpy())
-    sums = out.drop(columns=["section", "section_name"]).sum(min_count=1)
-    total_row = {"section": "Yhteensä", "section_name": "Kaikki toimialat", **sums.to_dict()}
+    out.insert(2, "label", [_label(c, n) for c, n in zip(out["section"], out["section_name"])])
+    out.insert(3, "jobs_start", series[(region, first)].reindex(out["section"]).to_numpy())
+    out.insert(4, "jobs_end", series[(region, last)].reindex(out["section"]).to_numpy())
+    sums = out.drop(columns=["section", "section_name", "label"]).sum(min_count=1)
+    total_row = {"section": "Yhteensä", "section_name": "Kaikki toimialat",
+                 "label": "Kaikki toimialat", **sums.to_dict()}
     out = pd.concat([out, pd.DataFrame([total_row])], ignore_index=True)
     _carry(out, jobs)
     out.attrs.update({"start": first, "end": last, "national_growth": result.attrs["national_growth"]})

@@ -168,6 +168,17 @@ def test_region_municipalities_from_the_real_2025_key(reference):
         analysis.region_municipalities(frame, "MK03")
 
 
+def test_region_municipality_table():
+    munis = pd.DataFrame({"code": ["KU491", "KU046", "KU091"], "name_fi": ["Mikkeli", "Enonkoski", "Helsinki"],
+                          "region": ["MK10", "MK10", "MK01"], "subregion": ["SK101", "SK105", "SK011"],
+                          "employment_area": ["1", "2", "3"]})
+    pop = pd.DataFrame({"area": ["KU491", "KU491", "KU046", "KU491"], "age": [0, 1, 0, 0],
+                        "year": [2024, 2024, 2024, 2023], "population": [10.0, 5.0, 2.0, 99.0]})
+    out = analysis.region_municipality_table(munis, pop, "MK10")
+    assert out[["area", "area_name", "subregion", "population"]].values.tolist() == [
+        ["KU046", "Enonkoski", "SK105", 2.0], ["KU491", "Mikkeli", "SK101", 15.0]]
+
+
 def test_mark_region_and_region_codes():
     frame = pd.DataFrame({"area": ["SSS", "MK01", "MK10", "MK02", "KU491"],
                           "v": [0.0, 2.0, -1.0, 5.0, 9.0]})
@@ -205,6 +216,7 @@ def test_location_quotients_use_the_table_total():
     assert out.loc["62", "location_quotient"] == pytest.approx(0.4)
     assert out.loc["86", "location_quotient"] == pytest.approx((50 / 200) / (400 / 2000))
     assert out.index[0] == "02"  # sorted largest first
+    assert out.loc["02", "label"] == "02 ala 02"
     small = analysis.location_quotients(_jobs_frame(), "MK10", min_jobs=15)
     assert "17" not in set(small["industry"]) and "01" not in set(small["industry"])
     assert "2 toimialaa" in small.attrs["note"]

@@ -314,8 +314,8 @@ def _prepare_kernel_environment(outputs: Path) -> dict[str, str]:
     }
     _atomic_write_text(base / "jupyter" / "kernels" / _KERNEL_NAME / "kernel.json",
                        json.dumps(kernel, indent=1) + "\n")
-    # Why: SVG element ids are random unless a hash salt is fixed; Agg is only for saving files,
-    # the inline backend still puts figures into the notebook outputs.
+    # Why: SVG element ids are random unless a hash salt is fixed. The backend stays the inline one
+    # (not Agg) because chapters embed the figures the notebooks display; its PNGs carry no dates.
     _atomic_write_text(base / "matplotlibrc", "svg.hashsalt: punos\npdf.compression: 6\n")
     jupyter_path = str(base / "jupyter")
     if os.environ.get("JUPYTER_PATH"):
@@ -404,7 +404,7 @@ def run(
     force : bool
         Re-execute even executions whose inputs have not changed.
     progress : bool
-        Show a tqdm progress bar and print the result table.
+        Show a tqdm progress bar. The result table is printed in any case.
     lang : str
         Language of the study text passed to the notebooks.
 
@@ -421,6 +421,8 @@ def run(
     """
     if not isinstance(workers, int) or workers < 1:
         raise InputError(f"workers must be a positive integer, got {workers!r}")
+    if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
+        raise InputError(f"year must be a whole year such as 2023 or None (latest), got {year!r}")
     if not isinstance(region, str) or not region:
         raise InputError(f"region must be a region code such as 'MK10', got {region!r}")
     project = paths.project_dir() if notebooks_dir is None else None
@@ -446,6 +448,9 @@ def run(
 
     out_nb = outputs / "notebooks"
     out_nb.mkdir(parents=True, exist_ok=True)
+    for stale in out_nb.glob(".*.running.ipynb"):
+        # Left by a run that was killed mid-notebook; nbval would otherwise collect it.
+        stale.unlink()
     run_file = outputs / RUN_FILE
     known = _read_run_file(run_file)
     environment = _environment_digest(project, snapshot)
@@ -486,8 +491,7 @@ def run(
         _run_tasks(tasks, executions, workers, progress, run_file, known)
     report = RunReport(executions=executions, run_file=run_file)
     _write_run_file(run_file, known, executions)
-    if progress:
-        print(report.table())
+    print(report.table())
     return report
 
 

@@ -147,6 +147,8 @@ def test_sector_selection_and_bad_input(study: dict[str, Path]) -> None:
         _run(study, sectors=["vesi"])
     with pytest.raises(InputError, match="workers"):
         _run(study, workers=0)
+    with pytest.raises(InputError, match="year must be a whole year"):
+        _run(study, year="2023")
     (study["notebooks"] / "notebooks.yaml").write_text(
         "notebooks:\n  - file: ok.ipynb\n  - file: gone.ipynb\n", encoding="utf-8")
     with pytest.raises(PipelineError, match="do not exist: gone.ipynb"):

@@ -47,6 +47,7 @@ __all__ = ["Book", "RenderReport", "load_book", "render", "DEMO_BANNER"]
 DEMO_BANNER = "Esimerkkiaineisto – ei todellisia tilastoja"
 GENERATED_DIR = "study/_generated"
 PROVENANCE_FILE = "aineistot.md"
+SECTORS_FILE = "sectors.qmd"
 _FIXED_TIME = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
 _CALLOUT_TITLES = {
     "note": "Huomautus", "tip": "Vinkki", "warning": "Varoitus", "caution": "Huomio", "important": "Tärkeää",
@@ -217,7 +218,7 @@ def _parse_chapter(book: Book, rel: str, outputs: Path, appendix: bool) -> _Chap
     items: list[Any] = []
     if title:
         items.append(("text", f"# {title}", path, 1))
-    _parse_lines(lines[start:], start + 1, path, book, outputs, items, depth=0)
+    _parse_lines(lines[start:], start + 1, path, path.parent, book, outputs, items, depth=0)
     if not title:
         title = next((it[1][2:].split("{")[0].strip() for it in items
                       if it[0] == "text" and it[1].startswith("# ")), "")
@@ -226,8 +227,13 @@ def _parse_chapter(book: Book, rel: str, outputs: Path, appendix: bool) -> _Chap
     return _Chapter(source=path, page=_page_name(rel), title=title, items=items, appendix=appendix)
 
 
-def _parse_lines(lines: Sequence[str], first: int, path: Path, book: Book, outputs: Path,
+def _parse_lines(lines: Sequence[str], first: int, path: Path, base: Path, book: Book, outputs: Path,
                  items: list[Any], depth: int) -> None:
+    """Parse ``lines`` of ``path`` into items; embeds resolve against ``base``, the chapter's folder.
+
+    Like Quarto, an included file is spliced into the chapter, so its embed paths are relative to the
+    including chapter (study/_generated/sectors.qmd embeds ``../outputs/…`` as chapter 7 would).
+    """
     fence: str | None = None
     divs: list[str] = []
     for offset, line in enumerate(lines):
@@ -286,8 +292,8 @@ def _parse_lines(lines: Sequence[str], first: int, path: Path, book: Book, outpu
                 raise _err(path, no, f"included file {target} does not exist")
             if depth > 10:
                 raise _err(path, no, "includes nested more than 10 deep (an include cycle?)")
-            _parse_lines(target.read_text(encoding="utf-8").splitlines(), 1, target, book, outputs, items,
-                         depth + 1)
+            _parse_lines(target.read_text(encoding="utf-8").splitlines(), 1, target, base, book, outputs,
+                         items, depth + 1)
             continue
         ref = arg.strip().strip('"')
         if " " in ref or "#" not in ref:
@@ -295,7 +301,7 @@ def _parse_lines(lines: Sequence[str], first: int, path: Path, book: Book, outpu
         nb_rel, label = ref.split("#", 1)
         if not nb_rel.endswith(".ipynb"):
             raise _err(path, no, f"embed {ref!r}: only notebooks (.ipynb) can be embedded")
-        items.append(_Embed(label=label, notebook=_reroot(path.parent / nb_rel, book, outputs), file=path, line=no))
+        items.append(_Embed(label=label, notebook=_reroot(base / nb_rel, book, outputs), file=path, line=no))
     if fence is not None:
         raise _err(path, first + len(lines) - 1, f"code block opened with {fence} is never closed")
     if divs:
@@ -754,6 +760,24 @@ def _render_pdf(book: Book, chapters: Sequence[_Chapter], numbers: _Numbers, nbs
 # --------------------------------------------------------------------------- render
 
 
+def _write_generated(book: Book, entries: Sequence[dict[str, Any]], synthetic: bool) -> None:
+    """Write the parts of the study that are generated at render time into study/_generated/.
+
+    - ``aineistot.md``: the provenance appendix, from the snapshot manifest;
+    - ``sectors.qmd``: chapter 7's sections, one per sector of ``data/sectors.yaml`` (when the
+      project has that file), from :func:`punos_lib.analysis.sector_chapter_markdown`.
+    """
+    folder = book.project / GENERATED_DIR
+    _atomic_write(folder / PROVENANCE_FILE, _provenance_markdown(entries, synthetic).encode("utf-8"))
+    sectors_file = book.project / "data" / "sectors.yaml"
+    if sectors_file.is_file():
+        from .analysis import sector_chapter_markdown
+        from .sectors import load_sectors
+
+        text = sector_chapter_markdown(load_sectors(sectors_file), "../outputs/notebooks")
+        _atomic_write(folder / SECTORS_FILE, text.encode("utf-8"))
+
+
 def _find_quarto(quarto: str | os.PathLike[str] | bool | None) -> str | None:
     if quarto is False:
         return None
@@ -808,8 +832,7 @@ def render(
     if not nb_dir.is_dir() or not any(nb_dir.glob("*.ipynb")):
         raise PublishError(f"no executed notebooks in {nb_dir}; run `punos run` first")
     synthetic, entries = _synthetic(paths.snapshot_dir())
-    _atomic_write(book.project / GENERATED_DIR / PROVENANCE_FILE,
-                  _provenance_markdown(entries, synthetic).encode("utf-8"))
+    _write_generated(book, entries, synthetic)
 
     exe = _find_quarto(quarto)
     if exe:

@@ -222,3 +222,26 @@ def test_sector_notebooks_may_share_labels(project: Path) -> None:
     (project / "index.qmd").write_text("# Johdanto\n\nKatso @fig-asukkaat.\n", encoding="utf-8")
     with pytest.raises(PublishError, match=r"index.qmd, line 3: cross-reference @fig-asukkaat is ambiguous"):
         _render(project, formats=["html"])
+
+
+def test_included_embeds_resolve_from_the_chapter_and_sector_text_is_generated(project: Path) -> None:
+    luku = project / "study" / "02-luku.qmd"
+    luku.write_text(luku.read_text(encoding="utf-8").replace(
+        "{{< embed ../outputs/notebooks/demo.ipynb#teksti >}}", ""), encoding="utf-8")
+    # Generated parts live one folder deeper but are spliced into the chapter, as in Quarto.
+    (project / "study" / "_generated").mkdir()
+    (project / "study" / "_generated" / "osa.qmd").write_text(
+        "Lisäosa.\n\n{{< embed ../outputs/notebooks/demo.ipynb#teksti >}}\n", encoding="utf-8")
+    (project / "study" / "03-rikki.qmd").write_text(
+        "# Osat\n\n{{< include _generated/osa.qmd >}}\n", encoding="utf-8")
+    (project / "data").mkdir()
+    shutil.copy(REPO / "data" / "sectors.yaml", project / "data" / "sectors.yaml")
+    report = _render(project, formats=["html"])
+    page = (project / "outputs" / "site" / "03-rikki.html").read_text(encoding="utf-8")
+    assert "<p>Lisäosa.</p>" in page and "<pre>Vapaa tulos 7\n</pre>" in page
+    assert report.site_index is not None
+    sectors = (project / "study" / "_generated" / "sectors.qmd").read_text(encoding="utf-8")
+    from punos_lib.sectors import load_sectors
+
+    for sid in load_sectors(project / "data" / "sectors.yaml"):
+        assert f"{{{{< embed ../outputs/notebooks/sector_profile-{sid}.ipynb#tbl-sektori-lq >}}}}" in sectors

@@ -122,11 +122,14 @@ class Classification:
         Smallest classified value (the lower end of the first class).
     bins : tuple of float
         Upper bounds of the classes; a value ``x`` is in the first class with ``x <= bin``.
+    discrete : bool
+        All values are whole numbers (counts): labels then read ``0``, ``1–2``, ``3–9``.
     """
 
     scheme: str
     lower: float
     bins: tuple[float, ...]
+    discrete: bool = False
 
     @property
     def k(self) -> int:
@@ -158,6 +161,15 @@ class Classification:
         if decimals is None:
             decimals = _auto_decimals([self.lower, *self.bins])
         edges = [self.lower, *self.bins]
+        if self.discrete and decimals == 0 and all(float(e).is_integer() for e in edges):
+            # Whole-number classes do not overlap: (2, 9] holds 3…9.
+            labels = []
+            for i in range(self.k):
+                low = edges[0] if i == 0 else edges[i] + 1
+                high = edges[i + 1]
+                text = figures.format_number(high, 0)
+                labels.append(text if low >= high else f"{figures.format_number(low, 0)}–{text}")
+            return labels
         return [f"{figures.format_number(edges[i], decimals)}–{figures.format_number(edges[i + 1], decimals)}"
                 for i in range(self.k)]
 
@@ -199,6 +211,7 @@ def classify(values: Sequence[float] | np.ndarray | pd.Series, scheme: str = "qu
         raise InputError(f"number of classes k must be a positive integer, got {k!r}")
     arr = np.asarray(pd.to_numeric(pd.Series(values), errors="coerce"), dtype=float)
     arr = arr[np.isfinite(arr)]
+    discrete = bool(arr.size) and bool(np.all(arr == np.round(arr)))
     if arr.size == 0:
         raise InputError("nothing to classify: the map column has no numeric values "
                          "(check the column name and that codes matched the boundaries)")
@@ -208,14 +221,14 @@ def classify(values: Sequence[float] | np.ndarray | pd.Series, scheme: str = "qu
         upper = sorted(float(b) for b in bins)
         if upper[-1] < arr.max():
             upper.append(float(arr.max()))
-        return Classification(scheme, float(min(arr.min(), upper[0])), tuple(upper))
+        return Classification(scheme, float(min(arr.min(), upper[0])), tuple(upper), discrete)
     distinct = np.unique(arr)
     if distinct.size <= k:
         # Too few distinct values to split: one class per value (what mapclassify would warn about).
-        return Classification(scheme, float(distinct[0]), tuple(float(v) for v in distinct))
+        return Classification(scheme, float(distinct[0]), tuple(float(v) for v in distinct), discrete)
     klass = getattr(mapclassify, SCHEMES[scheme][0])(arr, k=int(k))
     upper = tuple(float(b) for b in dict.fromkeys(np.asarray(klass.bins, dtype=float)))
-    return Classification(scheme, float(arr.min()), upper)
+    return Classification(scheme, float(arr.min()), upper, discrete)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -63,8 +63,17 @@ def test_quantiles_match_hand_computed_breaks():
 def test_equal_interval_and_labels_in_finnish():
     c = maps.classify([0.0, 1000.0, 2000.0, 4000.0], "equal_interval", k=2)
     assert c.bins == pytest.approx((2000.0, 4000.0))
-    assert c.labels() == ["0–2\u202f000", "2\u202f000–4\u202f000"]
+    # whole numbers (counts): the second class starts after the first one ends
+    assert c.labels() == ["0–2\u202f000", "2\u202f001–4\u202f000"]
     assert c.title == "Tasavälit, 2 luokkaa"
+
+
+def test_user_defined_classes_of_counts_do_not_overlap():
+    c = maps.classify([0, 1, 2, 5, 14], "user_defined", bins=[0, 2, 9, 10])
+    assert c.bins == (0.0, 2.0, 9.0, 10.0, 14.0)  # the maximum is added as the top bound
+    assert c.labels() == ["0", "1–2", "3–9", "10", "11–14"]
+    assert c.assign([0, 1, 2, 3, 9, 10, 14]).tolist() == [0, 1, 1, 2, 2, 3, 4]
+    assert c.title == "Omat luokkarajat, 5 luokkaa"
 
 
 def test_fewer_distinct_values_than_classes():

@@ -315,6 +315,28 @@ def _population_like(dataset: str, snap: Snapshot, by_age: bool) -> pd.DataFrame
     out = out.reset_index(drop=True)
     out.attrs = {}
     out = _harmonise(out, ["population"])
+    return _add_regions(out, ["population"])
+
+
+def _add_regions(frame: pd.DataFrame, value_cols: list[str]) -> pd.DataFrame:
+    """Append region (MKxx) rows summed from municipalities when the table has none.
+
+    StatFin 11re and 14wx hold only SSS and municipalities; the study compares regions, so the
+    harmonised municipalities are summed by the committed 2025 key (the division they are on).
+    """
+    areas = frame["area"].astype(str)
+    if areas.str.startswith("MK").any():
+        return frame
+    key = geo.load_curated_key()[["code", "region", "region_name_fi"]]
+    munis = frame[areas.str.startswith("KU")].merge(key, left_on="area", right_on="code", how="inner")
+    if munis.empty:
+        return frame
+    keys = [c for c in frame.columns if c not in value_cols and c not in ("area", "area_name")]
+    sums = munis.groupby(["region", "region_name_fi", *keys], sort=True, as_index=False)[value_cols].sum(min_count=1)
+    sums = sums.rename(columns={"region": "area", "region_name_fi": "area_name"})[list(frame.columns)]
+    attrs = dict(frame.attrs)
+    out = pd.concat([frame, sums], ignore_index=True)
+    out.attrs = attrs
     return out
 
 

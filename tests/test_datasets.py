@@ -63,7 +63,11 @@ def test_etela_savo_has_eleven_municipalities(snap: Snapshot) -> None:
     assert list(proj.columns) == ["area", "area_name", "age", "year", "population"]
     munis_in_proj = set(proj["area"]) & (ETELA_SAVO_2025 | {"KU588"})
     assert munis_in_proj == ETELA_SAVO_2025  # Pertunmaa merged away
-    assert proj["area"].nunique() == 309  # SSS + 308 municipalities of 2025
+    assert proj["area"].nunique() == 309 + 19  # SSS + 308 municipalities of 2025 + 19 regions summed
+    pop = datasets.population(snap, by_age=False)
+    es = pop[(pop["year"] == 2024) & pop["area"].isin(ETELA_SAVO_2025)]["population"].sum()
+    assert pop[(pop["area"] == "MK10") & (pop["year"] == 2024)]["population"].item() == es
+    assert pop[pop["area"] == "MK10"]["area_name"].iloc[0] == "Etelä-Savo"
 
 
 def test_projection_harmonises_pertunmaa_into_mantyharju(snap: Snapshot) -> None:

@@ -23,13 +23,13 @@ Groups of functions
 
 - occupations: :func:`occupation_structure`, :func:`employed_by_occupation_age`,
   :func:`aged_55_plus`, :func:`workforce_if_imported`
-- exits and openings: :data:`EXIT_RATES_SOURCE`, :func:`default_exit_rates`,
+- exits and openings: :data:`EXIT_RATES_SOURCE`, :func:`default_exit_rates`, :func:`exit_rate_table`,
   :func:`replacement_demand`, :func:`expansion_demand`, :func:`openings_by_occupation`,
   :func:`match_codes`, :func:`openings_by_sector`
 - matching: :func:`area_labour_market`, :func:`tightness_over_time`,
   :func:`occupation_tightness`, :func:`shortage_surplus`, :func:`mismatch_comparison`,
   :func:`beveridge_frame`
-- education: :func:`education_by_field`, :func:`supply_vs_openings`
+- education: :func:`education_by_field`, :func:`education_table`, :func:`supply_vs_openings`
 """
 
 from __future__ import annotations
@@ -51,6 +51,7 @@ __all__ = [
     "occupation_structure",
     "employed_by_occupation_age",
     "aged_55_plus",
+    "exit_rate_table",
     "replacement_demand",
     "expansion_demand",
     "openings_by_occupation",
@@ -63,6 +64,7 @@ __all__ = [
     "mismatch_comparison",
     "beveridge_frame",
     "education_by_field",
+    "education_table",
     "supply_vs_openings",
 ]
 
@@ -178,6 +180,16 @@ def _positive_int(name: str, value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
         raise InputError(f"{name} must be a positive whole number, got {value!r}")
     return int(value)
+
+
+def _label(code: Any, name: Any, width: int = 45) -> str:
+    """``"22 Terveydenhuollon erityisasiantuntijat"`` cut to ``width`` characters, for figures."""
+    text = f"{code} {name}" if isinstance(name, str) and name else str(code)
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def _labels(frame: pd.DataFrame, code: str, name: str) -> list[str]:
+    return [_label(c, n) for c, n in zip(frame[code], frame[name], strict=True)]
 
 
 def _is_occupation(code: str) -> bool:
@@ -296,6 +308,7 @@ def occupation_structure(occupations: pd.DataFrame, region: str, *, year: int | 
     )
     out["difference"] = out["region_share"] - out["country_share"]
     out = out.sort_values("employed", ascending=False, kind="stable").reset_index(drop=True)
+    out["label"] = _labels(out, "occupation", "occupation_name")
     return _carry(out, occupations, year=chosen)
 
 
@@ -422,6 +435,7 @@ def aged_55_plus(age_frame: pd.DataFrame) -> pd.DataFrame:
     out = out[["occupation", "occupation_name", "employed", "aged_55_plus",
                "share_aged_55_plus", "basis"]]
     out = out.sort_values("share_aged_55_plus", ascending=False, kind="stable")
+    out["label"] = _labels(out, "occupation", "occupation_name")
     return _carry(out.reset_index(drop=True), age_frame, **{
         k: v for k, v in age_frame.attrs.items() if k != "provenance"})
 
@@ -458,6 +472,30 @@ def default_exit_rates(exit_age: int = 70) -> pd.Series:
     series.index.name = "age"
     series.attrs = {"source": EXIT_RATES_SOURCE}
     return series
+
+
+def exit_rate_table(exit_age: int = 70) -> pd.DataFrame:
+    """The default exit rates as age bands, for the study's assumption table.
+
+    Returns
+    -------
+    DataFrame
+        ``age_group`` (``"55–59"``), ``exit_rate`` (percent per year), and a last row for
+        ``exit_age`` (100 %). ``attrs["source"]`` = :data:`EXIT_RATES_SOURCE`.
+
+    Examples
+    --------
+    >>> exit_rate_table()["age_group"].tolist()[-2:]
+    ['66–69', '70–']
+    """
+    exit_age = _positive_int("exit_age", exit_age)
+    rows = [{"age_group": f"{low}–{min(high, exit_age - 1)}" if low != min(high, exit_age - 1)
+             else str(low), "exit_rate": rate * 100.0}
+            for low, high, rate in _EXIT_RATE_BANDS if low < exit_age]
+    rows.append({"age_group": f"{exit_age}–", "exit_rate": 100.0})
+    out = pd.DataFrame(rows)
+    out.attrs = {"source": EXIT_RATES_SOURCE}
+    return out
 
 
 def replacement_demand(age_frame: pd.DataFrame, *, horizon: int = 10, start_year: int | None = None,
@@ -611,6 +649,7 @@ def openings_by_occupation(expansion: pd.DataFrame, replacement: pd.DataFrame) -
     out["openings_per_year"] = out["openings"] / horizon if horizon else np.nan
     out["openings_share"] = out["openings"] / out["employed"].where(out["employed"] > 0) * 100.0
     out = out.sort_values("openings", ascending=False, kind="stable").reset_index(drop=True)
+    out["label"] = _labels(out, "occupation", "occupation_name")
     extra = {k: v for k, v in replacement.attrs.items() if k != "provenance"}
     extra["expansion_base"] = expansion.attrs.get("base")
     return _carry(out, expansion, replacement, **extra)
@@ -851,6 +890,7 @@ def occupation_tightness(jobseekers: pd.DataFrame, region: str, *,
                                             grouped["_u"].sum(min_count=1))
     out = out.reset_index()[["occupation", "occupation_name", "unemployed", "vacancies",
                              "tightness", "months_known", "suppressed_months"]]
+    out["label"] = _labels(out, "occupation", "occupation_name")
     out["months_known"] = out["months_known"].astype("int64")
     out["suppressed_months"] = out["suppressed_months"].astype("int64")
     return _carry(out, jobseekers, months=(chosen[0], chosen[-1]), area=region)
@@ -1029,7 +1069,36 @@ def education_by_field(education: pd.DataFrame, region: str, *, measure: str,
            .reset_index())
     out = out.sort_values("field", kind="stable").reset_index(drop=True)
     out = out[["field", "field_name", "level", "value"]]
+    out["label"] = _labels(out, "field", "field_name")
     return _carry(out, education, year=chosen, measure=measure)
+
+
+def education_table(education: pd.DataFrame, region: str, *,
+                    year: int | None = None) -> pd.DataFrame:
+    """New students and degrees in the region by field, one column per level and measure.
+
+    Returns
+    -------
+    DataFrame
+        ``field, field_name`` and a column ``"<measure>: <level>"`` for every measure and level
+        (e.g. ``"uudet_opiskelijat: amk"``), then ``total: <measure>`` columns; fields in code
+        order. ``attrs["year"]``.
+    """
+    _columns(education, ["area", "year", "level", "field", "field_name", "measure", "value"],
+             "education_table")
+    rows = _area_rows(education, region, "education_table")
+    chosen = _year(rows, year, "education_table")
+    now = rows[rows["year"] == chosen].assign(field=lambda f: f["field"].astype(str))
+    names = now.groupby("field")["field_name"].first()
+    cells = now.groupby(["field", "measure", "level"], sort=False)["value"].sum(min_count=1)
+    wide = cells.unstack(["measure", "level"])
+    wide.columns = [f"{m}: {lvl}" for m, lvl in wide.columns]
+    totals = now.groupby(["field", "measure"])["value"].sum(min_count=1).unstack("measure")
+    totals.columns = [f"yhteensä: {m}" for m in totals.columns]
+    out = pd.concat([wide, totals], axis=1).sort_index()
+    out.insert(0, "field_name", names.reindex(out.index))
+    out = out.reset_index().rename(columns={"index": "field"})
+    return _carry(out, education, year=chosen)
 
 
 def supply_vs_openings(education: pd.DataFrame, openings: pd.DataFrame,

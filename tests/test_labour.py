@@ -396,3 +396,30 @@ def test_real_12r5_etela_savo_october_2023(reference) -> None:  # type: ignore[n
     # Published: 5,621 unemployed jobseekers and 718 vacancies (PROVENANCE.md).
     assert out["unemployed"].iloc[0] == 5621.0
     assert out["tightness"].iloc[0] == pytest.approx(718 / 5621)
+
+
+def test_exit_rate_table_matches_the_rates_it_describes() -> None:
+    table = labour.exit_rate_table()
+    rates = labour.default_exit_rates()
+    row = table.set_index("age_group").loc["55–59", "exit_rate"]
+    assert row == pytest.approx(rates[57] * 100)
+    assert table.set_index("age_group").loc["63", "exit_rate"] == 25.0
+    assert table["exit_rate"].iloc[-1] == 100.0 and table["age_group"].iloc[-1] == "70–"
+
+
+def test_education_table_columns_per_measure_and_level() -> None:
+    edu = _education()
+    edu.loc[len(edu)] = ["MK10", 2023, "amk", "07", "n", "uudet", 300.0]
+    out = labour.education_table(edu, "MK10").set_index("field")
+    assert out.loc["07", "tutkinnot: amk"] == 150.0
+    assert out.loc["07", "tutkinnot: ammatillinen"] == 50.0
+    assert out.loc["07", "yhteensä: tutkinnot"] == 200.0
+    assert out.loc["07", "uudet: amk"] == 300.0
+    assert math.isnan(out.loc["09", "uudet: amk"])
+
+
+def test_occupation_labels_are_code_and_short_name() -> None:
+    occ = _occupations([("MK10", "1", 2023, 1.0), ("SSS", "1", 2023, 1.0)])
+    occ["occupation_name"] = "Johtajat ja ylimmät virkamiehet, joiden nimi on hyvin pitkä"
+    label = labour.occupation_structure(occ, "MK10")["label"].iloc[0]
+    assert label.startswith("1 Johtajat") and label.endswith("…") and len(label) == 45

@@ -233,21 +233,37 @@ def _dim(frame: pd.DataFrame, dataset: str, *, role: str | None = None, prefixes
     return found
 
 
-def _to_int_age(codes: pd.Series) -> pd.Series:
-    text = codes.astype(str).str.rstrip("-").str.strip()
-    return pd.to_numeric(text, errors="raise").astype("int64")
+def _per_category(series: pd.Series, func: Callable[[Any], Any]) -> np.ndarray:
+    """``func`` applied once per category (not per row) of a categorical column; an object array."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        mapped = np.array([func(c) for c in series.cat.categories], dtype=object)
+        return mapped[series.cat.codes.to_numpy()]
+    return np.array([func(v) for v in series.to_numpy(dtype=object)], dtype=object)
 
 
-def _strip_code(labels: pd.Series, codes: pd.Series) -> pd.Series:
-    """'01 Kasvinviljely' → 'Kasvinviljely' (StatFin puts the code in front of some labels)."""
-    lab = labels.astype(str).to_numpy()
-    cod = codes.astype(str).to_numpy()
-    out = [lb[len(c) + 1:] if lb.startswith(c + " ") else lb for lb, c in zip(lab, cod, strict=True)]
-    return pd.Series(out, index=labels.index, dtype=object)
+def _codes(series: pd.Series) -> np.ndarray:
+    return _per_category(series, str)
+
+
+def _years(series: pd.Series) -> np.ndarray:
+    return _per_category(series, lambda c: int(str(c))).astype("int64")
+
+
+def _age(code: Any) -> int:
+    return int(str(code).rstrip("-").strip())
+
+
+def _stripped_labels(raw: pd.DataFrame, frame: pd.DataFrame, code: str) -> np.ndarray:
+    """Labels without the code StatFin puts in front of some ('01 Kasvinviljely' → 'Kasvinviljely')."""
+    dim = next(d for d in raw.attrs["dimensions"] if d["code"] == code)
+    names = {}
+    for c, label in zip(dim["categories"], dim["labels"], strict=True):
+        names[c] = label[len(c) + 1:] if label.startswith(c + " ") else label
+    return _per_category(frame[code], lambda c: names[str(c)])
 
 
 def _plain(frame: pd.DataFrame) -> pd.DataFrame:
-    """Categorical code/label columns as plain text (merges and harmonisation need plain values)."""
+    """Categorical code/label columns as plain text (for small frames such as the key)."""
     out = frame.copy()
     for col in out.columns:
         if isinstance(out[col].dtype, pd.CategoricalDtype):
@@ -265,10 +281,17 @@ def _only(frame: pd.DataFrame, code: str | None, keep: str = "SSS") -> pd.DataFr
 
 
 def _harmonise(frame: pd.DataFrame, value_cols: list[str]) -> pd.DataFrame:
+    """geo.harmonize on the rows a merger touches; every other row passes through unchanged."""
     attrs = dict(frame.attrs)
-    out = geo.harmonize(frame, TO_YEAR, code_col="area", value_cols=value_cols)
-    out = out.reset_index(drop=True)
-    out.attrs = {**attrs, **{k: v for k, v in out.attrs.items() if k in ("harmonized_to", "unplaced_codes")}}
+    mergers = geo.load_mergers()
+    touched = {"KU" + str(c).removeprefix("KU").zfill(3) for c in pd.concat([mergers["old_code"], mergers["new_code"]])}
+    mask = frame["area"].isin(touched).to_numpy()
+    if not mask.any():
+        out = frame.reset_index(drop=True)
+    else:
+        fixed = geo.harmonize(frame[mask], TO_YEAR, code_col="area", value_cols=value_cols)
+        out = pd.concat([frame[~mask], fixed], ignore_index=True)
+    out.attrs = {**attrs, "harmonized_to": TO_YEAR}
     return out
 
 
@@ -283,17 +306,17 @@ def _population_like(dataset: str, snap: Snapshot, by_age: bool) -> pd.DataFrame
     age = _dim(raw, dataset, prefixes=("ikaryhma", "ika"), texts=("ika",), required=False)
     sex = _dim(raw, dataset, prefixes=("sukupuoli",), texts=("sukupuoli",), required=False)
     contents = _dim(raw, dataset, role="metric", prefixes=("contentscode", "tiedot"), required=False)
-    frame = _only(_plain(raw), sex)
+    frame = _only(raw, sex)
     if contents is not None and frame[contents].nunique() > 1:
         frame = frame[frame[contents] == frame[contents].iloc[0]]
     out = pd.DataFrame({
-        "area": frame[area].to_numpy(dtype=object),
-        "area_name": frame[f"{area}_label"].to_numpy(dtype=object),
-        "year": pd.to_numeric(frame[time].astype(str)).astype("int64").to_numpy(),
+        "area": _codes(frame[area]),
+        "area_name": _codes(frame[f"{area}_label"]),
+        "year": _years(frame[time]),
         "population": frame["value"].to_numpy(dtype=float),
     })
     if age is not None:
-        ages = frame[age].astype(str).to_numpy()
+        ages = _codes(frame[age])
         is_total = ages == "SSS"
         if by_age:
             if is_total.all():
@@ -302,7 +325,8 @@ def _population_like(dataset: str, snap: Snapshot, by_age: bool) -> pd.DataFrame
                     "by_age=False, or re-fetch with all ages (selection ikaryhma: '*')"
                 )
             out = out[~is_total].copy()
-            out.insert(2, "age", _to_int_age(pd.Series(ages[~is_total])).to_numpy())
+            out.insert(2, "age", _per_category(frame[age], lambda c: -1 if c == "SSS" else _age(c))[~is_total]
+                       .astype("int64"))
         elif is_total.any():
             out = out[is_total].copy()
         else:
@@ -381,14 +405,13 @@ def _by_industry(dataset: str, snap: Snapshot, value_name: str) -> pd.DataFrame:
     area = _dim(raw, dataset, role="geo", prefixes=("alue",), texts=("alue",))
     time = _dim(raw, dataset, role="time", prefixes=("timeperiod", "vuosi"), texts=("vuosi",))
     ind = _dim(raw, dataset, prefixes=("toimiala",), texts=("toimiala", "toimiala 2008"))
-    frame = _plain(raw)
-    frame = frame[frame[ind] != "SSS"]
+    frame = raw[raw[ind] != "SSS"]
     out = pd.DataFrame({
-        "area": frame[area].to_numpy(dtype=object),
-        "area_name": frame[f"{area}_label"].to_numpy(dtype=object),
-        "industry": frame[ind].to_numpy(dtype=object),
-        "industry_name": _strip_code(frame[f"{ind}_label"], frame[ind]).to_numpy(dtype=object),
-        "year": pd.to_numeric(frame[time].astype(str)).astype("int64").to_numpy(),
+        "area": _codes(frame[area]),
+        "area_name": _codes(frame[f"{area}_label"]),
+        "industry": _codes(frame[ind]),
+        "industry_name": _stripped_labels(raw, frame, ind),
+        "year": _years(frame[time]),
         value_name: frame["value"].to_numpy(dtype=float),
     })
     return _harmonise(out, [value_name])
@@ -470,7 +493,7 @@ def self_sufficiency(snap: SnapLike = None) -> pd.DataFrame:
         out = pd.DataFrame({
             "area": wide[area].to_numpy(dtype=object),
             "area_name": wide[f"{area}_label"].to_numpy(dtype=object),
-            "year": pd.to_numeric(wide[time].astype(str)).astype("int64").to_numpy(),
+            "year": wide[time].astype(str).astype("int64").to_numpy(),
         })
         for col in ("jobs", "employed_residents", "in_commuters", "out_commuters"):
             out[col] = wide[col].to_numpy(dtype=float)
@@ -499,14 +522,13 @@ def occupations_by_region(snap: SnapLike = None) -> pd.DataFrame:
         area = _dim(raw, dataset, role="geo", prefixes=("alue",), texts=("alue",))
         time = _dim(raw, dataset, role="time", prefixes=("timeperiod", "vuosi"), texts=("vuosi",))
         occ = _occupation(raw, dataset)
-        frame = _plain(raw)
-        frame = frame[frame[occ] != "SSS"]
+        frame = raw[raw[occ] != "SSS"]
         return pd.DataFrame({
-            "area": frame[area].to_numpy(dtype=object),
-            "area_name": frame[f"{area}_label"].to_numpy(dtype=object),
-            "occupation": frame[occ].to_numpy(dtype=object),
-            "occupation_name": _strip_code(frame[f"{occ}_label"], frame[occ]).to_numpy(dtype=object),
-            "year": pd.to_numeric(frame[time].astype(str)).astype("int64").to_numpy(),
+            "area": _codes(frame[area]),
+            "area_name": _codes(frame[f"{area}_label"]),
+            "occupation": _codes(frame[occ]),
+            "occupation_name": _stripped_labels(raw, frame, occ),
+            "year": _years(frame[time]),
             "employed": frame["value"].to_numpy(dtype=float),
         })
 
@@ -528,13 +550,12 @@ def occupations_by_age(snap: SnapLike = None) -> pd.DataFrame:
         time = _dim(raw, dataset, role="time", prefixes=("timeperiod", "vuosi"), texts=("vuosi",))
         occ = _occupation(raw, dataset)
         age = _dim(raw, dataset, prefixes=("ikaryhma", "ika"), texts=("ika",))
-        frame = _plain(raw)
-        frame = frame[(frame[occ] != "SSS") & (frame[age] != "SSS")]
+        frame = raw[(raw[occ] != "SSS") & (raw[age] != "SSS")]
         return pd.DataFrame({
-            "occupation": frame[occ].to_numpy(dtype=object),
-            "occupation_name": _strip_code(frame[f"{occ}_label"], frame[occ]).to_numpy(dtype=object),
-            "age_group": frame[age].to_numpy(dtype=object),
-            "year": pd.to_numeric(frame[time].astype(str)).astype("int64").to_numpy(),
+            "occupation": _codes(frame[occ]),
+            "occupation_name": _stripped_labels(raw, frame, occ),
+            "age_group": _codes(frame[age]),
+            "year": _years(frame[time]),
             "employed": frame["value"].to_numpy(dtype=float),
         })
 
@@ -557,35 +578,45 @@ def _tyonv(dataset: str, snap: Snapshot, wanted: list[str], with_occupation: boo
     area = _dim(raw, dataset, role="geo", prefixes=("alue",), texts=("alue",))
     time = _dim(raw, dataset, role="time", prefixes=("timeperiod", "kuukausi"), texts=("kuukausi",))
     contents = _dim(raw, dataset, role="metric", prefixes=("contentscode", "tiedot"))
-    keys = [area, f"{area}_label"]
-    occ = None
-    if with_occupation:
-        occ = _occupation(raw, dataset)
-        keys += [occ, f"{occ}_label"]
-    keys.append(time)
-    frame = _plain(raw)
-    if occ is not None:
-        frame = frame[frame[occ] != "SSS"]
-    code = frame[contents].astype(str).str.upper().str.rsplit("-", n=1).str[-1]
-    mapping = {}
-    for col, stem in _TYONV_CONTENTS:
-        if col in wanted:
-            mapping[col] = sorted({c for c in code.unique() if c.startswith(stem)})
-    lacking = [c for c in wanted if not mapping.get(c)]
+    occ = _occupation(raw, dataset) if with_occupation else None
+    frame = raw[raw[occ] != "SSS"] if occ is not None else raw
+    # contents by code stem; a table prefix ("tyonv-") is ignored should one ever be added
+    stems = dict(_TYONV_CONTENTS)
+    column_of: dict[str, str] = {}
+    for code in frame[contents].cat.categories if isinstance(frame[contents].dtype, pd.CategoricalDtype) \
+            else frame[contents].unique():
+        bare = str(code).upper().rsplit("-", 1)[-1]
+        for col in wanted:
+            if bare.startswith(stems[col]) and col not in column_of.values():
+                column_of[str(code)] = col
+    lacking = [c for c in wanted if c not in column_of.values()]
     if lacking:
-        raise SnapshotError(f"dataset {dataset!r}: contents for {lacking} not found among {sorted(code.unique())}")
-    out = frame[keys].drop_duplicates().reset_index(drop=True)
-    for col in wanted:
-        part = frame[code == mapping[col][0]][keys + ["value"]].rename(columns={"value": col})
-        out = out.merge(part, on=keys, how="left", sort=False)
-    result = pd.DataFrame({"area": out[area].to_numpy(dtype=object),
-                           "area_name": out[f"{area}_label"].to_numpy(dtype=object)})
+        raise SnapshotError(
+            f"dataset {dataset!r}: contents for {lacking} not found among "
+            f"{sorted(map(str, frame[contents].unique()))}; check the table or the declaration"
+        )
+    columns = _per_category(frame[contents], lambda c: column_of.get(str(c), ""))
+    keep = columns != ""
+    frame = frame[keep]
+    keys = [area] + ([occ] if occ is not None else []) + [time]
+    long = pd.DataFrame({k: _codes(frame[k]) for k in keys})
+    long["_col"] = columns[keep]
+    long["value"] = frame["value"].to_numpy(dtype=float)
+    # row order of the payload is kept: keys appear in blocks, contents vary inside them
+    wide = long.set_index([*keys, "_col"])["value"].unstack("_col")
+    wide = wide.reindex(pd.MultiIndex.from_frame(long[keys].drop_duplicates())).reset_index()
+    labels = {k: dict(zip(next(d for d in raw.attrs["dimensions"] if d["code"] == k)["categories"],
+                          next(d for d in raw.attrs["dimensions"] if d["code"] == k)["labels"], strict=True))
+              for k in keys}
+    result = pd.DataFrame({"area": wide[area].to_numpy(dtype=object),
+                           "area_name": wide[area].map(labels[area]).to_numpy(dtype=object)})
     if occ is not None:
-        result["occupation"] = out[occ].to_numpy(dtype=object)
-        result["occupation_name"] = _strip_code(out[f"{occ}_label"], out[occ]).to_numpy(dtype=object)
-    result["month"] = out[time].astype(str).to_numpy(dtype=object)
+        result["occupation"] = wide[occ].to_numpy(dtype=object)
+        stripped = {c: (lb[len(c) + 1:] if lb.startswith(c + " ") else lb) for c, lb in labels[occ].items()}
+        result["occupation_name"] = wide[occ].map(stripped).to_numpy(dtype=object)
+    result["month"] = wide[time].to_numpy(dtype=object)
     for col in wanted:
-        result[col] = out[col].to_numpy(dtype=float)
+        result[col] = wide[col].to_numpy(dtype=float)
     return result
 
 

@@ -946,8 +946,9 @@ def build_demo(
     Parameters
     ----------
     snapshot_dir : path, optional
-        Target folder; default :func:`punos_lib.paths.snapshot_dir`. Existing entries of the
-        declared datasets are replaced.
+        Target folder; default :func:`punos_lib.paths.snapshot_dir`. Synthetic entries of the
+        declared datasets are replaced; a dataset that has real (fetched or imported) entries is
+        left as it is.
     seed : int
         Seed of the PCG64 generator; the same seed gives byte-identical payloads and manifest.
     progress : bool
@@ -980,6 +981,9 @@ def build_demo(
 
         iterator = tqdm(decls, desc="punos demo", unit="dataset", file=None)
     for decl in iterator:
+        existing = snap.entries(dataset=decl.id) if snap.exists else []
+        if any(not e.synthetic for e in existing):
+            continue  # real (fetched or imported) data is never overwritten by synthetic data
         if decl.source == "statfin":
             table = tables.get(decl.table or "")
             if table is None:

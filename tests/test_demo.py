@@ -174,3 +174,15 @@ def test_imports_and_classifications(snap: Snapshot) -> None:
     mikkeli = next(m for m in maps if m["sourceItem"]["code"] == "491")
     assert mikkeli["targetItem"]["code"] == "10"
     assert len(maps) == 308
+
+
+def test_real_entries_are_left_alone(tmp_path: Path) -> None:
+    snap = Snapshot(tmp_path / "mixed")
+    real = snap.write("population/data-1", b'{"real": true}', dataset="population", kind="data", source="statfin",
+                      media_type="application/json", licence="CC BY 4.0", attribution="Lähde: Tilastokeskus",
+                      synthetic=False)
+    demo.build_demo(snap.root, progress=False)
+    again = Snapshot(snap.root)
+    assert [e.id for e in again.entries(dataset="population")] == ["population/data-1"]
+    assert again.entry("population/data-1").sha256 == real.sha256
+    assert again.synthetic("population_projection")

@@ -182,7 +182,7 @@ class _Chapter:
     source: Path
     page: str            # e.g. "02-vaesto.html"
     title: str
-    items: list[Any]     # ("text", line, file, lineno) | _Embed | ("open", kind, title) | ("close",)
+    items: list[Any]     # ("text"|"code", line, file, lineno) | _Embed | ("open", kind, title) | ("close",)
     appendix: bool
 
 
@@ -245,12 +245,12 @@ def _parse_lines(lines: Sequence[str], first: int, path: Path, base: Path, book:
             if info.startswith("{") and not info.startswith(("{.", "{=", "{#")):
                 # Quarto executable cell ```{python}: shown as code (execution is disabled).
                 line = f"{m.group(1)}{fence}{info.strip('{}').split(',')[0].strip()}"
-            items.append(("text", line, path, no))
+            items.append(("code", line, path, no))
             continue
         if fence is not None:
             if m and m.group(2).startswith(fence) and not m.group(3).strip():
                 fence = None
-            items.append(("text", line, path, no))
+            items.append(("code", line, path, no))
             continue
         if _DIV_CLOSE.match(line) and divs:
             if divs.pop() == "callout":
@@ -645,6 +645,8 @@ def _render_html(book: Book, chapters: Sequence[_Chapter], numbers: _Numbers,
                        f"{html.escape(it[2])}</p>", "```", ""]
             elif it[0] == "close":
                 md += ["", "```{=html}", "</div>", "```", ""]
+            elif it[0] == "code":
+                md.append(it[1])
             else:
                 md.append(_refs(it[1], it[2], it[3], numbers, "html"))
         body = _pandoc("\n".join(md) + "\n", "html5")
@@ -736,6 +738,8 @@ def _render_pdf(book: Book, chapters: Sequence[_Chapter], numbers: _Numbers, nbs
                 md += ["", "```{=typst}", f"#callout(kind: {_typst_str(it[1])}, title: {_typst_str(it[2])})[", "```", ""]
             elif it[0] == "close":
                 md += ["", "```{=typst}", "]", "```", ""]
+            elif it[0] == "code":
+                md.append(it[1])
             else:
                 md.append(_refs(it[1], it[2], it[3], numbers, "typst"))
         md.append("")

@@ -245,3 +245,13 @@ def test_included_embeds_resolve_from_the_chapter_and_sector_text_is_generated(p
 
     for sid in load_sectors(project / "data" / "sectors.yaml"):
         assert f"{{{{< embed ../outputs/notebooks/sector_profile-{sid}.ipynb#tbl-sektori-lq >}}}}" in sectors
+
+
+def test_code_blocks_are_left_alone(project: Path) -> None:
+    (project / "study" / "03-rikki.qmd").write_text(
+        "```markdown\n# Ei otsikko\n{{< video x >}} ja @fig-eiole\n```\n\n# Oikea otsikko\n", encoding="utf-8")
+    report = _render(project, formats=["html"])
+    page = (project / "outputs" / "site" / "03-rikki.html").read_text(encoding="utf-8")
+    assert "{{&lt; video x &gt;}} ja @fig-eiole" in page
+    assert "<title>Oikea otsikko – Testiselvitys</title>" in page
+    assert report.pages[2].name == "03-rikki.html"

@@ -220,3 +220,36 @@ def test_table_not_found_is_a_failure_not_a_crash(server: PxWebServer, decl_path
     assert list(report.failed) == ["broken"]
     assert report.done == [] and report.skipped == []
     assert not Snapshot(tmp_path / "snap").entries(dataset="broken")
+
+
+def test_ascii_key_reaches_a_tyonv_code_with_finnish_letters(tmp_path: Path) -> None:
+    """The declaration writes `ammattiryhma`; real 12ti calls the variable `Ammattiryhmä`."""
+    metadata = {
+        "title": "12ti",
+        "variables": [
+            {"code": "Alue", "text": "Alue", "values": ["SSS", "MK10"], "valueTexts": ["KOKO MAA", "Etelä-Savo"],
+             "elimination": True, "map": "Alue 2026"},
+            {"code": "Ammattiryhmä", "text": "Ammattiryhmä", "values": ["SSS", "2221", "5321"],
+             "valueTexts": ["Yhteensä", "Ylihoitajat", "Lähihoitajat"], "elimination": True},
+            {"code": "timeperiod_m", "text": "Kuukausi", "values": ["2025M10", "2025M11"],
+             "valueTexts": ["2025M10", "2025M11"], "time": True},
+            {"code": "contentscode", "text": "Tiedot", "values": ["TYOTTOMATLOPUSSA", "AVPAIKATLOPUSSA"],
+             "valueTexts": ["Työttömät", "Avoimet työpaikat"]},
+        ],
+    }
+    path = tmp_path / "datasets.yaml"
+    path.write_text(
+        "version: 1\ndatasets:\n  - id: occ\n    title_fi: T\n    source: statfin\n    table: tyonv/12ti\n"
+        "    selection: {\"@area\": [MK10], ammattiryhma: \"*\", \"@time\": \"top:1\", \"@contents\": \"*\"}\n"
+        "    used_in: [x]\n",
+        encoding="utf-8",
+    )
+    with PxWebServer(max_cells=1000, max_calls=100, time_window=1.0, generated=False) as server:
+        server.add_table("tyonv/12ti", metadata)
+        report = fetch.fetch_all(tmp_path / "snap", progress=False, client_factories=_factories(server),
+                                 declaration_path=path)
+    assert report.done == ["occ"], report.failed
+    entry = Snapshot(tmp_path / "snap").entry("occ/data-1")
+    sent = {q["code"]: q["selection"]["values"] for q in entry.query["query"]}
+    assert sent["Ammattiryhmä"] == ["SSS", "2221", "5321"]
+    assert sent["timeperiod_m"] == ["2025M11"]

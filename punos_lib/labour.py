@@ -45,6 +45,10 @@ from .errors import InputError
 
 __all__ = [
     "COUNTRY",
+    "ENTRANTS",
+    "DEGREES",
+    "FI_COLUMNS",
+    "basis_note",
     "EXIT_RATES_SOURCE",
     "default_exit_rates",
     "workforce_if_imported",
@@ -100,6 +104,53 @@ _EXIT_RATE_BANDS: tuple[tuple[int, int, float], ...] = (
 )
 
 _MONTHS_DEFAULT = 12
+
+#: Measure codes of the education_supply import (Vipunen export, see data/datasets.yaml).
+ENTRANTS = "uudet_opiskelijat"
+DEGREES = "tutkinnot"
+
+#: Finnish headings of this module's columns, for ``analysis.for_display(frame, rename=...)``.
+FI_COLUMNS: dict[str, str] = {
+    "code": "Aluekoodi",
+    "name": "Alue",
+    "occupation": "Ammattikoodi",
+    "occupation_name": "Ammattiryhmä",
+    "employed": "Työlliset",
+    "region_share": "Osuus alueella, %",
+    "country_share": "Osuus koko maassa, %",
+    "difference": "Ero, %-yks.",
+    "aged_55_plus": "55 vuotta täyttäneet",
+    "share_aged_55_plus": "55 vuotta täyttäneiden osuus, %",
+    "basis": "Ikätiedon alue",
+    "age_group": "Ikä",
+    "exit_rate": "Poistuma-aste, % vuodessa",
+    "replacement": "Poistuma (korvaustarve)",
+    "replacement_share": "Poistuma, % työllisistä",
+    "expansion": "Laajenemistarve",
+    "yearly_change": "Muutos vuodessa",
+    "openings": "Työvoimatarve yhteensä",
+    "openings_per_year": "Työvoimatarve vuodessa",
+    "openings_share": "Työvoimatarve, % työllisistä",
+    "sector": "Ala-tunnus",
+    "sector_name": "Ala",
+    "precision": "Ammattien tarkkuus",
+    "unemployed": "Työttömät työnhakijat",
+    "labour_force": "Työvoima",
+    "vacancies": "Avoimet työpaikat",
+    "unemployment_rate": "Työttömyysaste, %",
+    "tightness": "Kireys (avoimet / työttömät)",
+    "months_known": "Kuukausia tiedossa",
+    "suppressed_months": "Salattuja kuukausia",
+    "side": "Tilanne",
+    "rank": "Sija",
+    "field": "Koulutusalakoodi",
+    "field_name": "Koulutusala",
+    "level": "Koulutusaste",
+    "value": "Määrä",
+    "supply_per_year": "Tutkinnot vuodessa",
+    "supply_ratio": "Tutkinnot / työvoimatarve",
+    "fields_used": "Koulutusalat",
+}
 
 
 # --------------------------------------------------------------------------- small helpers
@@ -190,6 +241,30 @@ def _label(code: Any, name: Any, width: int = 45) -> str:
 
 def _labels(frame: pd.DataFrame, code: str, name: str) -> list[str]:
     return [_label(c, n) for c, n in zip(frame[code], frame[name], strict=True)]
+
+
+def _time(months: pd.Series) -> np.ndarray:
+    """StatFin month codes as decimal years (2023M07 -> 2023.5) for a continuous time axis."""
+    text = months.astype(str)
+    return (text.str[:4].astype(int) + (text.str[5:].astype(int) - 1) / 12.0).to_numpy()
+
+
+def basis_note(frame: pd.DataFrame) -> str:
+    """A Finnish sentence saying whose age structure a frame's ages come from.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame(); f.attrs["basis"] = "maakunta"
+    >>> basis_note(f)
+    'Ikätieto: alueen työlliset ammattiryhmän ja iän mukaan (Vipunen, Alueella työssäkäyvät).'
+    """
+    basis = frame.attrs.get("basis")
+    if basis == "maakunta":
+        return "Ikätieto: alueen työlliset ammattiryhmän ja iän mukaan (Vipunen, Alueella työssäkäyvät)."
+    if basis == "koko maan ikärakenne":
+        return ("Ikätieto: koko maan ammattiryhmien ikärakenne sovitettuna alueen työllisiin "
+                "(alueellista ikätietoa ei ole tuotu).")
+    raise InputError("basis_note: the frame has no attrs['basis']; pass employed_by_occupation_age output")
 
 
 def _is_occupation(code: str) -> bool:
@@ -555,7 +630,9 @@ def replacement_demand(age_frame: pd.DataFrame, *, horizon: int = 10, start_year
             "replacement": replacement,
             "replacement_share": replacement / employed * 100.0 if employed > 0 else float("nan"),
         })
-    out = pd.DataFrame(rows)
+    out = pd.DataFrame(rows).sort_values("replacement", ascending=False, kind="stable")
+    out = out.reset_index(drop=True)
+    out["label"] = _labels(out, "occupation", "occupation_name")
     return _carry(out, age_frame, horizon=horizon, start_year=int(start_year),
                   end_year=int(start_year) + horizon, basis=age_frame.attrs.get("basis"),
                   exit_rates_source=source)
@@ -837,7 +914,8 @@ def tightness_over_time(jobseekers: pd.DataFrame, areas: Sequence[str], *,
         v = rows.set_index("month")["vacancies"].astype(float)
         u = rows.set_index("month")["unemployed"].astype(float)
         series = indicators.rolling_tightness(v, u, window=window).dropna()
-        parts.append(pd.DataFrame({"month": series.index, "area": str(area),
+        parts.append(pd.DataFrame({"month": series.index, "time": _time(pd.Series(series.index)),
+                                   "area": str(area),
                                    "area_name": _area_name(rows, str(area)),
                                    "tightness": series.to_numpy()}))
     return _carry(pd.concat(parts, ignore_index=True), jobseekers, window=window)
@@ -979,7 +1057,7 @@ def mismatch_comparison(jobseekers: pd.DataFrame, region: str, *,
         series = indicators.mismatch_over_time(rows, "occupation", "month", "vacancies",
                                                "unemployed")
         frame = pd.DataFrame({
-            "month": series.index.astype(str), "area": area,
+            "month": series.index.astype(str), "time": _time(pd.Series(series.index)), "area": area,
             "area_name": _area_name(rows, area),
             "mismatch_index": series.to_numpy(),
         })
@@ -1098,6 +1176,7 @@ def education_table(education: pd.DataFrame, region: str, *,
     out = pd.concat([wide, totals], axis=1).sort_index()
     out.insert(0, "field_name", names.reindex(out.index))
     out = out.reset_index().rename(columns={"index": "field"})
+    out["label"] = _labels(out, "field", "field_name")
     return _carry(out, education, year=chosen)
 
 

@@ -712,8 +712,10 @@ def _typst_embed(emb: _Embed, out: _Output, num: _Numbered, site: Path, build: P
             table = f"table(columns: {width}, " + ",\n  ".join(cells) + ")"
             return f"#figure({table}, kind: table{numbering}{caption}) {label}"
         content = _typst_str(re.sub(r"<[^>]+>", " ", out.data))
+    elif out.kind == "markdown":
+        content = "[\n" + _pandoc(out.data, "typst").strip() + "\n]"
     else:
-        content = f"raw({_typst_str(out.data)}, block: true)" if out.kind == "text" else _typst_str(out.data)
+        content = f"raw({_typst_str(out.data)}, block: true)"
     return f"#figure({content}, kind: table{numbering}{caption}) {label}"
 
 
@@ -733,7 +735,12 @@ def _render_pdf(book: Book, chapters: Sequence[_Chapter], numbers: _Numbers, nbs
                    '#set heading(numbering: "A.1", supplement: [Liite])', "```", ""]
         for it in ch.items:
             if isinstance(it, _Embed):
-                md += ["", "```{=typst}", _typst_embed(it, nbs.resolve(it), numbers[it], site, build), "```", ""]
+                out = nbs.resolve(it)
+                if out.kind == "markdown" and not numbers[it].kind:
+                    # Text the notebook wrote in Markdown joins the chapter's own text.
+                    md += ["", out.data, ""]
+                    continue
+                md += ["", "```{=typst}", _typst_embed(it, out, numbers[it], site, build), "```", ""]
             elif it[0] == "open":
                 md += ["", "```{=typst}", f"#callout(kind: {_typst_str(it[1])}, title: {_typst_str(it[2])})[", "```", ""]
             elif it[0] == "close":

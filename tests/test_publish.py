@@ -255,3 +255,29 @@ def test_code_blocks_are_left_alone(project: Path) -> None:
     assert "{{&lt; video x &gt;}} ja @fig-eiole" in page
     assert "<title>Oikea otsikko – Testiselvitys</title>" in page
     assert report.pages[2].name == "03-rikki.html"
+
+
+def test_markdown_outputs(project: Path) -> None:
+    import json
+
+    nb_path = project / "outputs" / "notebooks" / "demo.ipynb"
+    nb = json.loads(nb_path.read_text(encoding="utf-8"))
+    for label, text in [("txt-kuvaus", "Verkosto on **tiivis**."),
+                        ("tbl-md", "| kunta | n |\n|---|---|\n| Juva | 6042 |\n")]:
+        nb["cells"].append({"cell_type": "code", "execution_count": 9, "id": label, "metadata": {},
+                            "source": f"#| label: {label}\n#| tbl-cap: Pieni\nshow()",
+                            "outputs": [{"output_type": "display_data", "metadata": {},
+                                         "data": {"text/markdown": text, "text/plain": "<md>"}}]})
+    nb_path.write_text(json.dumps(nb), encoding="utf-8")
+    (project / "study" / "03-rikki.qmd").write_text(
+        "# Teksti\n\n{{< embed ../outputs/notebooks/demo.ipynb#txt-kuvaus >}}\n\n"
+        "{{< embed ../outputs/notebooks/demo.ipynb#tbl-md >}}\n", encoding="utf-8")
+    report = _render(project)
+    page = (project / "outputs" / "site" / "03-rikki.html").read_text(encoding="utf-8")
+    assert "<p>Verkosto on <strong>tiivis</strong>.</p>" in page
+    assert "Taulukko 2. </span>Pieni" in page and "<td>Juva</td>" in page
+    source = (project / "outputs" / ".publish" / "pdf" / "testiselvitys.typ").read_text(encoding="utf-8")
+    assert "Verkosto on #strong[tiivis]." in source
+    assert re.search(r'#figure\(\[\n.*\[Juva\], \[6042\].*\n\], kind: table, supplement: \[Taulukko\], '
+                     r'numbering: \(\.\.n\) => "2", caption: "Pieni"\) <tbl-md>', source, re.S)
+    assert report.pdf is not None and report.pdf.read_bytes().startswith(b"%PDF-")

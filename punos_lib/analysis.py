@@ -130,7 +130,7 @@ _FI_COLUMNS: dict[str, str] = {
     "population": "Väestö",
     "subregion": "Seutukunta",
     "employment_area": "Työssäkäyntialue",
-    "label": "Toimiala",
+    "label": "Nimike",
     "covers": "Alan luokat",
     "population_start": "Väestö alussa",
     "population_end": "Väestö lopussa",
@@ -154,7 +154,7 @@ _FI_COLUMNS: dict[str, str] = {
     "industry_mix": "Toimialarakenneosuus",
     "regional": "Alueellinen osuus",
     "total": "Muutos yhteensä",
-    "sector": "Ala",
+    "sector": "Tunnus",
     "sector_name": "Ala",
     "employed_residents": "Työlliset asukkaat",
     "self_sufficiency": "Työpaikkaomavaraisuus, %",
@@ -1438,7 +1438,7 @@ def sector_chapter_markdown(sectors: Mapping[str, Any], notebook_dir_rel: str) -
         )
         for label in SECTOR_PROFILE_LABELS:
             parts.append(f"{{{{< embed {notebook}#{label} >}}}}\n")
-            parts.append(f"{guides[label]}\n")
+            parts.append(f"**Mitä tämä tarkoittaa.** {guides[label]}\n")
     return "\n".join(parts)
 
 

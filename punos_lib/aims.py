@@ -54,11 +54,14 @@ __all__ = [
     "curated_provenance",
     "catalogue_table",
     "coverage_figure",
+    "coverage_data",
     "summary_table",
     "gaps_table",
     "dataset_sources",
+    "dataset_sources_table",
     "collection_files",
     "actors_by_municipality",
+    "actors_map",
     "network_figure",
     "centrality_table",
     "brokers_table",
@@ -225,6 +228,23 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def coverage_data(cat: pd.DataFrame) -> pd.DataFrame:
+    """The data of :func:`coverage_figure`: ``Tietolähde`` and one 0/1 column per topic (Finnish).
+
+    Examples
+    --------
+    >>> cat = pd.DataFrame({"id": ["a"], "name_fi": ["A"], "topics": [("demand", "education")]})
+    >>> coverage_data(cat).iloc[0, 1:].astype(int).tolist()
+    [1, 0, 0, 0, 1, 0]
+    """
+    _need(cat, ("id", "name_fi", "topics"), "coverage_data")
+    matrix = _catalogue.coverage_matrix(cat)
+    table = pd.DataFrame({"Tietolähde": cat["name_fi"].astype(str).to_numpy()})
+    for topic in matrix.columns:
+        table[matrix.attrs["labels_fi"][topic]] = matrix[topic].astype(int).to_numpy()
+    return _with_provenance(table, _CATALOGUE_SOURCE)
+
+
 _SUMMARY_HEADINGS = {
     "kind": "Tyyppi",
     "access": "Saatavuus",
@@ -356,6 +376,27 @@ def dataset_sources(declarations: Sequence[Any], cat: pd.DataFrame, snapshot: An
     return frame
 
 
+def dataset_sources_table(sources: pd.DataFrame) -> pd.DataFrame:
+    """Finnish table of :func:`dataset_sources`.
+
+    Columns ``Aineisto, Taulukko tai taso, Luettelon tietolähde, Tuottaja, Päivitetty lähteessä,
+    Haettu, Tila``; a missing date is shown as ``"–"`` by the table display.
+    """
+    _need(sources, ("title_fi", "table", "catalogue_name_fi", "producer", "updated", "fetched_at", "status"),
+          "dataset_sources_table")
+    table = pd.DataFrame({
+        "Aineisto": sources["title_fi"].to_numpy(),
+        "Taulukko tai taso": sources["table"].to_numpy(),
+        "Luettelon tietolähde": sources["catalogue_name_fi"].to_numpy(),
+        "Tuottaja": sources["producer"].to_numpy(),
+        "Päivitetty lähteessä": sources["updated"].to_numpy(dtype=object),
+        "Haettu": sources["fetched_at"].to_numpy(dtype=object),
+        "Tila": sources["status"].to_numpy(),
+    })
+    table.attrs["provenance"] = dict(sources.attrs.get("provenance") or curated_provenance(_CATALOGUE_SOURCE))
+    return table
+
+
 def collection_files(folder: str | Path | None = None) -> pd.DataFrame:
     """Where the actors' shared information is kept, who edits it and how it is checked.
 
@@ -478,6 +519,31 @@ def actors_by_municipality(orgs: pd.DataFrame, municipalities: pd.DataFrame, reg
     frame.attrs["outside_names"] = sorted(orgs.loc[~inside.to_numpy(), "name_fi"].astype(str))
     frame.attrs["provenance"] = curated_provenance(_REGISTRY_SOURCE)
     return frame
+
+
+def actors_map(orgs: pd.DataFrame, region: str, *, snapshot: Any = None,
+               title: str | None = None) -> tuple[Figure, pd.DataFrame]:
+    """Map of registered actors per municipality of ``region`` and its data.
+
+    Uses :func:`punos_lib.maps.auto_map` (a choropleth when the snapshot has boundaries, else
+    the tile map) with fixed classes 0, 1–2, 3–9, 10 or more; the number of actors located
+    outside the region is written in a note line.
+
+    Returns
+    -------
+    (Figure, pandas.DataFrame)
+        The map and :func:`actors_by_municipality`'s table.
+    """
+    from . import datasets, maps
+
+    counts = actors_by_municipality(orgs, datasets.municipalities(snapshot), region)
+    outside = counts.attrs["outside_region"]
+    note = f"Alueen ulkopuolella sijaitsevia toimijoita {outside} (esim. valtakunnalliset toimijat)."
+    fig = maps.auto_map(counts, region=region, column="actors", legend_title="Toimijoita",
+                        provenance=counts.attrs["provenance"], snapshot=snapshot, scheme="user_defined",
+                        bins=[0, 2, 9, max(10, int(counts["actors"].max()))], decimals=0,
+                        title=title, note=note)
+    return fig, counts
 
 
 def network_figure(graph: Any, orgs: pd.DataFrame, *, top: int = 12,
@@ -679,7 +745,9 @@ def occupation_indicators(jobseekers: pd.DataFrame, region: str, occupations: It
     pandas.DataFrame
         One row per requested occupation (in the given order, duplicates removed): ``aml,
         occupation_name, unemployed`` (monthly mean over the window), ``vacancies`` (monthly
-        mean), ``tightness``, and ``share_55plus`` (0–1; NaN without ``ages`` or data).
+        mean), ``tightness``, ``share_55plus`` (0–1; NaN without ``ages`` or data) and
+        ``share_55plus_group`` (the occupation code of the age data used: the code itself or
+        the finest coarser group, e.g. ``"322"`` for ``"3221"``).
         Occupations absent from the data keep NaN values. ``attrs``: ``period`` (first and last
         month of the window), ``months`` (its length), ``region``, ``share_55plus_scope``.
 
@@ -744,16 +812,24 @@ def occupation_indicators(jobseekers: pd.DataFrame, region: str, occupations: It
         "tightness": tight.reindex(codes).to_numpy(dtype=float),
     })
     scope = "ei saatavilla"
+    result["share_55plus"] = np.nan
+    result["share_55plus_group"] = ""
     if ages is not None:
         _need(ages, ("occupation", "age_group", "employed"), "occupation_indicators (ages)")
-        subset = ages[ages["occupation"].astype(str).isin(codes)]
-        share = (share_aged_55_plus(subset, by="occupation") if len(subset)
-                 else pd.Series(dtype=float))
-        share.index = share.index.astype(str)
-        result["share_55plus"] = share.reindex(codes).to_numpy(dtype=float)
+        # Age data is often coarser than the 4-digit codes (StatFin 115r: 1-3 digits, Vipunen:
+        # 2 digits): each occupation takes the finest group whose code is a prefix of its own.
+        age_codes = ages["occupation"].astype(str)
+        wanted = sorted({a for a in set(age_codes) if any(c.startswith(a) for c in codes)})
+        subset = ages[age_codes.isin(wanted)]
+        shares = share_aged_55_plus(subset, by="occupation") if len(subset) else pd.Series(dtype=float)
+        shares.index = shares.index.astype(str)
+        for row, code in enumerate(codes):
+            groups = [g for g in shares.index if code.startswith(g)]
+            if groups:
+                best = max(groups, key=len)
+                result.loc[row, "share_55plus"] = float(shares[best])
+                result.loc[row, "share_55plus_group"] = best
         scope = str(ages.attrs.get("scope", "alue"))
-    else:
-        result["share_55plus"] = np.nan
     result.attrs["period"] = (chosen[0], chosen[-1])
     result.attrs["months"] = window
     result.attrs["region"] = region
@@ -868,13 +944,14 @@ def forum_comparison(assessments: pd.DataFrame, jobseekers: pd.DataFrame, region
     result = pd.concat(parts, ignore_index=True)
     result.attrs.update(attrs)
     result.attrs["example"] = bool(result["example"].any())
+    # A short forum source: the figure's note line and the table's Merkintä column carry the full
+    # example mark, and a long source line would run off the figure.
+    forum_source = "Punos-foorumiaineisto" + (" (esimerkkiarviot)" if result.attrs["example"] else "")
     provenance = dict(jobseekers.attrs.get("provenance") or {})
     if provenance:
-        provenance["attribution"] = [*provenance.get("attribution", []),
-                                     curated_provenance(_FORUM_SOURCE, example=result.attrs["example"])
-                                     ["attribution"][0]]
+        provenance["attribution"] = [*provenance.get("attribution", []), forum_source]
     else:
-        provenance = curated_provenance(_FORUM_SOURCE, example=result.attrs["example"])
+        provenance = curated_provenance(forum_source)
     result.attrs["provenance"] = provenance
     return result
 
@@ -883,10 +960,10 @@ def comparison_table(comparison: pd.DataFrame) -> pd.DataFrame:
     """Finnish table of :func:`forum_comparison`.
 
     Columns ``Toimiala, Ammatti, Arvioita, Foorumin arvio, Vakavuus (ka.), Tiukkuus (V/U),
-    55+ osuus (%), Tilastojen viesti, Yhteneväisyys, Merkintä``.
+    55+ osuus (%), 55+ ammattiryhmä, Tilastojen viesti, Yhteneväisyys, Merkintä``.
     """
     _need(comparison, ("sector_name_fi", "aml", "occupation_fi", "n_assessments", "state", "severity_mean",
-                       "tightness", "share_55plus", "data_signal", "agreement", "example"), "comparison_table")
+                       "tightness", "share_55plus", "share_55plus_group", "data_signal", "agreement", "example"), "comparison_table")
     table = pd.DataFrame({
         "Toimiala": comparison["sector_name_fi"].to_numpy(),
         "Ammatti": [f"{c} {n}".strip() for c, n in zip(comparison["aml"], comparison["occupation_fi"].fillna(""),
@@ -896,6 +973,7 @@ def comparison_table(comparison: pd.DataFrame) -> pd.DataFrame:
         "Vakavuus (ka.)": comparison["severity_mean"].astype(float).round(1).to_numpy(),
         "Tiukkuus (V/U)": comparison["tightness"].astype(float).round(2).to_numpy(),
         "55+ osuus (%)": (100 * comparison["share_55plus"].astype(float)).round(1).to_numpy(),
+        "55+ ammattiryhmä": comparison["share_55plus_group"].fillna("").astype(str).to_numpy(),
         "Tilastojen viesti": [SIGNALS_FI.get(s, s) for s in comparison["data_signal"]],
         "Yhteneväisyys": [AGREEMENT_FI.get(a, a) for a in comparison["agreement"]],
         "Merkintä": _example_column(comparison["example"]),
@@ -952,6 +1030,10 @@ def comparison_figure(comparison: pd.DataFrame, *, shortage_threshold: float = 1
     ax.legend(title="Foorumin arvio", loc="lower right", fontsize=7, title_fontsize=7.5)
     ax.set_title(title)
     notes = ["Katkoviiva: pularaja, pisteviiva: ylitarjontaraja. Avoin merkki = ei tiukkuustietoa."]
+    period = comparison.attrs.get("period")
+    if period:
+        notes.insert(0, f"Tiukkuus = avoimet työpaikat / työttömät työnhakijat kuukauden lopussa, "
+                        f"summat {period[0]}–{period[1]}.")
     if bool(data["example"].any()):
         notes.insert(0, EXAMPLE_MARK)
     provenance = comparison.attrs.get("provenance") or curated_provenance(_FORUM_SOURCE)

@@ -326,7 +326,15 @@ def test_occupation_indicators_share_aged_55_plus_and_errors():
     ages.attrs["scope"] = "koko maa"
     result = aims.occupation_indicators(_jobseekers(), "MK10", ["3221", "5321"], ages=ages)
     assert result["share_55plus"].tolist() == pytest.approx([0.3, 0.5])
+    assert result["share_55plus_group"].tolist() == ["3221", "5321"]
     assert result.attrs["share_55plus_scope"] == "koko maa"
+    # coarser age data: the finest group whose code is a prefix of the occupation is used
+    coarse = pd.DataFrame({"occupation": ["3", "3", "32", "32", "5", "5"],
+                           "age_group": ["15-54", "55-"] * 3, "employed": [90.0, 10.0, 60.0, 40.0, 3.0, 1.0]})
+    result = aims.occupation_indicators(_jobseekers(), "MK10", ["3221", "5321", "2211"], ages=coarse)
+    assert result["share_55plus_group"].tolist() == ["32", "5", ""]
+    assert result["share_55plus"].tolist()[:2] == pytest.approx([0.4, 0.25])
+    assert np.isnan(result["share_55plus"].iloc[2])
     with pytest.raises(InputError, match="no rows for area 'MK99'.*MK07, MK10"):
         aims.occupation_indicators(_jobseekers(), "MK99", ["3221"])
     with pytest.raises(InputError, match="no occupation codes"):
@@ -367,7 +375,7 @@ def test_forum_comparison_per_sector_with_the_agreement_rule():
     assert by["example"].tolist() == [True, True, False]
     assert result.attrs["example"] is True and result.attrs["months"] == 12
     attribution = result.attrs["provenance"]["attribution"]
-    assert attribution[0] == "Lähde: Tilastokeskus" and aims.EXAMPLE_MARK in attribution[1]
+    assert attribution == ["Lähde: Tilastokeskus", "Punos-foorumiaineisto (esimerkkiarviot)"]
     # a lower shortage threshold makes 3221 tight, and the forum's "balance" disagrees
     strict = aims.forum_comparison(_assessments(), _jobseekers(), "MK10", sectors, shortage_threshold=0.5)
     assert strict.set_index("aml").loc["3221", "agreement"] == "disagree"

@@ -811,7 +811,9 @@ def render(
     formats : iterable of {"html", "pdf"}
         What to produce.
     project_dir, outputs_dir : path-like, optional
-        Defaults: :func:`punos_lib.paths.project_dir`, :func:`punos_lib.paths.outputs_dir`.
+        Defaults: :func:`punos_lib.paths.project_dir`, :func:`punos_lib.paths.outputs_dir`. The
+        snapshot (for the demo marks and the provenance appendix) is ``PUNOS_SNAPSHOT`` or the
+        project's ``data/snapshot``.
     quarto : path-like or bool, optional
         The quarto executable; None finds it on PATH or in ``QUARTO_PATH``; False forces the
         built-in pandoc + Typst renderer.
@@ -838,11 +840,18 @@ def render(
     if bad or not wanted:
         raise PublishError(f"unknown output format(s) {bad or list(wanted)}; choose from 'html' and 'pdf'")
     book = load_book(project_dir)
-    outputs = (Path(outputs_dir) if outputs_dir is not None else paths.outputs_dir()).resolve()
+    # An explicit project keeps its own outputs and snapshot unless the environment moves them.
+    if outputs_dir is not None:
+        outputs = Path(outputs_dir).resolve()
+    else:
+        outputs = paths.outputs_dir() if project_dir is None or os.environ.get("PUNOS_OUTPUTS") \
+            else book.project / "outputs"
+    snapshot = paths.snapshot_dir() if project_dir is None or os.environ.get("PUNOS_SNAPSHOT") \
+        else book.project / "data" / "snapshot"
     nb_dir = outputs / "notebooks"
     if not nb_dir.is_dir() or not any(nb_dir.glob("*.ipynb")):
         raise PublishError(f"no executed notebooks in {nb_dir}; run `punos run` first")
-    synthetic, entries = _synthetic(paths.snapshot_dir())
+    synthetic, entries = _synthetic(snapshot)
     _write_generated(book, entries, synthetic)
 
     exe = _find_quarto(quarto)

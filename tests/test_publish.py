@@ -281,3 +281,20 @@ def test_markdown_outputs(project: Path) -> None:
     assert re.search(r'#figure\(\[\n.*\[Juva\], \[6042\].*\n\], kind: table, supplement: \[Taulukko\], '
                      r'numbering: \(\.\.n\) => "2", caption: "Pieni"\) <tbl-md>', source, re.S)
     assert report.pdf is not None and report.pdf.read_bytes().startswith(b"%PDF-")
+
+
+def test_real_data_has_no_demo_marks_and_project_defaults(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PUNOS_SNAPSHOT")
+    monkeypatch.delenv("PUNOS_OUTPUTS", raising=False)
+    manifest = (project / "snapshot" / "manifest.json").read_text(encoding="utf-8")
+    (project / "data" / "snapshot").mkdir(parents=True)
+    (project / "data" / "snapshot" / "manifest.json").write_text(
+        manifest.replace('"synthetic": true', '"synthetic": false'), encoding="utf-8")
+    report = publish.render(project_dir=project, quarto=False)  # outputs and snapshot of that project
+    assert report.site_index == project / "outputs" / "site" / "index.html"
+    for page in report.pages:
+        text = page.read_text(encoding="utf-8")
+        assert "demo-banner" not in text and "Esimerkkiaineisto" not in text
+    assert "synteettinen: ei" in (project / "outputs" / "site" / "liite-aineistot.html").read_text(encoding="utf-8")
+    source = (project / "outputs" / ".publish" / "pdf" / "testiselvitys.typ").read_text(encoding="utf-8")
+    assert '#let banner-text = ""' in source

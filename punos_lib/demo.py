@@ -58,7 +58,6 @@ import json
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -282,10 +281,9 @@ def _write_statfin(snap: Snapshot, decl: Declaration, table: _Table, seed: int) 
         body = _dumps(_jsonstat(table, kept, part_values, part_cube))
         snap.write(f"{decl.id}/data-{number}", body, kind="data", media_type="application/json-stat2",
                    url=url, query=query, updated=FIXED_TIME, part=number, parts=len(chunks), **common)
-    ranges = chunks
     # A rebuild with fewer parts must not leave stale parts behind.
     stale = [e.id for e in snap.entries(dataset=decl.id)
-             if e.kind == "data" and e.part is not None and e.part > len(ranges)]
+             if e.kind == "data" and e.part is not None and e.part > len(chunks)]
     if stale:
         snap.remove(stale)
 
@@ -736,8 +734,6 @@ def _tables(world: _World) -> dict[str, _Table]:
         cube_12r5,
         decimals=0,
     )
-    # 12r5's TYOTOSUUS has a decimal; the declaration does not select it, keep integers then
-    t12r5.decimals = 0
 
     occ4 = aml[aml["level"] == "4"]
     occ4_codes = ["SSS"] + occ4["code"].tolist()

@@ -33,14 +33,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-import unicodedata
 
 import yaml
 
 from .errors import InputError, ValidationError
 from .paths import data_dir
 
-__all__ = ["Declaration", "Source", "SOURCES", "load", "get", "selection_for"]
+__all__ = ["Declaration", "Source", "SOURCES", "load", "get"]
 
 Source = Literal["statfin", "geo", "classifications", "import"]
 
@@ -321,34 +320,3 @@ def get(dataset_id: str, path: str | Path | None = None) -> Declaration:
         f"unknown dataset {dataset_id!r}; declared datasets are: {', '.join(d.id for d in decls)} "
         "(see data/datasets.yaml)"
     )
-
-
-def _fold(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).lower()
-
-
-def selection_for(metadata: Mapping[str, Any], selection: Mapping[str, Any]) -> dict[str, Any]:
-    """Rewrite selection keys written without Finnish letters to the table's variable codes.
-
-    The declaration is written in ASCII (``ammattiryhma``) while tyonv tables keep codes with
-    Finnish letters (``Ammattiryhmä``). A key that equals a variable code (or its text) once
-    diacritics and case are ignored is replaced by that code; every other key is kept as it is
-    for :func:`punos_lib.statfin.resolve_selection`.
-
-    Examples
-    --------
-    >>> meta = {"variables": [{"code": "Ammattiryhmä", "text": "Ammattiryhmä", "values": ["SSS"]}]}
-    >>> selection_for(meta, {"ammattiryhma": "*", "@time": "top:3"})
-    {'Ammattiryhmä': '*', '@time': 'top:3'}
-    """
-    variables = [v for v in metadata.get("variables", []) if isinstance(v, Mapping)]
-    out: dict[str, Any] = {}
-    for key, spec in selection.items():
-        exact = any(str(v.get("code")) == key for v in variables)
-        matches = [
-            str(v["code"])
-            for v in variables
-            if _fold(str(v.get("code", ""))) == _fold(key) or _fold(str(v.get("text", ""))) == _fold(key)
-        ]
-        out[matches[0] if (not exact and not key.startswith("@") and len(matches) == 1) else key] = spec
-    return out

@@ -257,7 +257,7 @@ def _write_statfin(snap: Snapshot, decl: Declaration, table: _Table, seed: int) 
         raise InputError(f"dataset {decl.id!r}: a StatFin dataset needs a selection in data/datasets.yaml")
     meta = {"title": table.title, "variables": [v.metadata() for v in table.variables]}
     # The client's own resolution and split, so demo parts are cut exactly like a real fetch.
-    resolved = statfin.resolve_selection(meta, _declarations.selection_for(meta, decl.selection), table=table.table)
+    resolved = statfin.resolve_selection(meta, decl.selection, table=table.table)
     chosen: dict[str, list[str] | None] = {v.code: resolved.get(v.code) for v in table.variables}
     kept = [v for v in table.variables if chosen[v.code] is not None]
     values = [chosen[v.code] or [] for v in kept]
@@ -271,13 +271,13 @@ def _write_statfin(snap: Snapshot, decl: Declaration, table: _Table, seed: int) 
                   synthetic=True, note=note, fetched_at=FIXED_TIME)
     snap.write(f"{decl.id}/metadata", _dumps(meta), kind="metadata", media_type="application/json",
                url=url, **common)
-    chunks = statfin._split({v.code: vals for v, vals in zip(kept, values, strict=True)}, MAX_CELLS)
+    chunks = statfin.split_selection({v.code: vals for v, vals in zip(kept, values, strict=True)}, MAX_CELLS)
     positions = [{c: i for i, c in enumerate(vals)} for vals in values]
     for number, chunk in enumerate(chunks, start=1):
         part_values = [chunk[v.code] for v in kept]
         index = np.ix_(*[np.array([pos[c] for c in pv]) for pos, pv in zip(positions, part_values, strict=True)])
         part_cube = cube[index]
-        query = statfin._query(chunk)
+        query = statfin.build_query(chunk)
         body = _dumps(_jsonstat(table, kept, part_values, part_cube))
         snap.write(f"{decl.id}/data-{number}", body, kind="data", media_type="application/json-stat2",
                    url=url, query=query, updated=FIXED_TIME, part=number, parts=len(chunks), **common)

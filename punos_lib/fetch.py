@@ -146,8 +146,6 @@ def _replace(snap: Snapshot, decl: Declaration, written: set[str]) -> None:
 def _fetch_statfin(snap: Snapshot, decl: Declaration, client: Any) -> None:
     table = decl.table or ""
     selection = dict(decl.selection or {})
-    # the declaration writes ASCII keys; tyonv codes keep Finnish letters (Ammattiryhmä)
-    selection = declarations.selection_for(client.metadata(table), selection)
     raw = client.fetch_raw(table, selection)
     common = dict(dataset=decl.id, source="statfin", licence=LICENCE, attribution=ATTRIBUTION,
                   synthetic=False, fetched_at=raw.fetched_at)

@@ -526,7 +526,12 @@ def split_selection(selection: Mapping[str, Sequence[str]], cell_limit: int) -> 
     >>> split_selection({"alue": ["KU091", "KU491"], "vuosi": ["2024", "2025"]}, 2)
     [{'alue': ['KU091'], 'vuosi': ['2024', '2025']}, {'alue': ['KU491'], 'vuosi': ['2024', '2025']}]
     """
-    return _split(selection, cell_limit)
+    codes = list(selection)
+    if _cells(selection) <= cell_limit:
+        return [{c: list(v) for c, v in selection.items()}]
+    chunks = _chunk_sizes([len(selection[c]) for c in codes], cell_limit)
+    per_dim = [_pieces(selection[c], chunk) for c, chunk in zip(codes, chunks, strict=True)]
+    return [dict(zip(codes, combo, strict=True)) for combo in product(*per_dim)]
 
 
 def build_query(selection: Mapping[str, Sequence[str]]) -> dict[str, Any]:
@@ -537,19 +542,6 @@ def build_query(selection: Mapping[str, Sequence[str]]) -> dict[str, Any]:
     >>> build_query({"vuosi": ["2025"]})
     {'query': [{'code': 'vuosi', 'selection': {'filter': 'item', 'values': ['2025']}}], 'response': {'format': 'json-stat2'}}
     """
-    return _query(selection)
-
-
-def _split(selection: Mapping[str, Sequence[str]], limit: int) -> list[dict[str, list[str]]]:
-    codes = list(selection)
-    if _cells(selection) <= limit:
-        return [{c: list(v) for c, v in selection.items()}]
-    chunks = _chunk_sizes([len(selection[c]) for c in codes], limit)
-    per_dim = [_pieces(selection[c], chunk) for c, chunk in zip(codes, chunks, strict=True)]
-    return [dict(zip(codes, combo, strict=True)) for combo in product(*per_dim)]
-
-
-def _query(selection: Mapping[str, Sequence[str]]) -> dict[str, Any]:
     # Always explicit item lists: a stored query then says exactly which cells it holds.
     return {
         "query": [
@@ -1071,11 +1063,11 @@ class PxWebClient:
         metadata = json.loads(metadata_bytes)
         resolved = resolve_selection(metadata, selection, table=ref.name)
         limit = self.cell_limit()
-        chunks = _split(resolved, limit)
+        chunks = split_selection(resolved, limit)
         parts: list[RawPart] = []
         updated: str | None = None
         for i, chunk in enumerate(chunks, start=1):
-            query = _query(chunk)
+            query = build_query(chunk)
             cells = _cells(chunk)
             what = f"StatFin table {ref.name} (part {i}/{len(chunks)}, {cells} cells)"
             response = self.session.request("POST", metadata_url, json=query, validate=_check_jsonstat, what=what)
@@ -1139,7 +1131,7 @@ class PxWebClient:
                 "table": raw.table,
                 "url": raw.metadata_url,
                 "metadata_url": raw.metadata_url,
-                "query": _query(raw.selection),
+                "query": build_query(raw.selection),
                 "queries": [p.query for p in raw.parts],
                 "parts": len(raw.parts),
                 "fetched_at": raw.fetched_at,

@@ -163,7 +163,7 @@ def test_offline_switch_names_the_datasets(decl_path: Path, tmp_path: Path, monk
 
 
 class _Unreachable:
-    def metadata(self, table: str) -> dict[str, Any]:
+    def fetch_raw(self, table: str, selection: Any = None) -> Any:
         raise OfflineError(f"cannot reach pxdata.stat.fi for {table}")
 
 

@@ -179,6 +179,16 @@ _FI_COLUMNS: dict[str, str] = {
 }
 
 
+# Finnish display of code values that the data holds in plain ASCII (see for_display).
+_FI_VALUES: dict[str, str] = {
+    "uudet_opiskelijat": "Uudet opiskelijat",
+    "tutkinnot": "Tutkinnot",
+    "ammatillinen": "Ammatillinen koulutus",
+    "amk": "Ammattikorkeakoulu",
+    "yliopisto": "Yliopisto",
+}
+
+
 # --------------------------------------------------------------------------- small helpers
 
 
@@ -1462,7 +1472,11 @@ def for_display(frame: pd.DataFrame, *, decimals: int = 1,
         raise InputError(f"for_display: expected a DataFrame, got {type(frame).__name__}")
     out = frame.copy()
     for column in out.columns:
-        if pd.api.types.is_float_dtype(out[column]):
+        if pd.api.types.is_bool_dtype(out[column]):
+            out[column] = out[column].map({True: "kyllä", False: ""})
+        elif not pd.api.types.is_numeric_dtype(out[column]):
+            out[column] = out[column].map(lambda v: _FI_VALUES.get(v, v) if isinstance(v, str) else v)
+        elif pd.api.types.is_float_dtype(out[column]):
             values = out[column]
             whole = values.dropna()
             digits = 0 if len(whole) and bool(((whole % 1) == 0).all()) else decimals

@@ -413,3 +413,10 @@ def test_for_display_headings_and_rounding():
     assert out["Muutos, %"].iloc[0] == pytest.approx(1.3)
     assert out.attrs["provenance"]["synthetic"] is True
     assert list(analysis.for_display(frame, rename={"jobs": "Työpaikkoja"}).columns)[1] == "Työpaikkoja"
+
+
+def test_for_display_words_for_flags_and_codes():
+    frame = pd.DataFrame({"measure": ["uudet_opiskelijat", "muu"], "is_region": [True, False]})
+    out = analysis.for_display(frame)
+    assert out["Mittari"].tolist() == ["Uudet opiskelijat", "muu"]
+    assert out["Tarkasteltava alue"].tolist() == ["kyllä", ""]

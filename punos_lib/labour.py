@@ -150,6 +150,7 @@ FI_COLUMNS: dict[str, str] = {
     "supply_per_year": "Tutkinnot vuodessa",
     "supply_ratio": "Tutkinnot / työvoimatarve",
     "fields_used": "Koulutusalat",
+    "field_precision": "Koulutusalojen tarkkuus",
 }
 
 
@@ -1189,7 +1190,7 @@ def supply_vs_openings(education: pd.DataFrame, openings: pd.DataFrame,
     in the region, summed over the fields that stand for the sector's ``koulutusala`` codes
     (:func:`match_codes`, all levels of education together). Where the data has only the
     broad field (e.g. ``"07"`` for a sector's ``"0715"``), the whole broad field is counted
-    and shared with other sectors: ``precision`` says so, and such rows are upper bounds.
+    and shared with other sectors: ``field_precision`` says so, and such rows are upper bounds.
 
     Read with care: graduates move away and others move in, one field leads to many
     occupations and one occupation is reached from many fields, and openings are also filled
@@ -1205,7 +1206,8 @@ def supply_vs_openings(education: pd.DataFrame, openings: pd.DataFrame,
     -------
     DataFrame
         ``sector, sector_name, supply_per_year, openings_per_year, supply_ratio,
-        fields_used, precision``; ``attrs``: ``years`` (first, last), ``measure``.
+        fields_used, field_precision`` (of the fields) and ``precision`` (of the occupations,
+        from ``openings``); ``attrs``: ``years`` (first, last), ``measure``.
     """
     _columns(education, ["area", "year", "field", "measure", "value"], "supply_vs_openings")
     _columns(openings, ["sector", "openings_per_year"], "supply_vs_openings (openings)")
@@ -1223,6 +1225,8 @@ def supply_vs_openings(education: pd.DataFrame, openings: pd.DataFrame,
                  .groupby(["field", "year"])["value"].sum(min_count=1)
                  .groupby("field").mean())
     yearly = openings.set_index("sector")["openings_per_year"]
+    precision = (openings.set_index("sector")["precision"].to_dict()
+                 if "precision" in openings.columns else {})
     out_rows = []
     for sid, sector in sectors.items():
         matches = match_codes(list(sector.koulutusala), per_field.index)
@@ -1234,7 +1238,8 @@ def supply_vs_openings(education: pd.DataFrame, openings: pd.DataFrame,
             "supply_per_year": supply, "openings_per_year": demand,
             "supply_ratio": supply / demand if demand and demand > 0 else float("nan"),
             "fields_used": ", ".join(used) if used else "–",
-            "precision": _precision(matches),
+            "field_precision": _precision(matches),
+            "precision": precision.get(sid, "–"),
         })
     return _carry(pd.DataFrame(out_rows), education, openings,
                   years=(last_years[0], last_years[-1]), measure=measure)

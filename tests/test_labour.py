@@ -322,7 +322,8 @@ def test_supply_vs_openings_broad_field_is_flagged() -> None:
     tek = out.set_index("sector").loc["tek"]
     assert tek["supply_per_year"] == 150.0            # (100 + 200) / 2 years, field 07
     assert tek["supply_ratio"] == 3.0
-    assert tek["precision"] == "osin laajempi ryhmä (yläraja)"
+    assert tek["field_precision"] == "osin laajempi ryhmä (yläraja)"
+    assert tek["precision"] == "–"                     # openings frame had no precision column
     sote = out.set_index("sector").loc["sote"]
     assert sote["fields_used"] == "09" and math.isnan(sote["supply_ratio"])
     assert out.attrs["years"] == (2022, 2023)

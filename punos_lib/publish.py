@@ -48,6 +48,8 @@ DEMO_BANNER = "Esimerkkiaineisto – ei todellisia tilastoja"
 GENERATED_DIR = "study/_generated"
 PROVENANCE_FILE = "aineistot.md"
 SECTORS_FILE = "sectors.qmd"
+APPENDIX_FILE = "liite-aineistot.qmd"
+APPENDIX_TITLE = "Aineistot ja niiden alkuperä"
 _FIXED_TIME = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
 _CALLOUT_TITLES = {
     "note": "Huomautus", "tip": "Vinkki", "warning": "Varoitus", "caution": "Huomio", "important": "Tärkeää",
@@ -774,12 +776,16 @@ def _render_pdf(book: Book, chapters: Sequence[_Chapter], numbers: _Numbers, nbs
 def _write_generated(book: Book, entries: Sequence[dict[str, Any]], synthetic: bool) -> None:
     """Write the parts of the study that are generated at render time into study/_generated/.
 
-    - ``aineistot.md``: the provenance appendix, from the snapshot manifest;
+    - ``aineistot.md``: the list of snapshot entries, for a chapter that includes it;
+    - ``liite-aineistot.qmd``: the same as a whole appendix chapter (``_quarto.yml`` lists it);
     - ``sectors.qmd``: chapter 7's sections, one per sector of ``data/sectors.yaml`` (when the
       project has that file), from :func:`punos_lib.analysis.sector_chapter_markdown`.
     """
     folder = book.project / GENERATED_DIR
-    _atomic_write(folder / PROVENANCE_FILE, _provenance_markdown(entries, synthetic).encode("utf-8"))
+    provenance = _provenance_markdown(entries, synthetic)
+    _atomic_write(folder / PROVENANCE_FILE, provenance.encode("utf-8"))
+    appendix = f'---\ntitle: "{APPENDIX_TITLE}"\n---\n\n{provenance}'
+    _atomic_write(folder / APPENDIX_FILE, appendix.encode("utf-8"))
     sectors_file = book.project / "data" / "sectors.yaml"
     if sectors_file.is_file():
         from .analysis import sector_chapter_markdown

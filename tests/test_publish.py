@@ -188,8 +188,12 @@ def test_quarto_is_used_when_available(project: Path, tmp_path: Path) -> None:
     assert calls == [f"render {project} --to html --output-dir {site}",
                      f"render {project} --to typst --output-dir {site}"]
     assert report.pdf == project / "outputs" / "testiselvitys.pdf" and report.pdf.read_bytes() == b"%PDF-1.7\n"
-    # The provenance appendix is generated for Quarto too (it includes the file).
-    assert "population/data-1" in (project / "study" / "_generated" / "aineistot.md").read_text(encoding="utf-8")
+    # The provenance appendix is generated for Quarto too: as a whole chapter and as a part to include.
+    generated = project / "study" / "_generated"
+    assert "population/data-1" in (generated / "aineistot.md").read_text(encoding="utf-8")
+    appendix = (generated / "liite-aineistot.qmd").read_text(encoding="utf-8")
+    assert appendix.startswith('---\ntitle: "Aineistot ja niiden alkuperä"\n---\n')
+    assert "- **population/data-1** — lähde: statfin; taulukko/taso: 11re.px;" in appendix
 
 
 def test_the_study_book_description() -> None:
@@ -198,7 +202,7 @@ def test_the_study_book_description() -> None:
     assert (book.subtitle, book.author, book.lang) == ("Etelä-Savo", "Punos-hanke", "fi")
     assert book.chapters[0] == "index.qmd" and book.chapters[-1] == "study/11-tietoaukot.qmd"
     assert [c.split("/")[-1][:2] for c in book.chapters[1:]] == [f"{n:02d}" for n in range(2, 12)]
-    assert book.appendices == ("study/liite-aineistot.qmd",)
+    assert book.appendices == ("study/_generated/liite-aineistot.qmd",)
     assert book.output_file == "osaamistarpeiden-ennakointi-etela-savo"
     assert publish._slug("Väestö ja työ – Etelä-Savo") == "vaesto-ja-tyo-etela-savo"
 

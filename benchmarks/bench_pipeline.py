@@ -43,6 +43,7 @@ def main() -> int:
     os.environ["PUNOS_PROJECT_DIR"] = str(REPO)
     os.environ.setdefault("PUNOS_OFFLINE", "1")
     from punos_lib import pipeline, publish
+    from punos_lib.errors import PunosError
 
     specs = pipeline.load_notebooks(REPO / "notebooks" / "notebooks.yaml")
     missing = [s.path.name for s in specs if not s.path.is_file()]
@@ -66,8 +67,13 @@ def main() -> int:
             return pipeline.run(workers=workers, force=force, outputs_dir=outputs, snapshot_dir=snapshot,
                                 progress=False)
 
-        def render() -> publish.RenderReport:
-            return publish.render(outputs_dir=outputs)
+        def render() -> publish.RenderReport | None:
+            try:
+                return publish.render(outputs_dir=outputs)
+            except PunosError as exc:
+                # Still measure the runs; the ratio then covers the runs only.
+                print(f"render failed (not counted): {exc}")
+                return None
 
         report, cold_run = _timed("cold run (workers=1)", lambda: run(1))
         if not report.ok:

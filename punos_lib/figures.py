@@ -50,6 +50,7 @@ __all__ = [
     "SOURCE_GID",
     "NOTE_GID",
     "DEMO_GID",
+    "DEMO_DATASETS_GID",
     "DEMO_WATERMARK_GID",
     "PNG_DPI",
     "STYLE",
@@ -97,6 +98,7 @@ SOURCE_GID = "punos-source"
 NOTE_GID = "punos-note"
 DEMO_GID = "punos-demo"
 DEMO_WATERMARK_GID = "punos-demo-watermark"
+DEMO_DATASETS_GID = "punos-demo-datasets"
 
 #: PNG resolution: sharp in an A4 PDF at the figure sizes below, small enough for the web.
 PNG_DPI = 200
@@ -287,13 +289,17 @@ def mark_synthetic(fig: Figure, datasets: Sequence[str] = ()) -> Figure:
     Used by :func:`finish` when ``provenance["synthetic"]`` is true; also by
     :meth:`punos_lib.study.Study.show` as a safety net. Calling it twice keeps one mark.
     """
-    _remove_gid(fig, (DEMO_GID, DEMO_WATERMARK_GID))
+    _remove_gid(fig, (DEMO_GID, DEMO_WATERMARK_GID) + ((DEMO_DATASETS_GID,) if datasets else ()))
     fig.text(0.5, 0.5, DEMO_TEXT, gid=DEMO_WATERMARK_GID, ha="center", va="center",
              rotation=28, fontsize=17, fontweight="bold", color=DEMO_COLOR, alpha=0.22,
              zorder=1000)
-    used = f" (synteettiset aineistot: {', '.join(datasets)})" if datasets else ""
-    fig.text(0.01, 0.995, DEMO_TEXT + used, gid=DEMO_GID, ha="left", va="top", fontsize=7.5,
-             fontweight="bold", color=DEMO_COLOR, wrap=True)
+    # The header stays one short line (a list of datasets would wrap into the title on narrow
+    # figures); the datasets are named in a line of their own at the bottom.
+    fig.text(0.01, 0.995, DEMO_TEXT, gid=DEMO_GID, ha="left", va="top", fontsize=7.5,
+             fontweight="bold", color=DEMO_COLOR)
+    if datasets:
+        fig.text(0.99, 0.008, f"Synteettiset aineistot: {', '.join(datasets)}", gid=DEMO_DATASETS_GID,
+                 ha="right", va="bottom", fontsize=6.5, color=DEMO_COLOR)
     return fig
 
 
@@ -306,7 +312,14 @@ def _updated(provenance: Mapping[str, Any]) -> str | None:
     updated = provenance.get("updated") or {}
     dates = sorted(str(v) for v in (updated.values() if isinstance(updated, Mapping) else [])
                    if v)
-    return dates[-1] if dates else None
+    if not dates:
+        return None
+    # ISO dates read as Finnish dates (2025-12-31T00:00:00Z -> 31.12.2025).
+    latest = dates[-1]
+    parts = latest[:10].split("-")
+    if len(parts) == 3 and all(p.isdigit() for p in parts):
+        return f"{int(parts[2])}.{int(parts[1])}.{parts[0]}"
+    return latest
 
 
 def finish(fig: Figure, *, sources: str | Sequence[str] | None = None,
@@ -337,17 +350,21 @@ def finish(fig: Figure, *, sources: str | Sequence[str] | None = None,
     updated = _updated(provenance)
     if updated:
         line_text += f" (tiedot päivitetty {updated})"
-    _remove_gid(fig, (SOURCE_GID, NOTE_GID, DEMO_GID, DEMO_WATERMARK_GID))
-    lines = _as_list(note) + [line_text]
+    _remove_gid(fig, (SOURCE_GID, NOTE_GID, DEMO_GID, DEMO_WATERMARK_GID, DEMO_DATASETS_GID))
+    synthetic = bool(provenance.get("synthetic"))
+    demo_datasets = [str(d) for d in provenance.get("datasets") or []] if synthetic else []
+    lines = [(t, NOTE_GID, "#333333") for t in _as_list(note)]
+    if demo_datasets:
+        lines.append((f"Synteettiset aineistot: {', '.join(demo_datasets)}", DEMO_DATASETS_GID, DEMO_COLOR))
+    lines.append((line_text, SOURCE_GID, "#333333"))
     # Lines stack upwards from the bottom edge; the layout keeps the axes above them.
     step = 0.028 * 3.9 / fig.get_figheight()
-    for i, text in enumerate(reversed(lines)):
-        fig.text(0.01, 0.008 + i * step, text, ha="left", va="bottom", fontsize=7.5,
-                 color="#333333", gid=SOURCE_GID if i == 0 else NOTE_GID)
+    for i, (text, gid, color) in enumerate(reversed(lines)):
+        fig.text(0.01, 0.008 + i * step, text, ha="left", va="bottom", fontsize=7.5, color=color, gid=gid)
     bottom = 0.012 + len(lines) * step
     top = 1.0
-    if provenance.get("synthetic"):
-        mark_synthetic(fig, [str(d) for d in provenance.get("datasets") or []])
+    if synthetic:
+        mark_synthetic(fig)
         top = 1.0 - step * 1.3
     engine = fig.get_layout_engine()
     if isinstance(engine, ConstrainedLayoutEngine):

@@ -78,7 +78,7 @@ def test_source_line_required():
 def test_finish_adds_source_line_and_no_demo_mark_for_real_data():
     _, fig = _bars()
     figures.finish(fig, sources="Tilastokeskus", provenance=PROV_REAL)
-    assert _by_gid(fig, figures.SOURCE_GID) == ["Lähde: Tilastokeskus (tiedot päivitetty 2025-04-25)"]
+    assert _by_gid(fig, figures.SOURCE_GID) == ["Lähde: Tilastokeskus (tiedot päivitetty 25.4.2025)"]
     assert not any(figures.DEMO_TEXT in t for t in _texts(fig))
     assert not figures.is_marked_synthetic(fig)
 
@@ -92,7 +92,8 @@ def test_finish_marks_synthetic_data_visibly_and_names_datasets():
     assert watermark[0].get_rotation() != 0  # diagonal
     assert len(line) == 1
     assert line[0].get_text().startswith(figures.DEMO_TEXT)
-    assert "population" in line[0].get_text() and "jobs_by_industry" in line[0].get_text()
+    named = _by_gid(fig, figures.DEMO_DATASETS_GID)
+    assert named == ["Synteettiset aineistot: population, jobs_by_industry"]
     assert mcolors.to_hex(line[0].get_color()).lower() == "#c00000"
     assert _by_gid(fig, figures.NOTE_GID) == ["Huom: esimerkki"]
     assert figures.is_marked_synthetic(fig)

@@ -21,15 +21,15 @@ Groups of functions
 
 - classification: :data:`TOL_SECTIONS`, :func:`tol_section`, :func:`industries_to_sections`
 - ages: :func:`age_bands`, :func:`five_year_groups`, :func:`broad_age_groups`
-- population: :func:`population_change`, :func:`age_structure`, :func:`dependency_by_area`,
-  :func:`projection_by_age`
+- population: :func:`region_municipality_table`, :func:`population_change`,
+  :func:`age_structure`, :func:`dependency_by_area`, :func:`projection_by_age`
 - economy: :func:`industry_structure`, :func:`jobs_trend`, :func:`location_quotients`,
   :func:`top_bottom`, :func:`shift_share_by_section`, :func:`sector_jobs`,
   :func:`self_sufficiency_table`
 - sector profiles: :func:`sector_occupations`, :func:`sector_tightness`,
   :func:`sector_education`, :func:`sector_chapter_markdown`
 - areas and presentation: :func:`resolve_year`, :func:`region_municipalities`,
-  :func:`region_codes`, :func:`mark_region`, :func:`for_display`
+  :func:`region_codes`, :func:`with_regions`, :func:`mark_region`, :func:`for_display`
 """
 
 from __future__ import annotations

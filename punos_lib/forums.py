@@ -27,8 +27,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-import os
-import tempfile
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -41,6 +39,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from .actors import ACTOR_TYPES
+from .snapshot import atomic_write_bytes
 from .errors import InputError, ValidationError
 from .paths import data_dir
 from .records import Problems, known_sector_ids, load_sector_mapping, read_csv_table, read_yaml
@@ -249,18 +248,6 @@ def pilot_actions(pilots: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------- template
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _default_occupation_names() -> dict[str, str]:
     """Occupation names from the project's ``data/classifications/aml2010.csv``, if present."""
     try:
@@ -386,7 +373,7 @@ def write_template(
 
     buffer = io.BytesIO()
     wb.save(buffer)
-    _atomic_write(output, buffer.getvalue())
+    atomic_write_bytes(output, buffer.getvalue())
     return output
 
 
@@ -563,7 +550,7 @@ def import_workbook(
     frame = frame[list(ASSESSMENT_COLUMNS)]
     target_dir = Path(dest_dir) if dest_dir is not None else data_dir() / "forums" / "assessments"
     target = target_dir / f"{sector}_{digest[:12]}.csv"
-    _atomic_write(target, frame.to_csv(index=False, lineterminator="\n").encode("utf-8"))
+    atomic_write_bytes(target, frame.to_csv(index=False, lineterminator="\n").encode("utf-8"))
     return target
 
 

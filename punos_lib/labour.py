@@ -41,6 +41,9 @@ import numpy as np
 import pandas as pd
 
 from . import indicators
+from ._frames import area_rows as _area_rows
+from ._frames import carry as _carry
+from ._frames import require_columns as _columns
 from .errors import InputError
 
 __all__ = [
@@ -155,53 +158,6 @@ FI_COLUMNS: dict[str, str] = {
 
 
 # --------------------------------------------------------------------------- small helpers
-
-
-def _columns(frame: Any, columns: Iterable[str], what: str) -> None:
-    if not isinstance(frame, pd.DataFrame):
-        raise InputError(f"{what}: expected a pandas DataFrame, got {type(frame).__name__}")
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise InputError(
-            f"{what}: column(s) {', '.join(map(repr, missing))} missing; the frame has "
-            f"{', '.join(map(str, frame.columns))}. Pass the frame from punos_lib.datasets"
-        )
-
-
-def _provenance(*frames: Any) -> dict[str, Any]:
-    """One provenance dict from several frames: lists united in order, synthetic if any is."""
-    merged: dict[str, Any] = {
-        "datasets": [], "entries": [], "synthetic": False, "attribution": [], "updated": {}
-    }
-    for frame in frames:
-        prov = getattr(frame, "attrs", {}).get("provenance") if frame is not None else None
-        if not isinstance(prov, Mapping):
-            continue
-        for key in ("datasets", "entries", "attribution"):
-            for item in prov.get(key) or []:
-                if item not in merged[key]:
-                    merged[key].append(item)
-        merged["synthetic"] = bool(merged["synthetic"] or prov.get("synthetic"))
-        if isinstance(prov.get("updated"), Mapping):
-            merged["updated"].update(prov["updated"])
-    return merged
-
-
-def _carry(result: pd.DataFrame, *sources: Any, **extra: Any) -> pd.DataFrame:
-    result.attrs = {"provenance": _provenance(*sources), **extra}
-    return result
-
-
-def _area_rows(frame: pd.DataFrame, area: str, what: str) -> pd.DataFrame:
-    rows = frame[frame["area"].astype(str) == area]
-    if rows.empty:
-        known = sorted(frame["area"].astype(str).unique().tolist())
-        shown = ", ".join(known[:12]) + (f" and {len(known) - 12} more" if len(known) > 12 else "")
-        raise InputError(
-            f"{what}: no rows for area {area!r}; the data has areas {shown}. Check the region "
-            "parameter (e.g. 'MK10') or that the snapshot covers this area"
-        )
-    return rows
 
 
 def _area_name(frame: pd.DataFrame, area: str) -> str:

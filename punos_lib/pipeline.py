@@ -425,10 +425,12 @@ def run(
         raise InputError(f"year must be a whole year such as 2023 or None (latest), got {year!r}")
     if not isinstance(region, str) or not region:
         raise InputError(f"region must be a region code such as 'MK10', got {region!r}")
-    project = paths.project_dir() if notebooks_dir is None else None
-    nb_dir = Path(notebooks_dir) if notebooks_dir is not None else paths.project_dir() / "notebooks"
-    nb_dir = nb_dir.resolve()
-    project = project or _project_for(nb_dir)
+    if notebooks_dir is None:
+        project = paths.project_dir()
+        nb_dir = project / "notebooks"
+    else:
+        nb_dir = Path(notebooks_dir).resolve()
+        project = _project_for(nb_dir)
     outputs = (Path(outputs_dir) if outputs_dir is not None else paths.outputs_dir()).resolve()
     snapshot = (Path(snapshot_dir) if snapshot_dir is not None else paths.snapshot_dir()).resolve()
 

@@ -706,12 +706,15 @@ def _typst_embed(emb: _Embed, out: _Output, num: _Numbered, site: Path, build: P
         rows = [r for r in parser.rows if r]
         if rows:
             width = max(len(r) for r in rows)
-            cells = []
+            n_head = min(max(parser.header_rows, 1), len(rows))
+            lines = []
             for r_i, row in enumerate(rows):
                 padded = row + [""] * (width - len(row))
-                wrap = "strong" if r_i < max(parser.header_rows, 1) else "text"
-                cells.append(", ".join(f"{wrap}({_typst_str(c)})" for c in padded))
-            table = f"table(columns: {width}, " + ",\n  ".join(cells) + ")"
+                wrap = "strong" if r_i < n_head else "text"
+                lines.append(", ".join(f"{wrap}({_typst_str(c)})" for c in padded))
+            # table.header repeats the heading rows when a long table continues on the next page.
+            header = "table.header(" + ",\n  ".join(lines[:n_head]) + ")"
+            table = f"table(columns: {width}, {header},\n  " + ",\n  ".join(lines[n_head:]) + ")"
             return f"#figure({table}, kind: table{numbering}{caption}) {label}"
         content = _typst_str(re.sub(r"<[^>]+>", " ", out.data))
     elif out.kind == "markdown":

@@ -113,7 +113,8 @@ def test_pdf_has_title_page_outline_and_numbered_figures(project: Path) -> None:
     assert '#let banner-text = "Esimerkkiaineisto – ei todellisia tilastoja"' in source
     assert "#link(<fig-asukkaat>)[Kuvio 1]" in source
     assert 'supplement: [Kuvio], numbering: (..n) => "1", caption: "Asukkaat kunnittain 2022") <fig-asukkaat>' in source
-    assert 'strong("kunta"), strong("asukkaat")' in source and 'text("Savonlinna"), text("32085")' in source
+    assert 'table(columns: 3, table.header(strong(""), strong("kunta"), strong("asukkaat")),' in source
+    assert 'text("1"), text("Savonlinna"), text("32085"))' in source
     assert '#missing-part("Osa puuttuu: muistion broken.ipynb ajo epäonnistui")' in source
     assert "#strong[population/data-1]" in source
 

@@ -61,6 +61,8 @@ _FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})\s*(.*)$")
 _DIV_OPEN = re.compile(r"^(:{3,})\s*(\{[^}]*\}|[\w-]+)\s*$")
 _DIV_CLOSE = re.compile(r"^:{3,}\s*$")
 _CALLOUT = re.compile(r"^\{?\s*\.?callout-([\w-]+)(.*?)\}?$")
+_QMD_LINK = re.compile(r"\]\((?!\w+://)([^()\s#]+?)\.qmd(#[\w-]+)?\)")
+_QMD_LINK_TEXT = re.compile(r"\[([^\]]*)\]\((?!\w+://)[^()\s#]+?\.qmd(?:#[\w-]+)?\)")
 _TITLE_ATTR = re.compile(r"""title\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 
 
@@ -518,7 +520,12 @@ def _refs(line: str, file: Path, no: int, numbers: _Numbers, fmt: str) -> str:
             return f"[{text}]({n.page}#{n.anchor})"
         return f"`#link(<{n.anchor}>)[{text}]`{{=typst}}"
 
-    return _REF.sub(repl, line)
+    line = _REF.sub(repl, line)
+    # Links between chapters name the .qmd source, as in Quarto: point them at the rendered page
+    # (one flat folder), or keep only the text in the single-document PDF.
+    if fmt == "html":
+        return _QMD_LINK.sub(lambda m: f"]({_page_name(m.group(1) + '.qmd')}{m.group(2) or ''})", line)
+    return _QMD_LINK_TEXT.sub(r"\1", line)
 
 
 def _typst_str(text: str) -> str:

@@ -303,3 +303,16 @@ def test_real_data_has_no_demo_marks_and_project_defaults(project: Path, monkeyp
     assert "synteettinen: ei" in (project / "outputs" / "site" / "liite-aineistot.html").read_text(encoding="utf-8")
     source = (project / "outputs" / ".publish" / "pdf" / "testiselvitys.typ").read_text(encoding="utf-8")
     assert '#let banner-text = ""' in source
+
+
+def test_links_between_chapters(project: Path) -> None:
+    (project / "study" / "03-rikki.qmd").write_text(
+        "# Linkit\n\nKatso [luku 2](02-luku.qmd#väestö-ja-kunnat), [johdanto](../index.qmd) ja "
+        "[ulkoinen](https://stat.fi/a.qmd).\n", encoding="utf-8")
+    _render(project)
+    page = (project / "outputs" / "site" / "03-rikki.html").read_text(encoding="utf-8")
+    assert '<a href="02-luku.html#väestö-ja-kunnat">luku 2</a>' in page
+    assert '<a href="index.html">johdanto</a>' in page
+    assert '<a href="https://stat.fi/a.qmd">ulkoinen</a>' in page
+    source = (project / "outputs" / ".publish" / "pdf" / "testiselvitys.typ").read_text(encoding="utf-8")
+    assert "Katso luku 2, johdanto ja #link(\"https://stat.fi/a.qmd\")[ulkoinen]." in source

@@ -7,7 +7,12 @@ With a ``quarto`` executable (on PATH or in ``QUARTO_PATH``) the project is rend
 - front matter ``title``; ``{{< include file >}}``; ``{{< embed nb.ipynb#label >}}`` (outputs of
   the cell whose source has ``#| label: <label>``, with ``#| fig-cap:`` / ``#| tbl-cap:``);
 - cross-references ``@fig-x`` / ``@tbl-x`` → "Kuvio 3" / "Taulukko 2" (numbered through the book);
-- callouts ``::: {.callout-note}`` (also tip, warning, caution, important; optional ``title="…"``).
+- callouts ``::: {.callout-note}`` (also tip, warning, caution, important; optional ``title="…"``);
+- links to other chapters' ``.qmd`` files; executable ``{python}`` blocks are shown as code.
+
+Before rendering (with either engine) the generated parts are written to ``study/_generated/``:
+the provenance appendix ``liite-aineistot.qmd`` (and ``aineistot.md`` for including) from the
+snapshot manifest, and chapter 7's per-sector text ``sectors.qmd``.
 
 Anything else Quarto-specific is a :class:`~punos_lib.errors.PublishError` naming the chapter file
 and line. A notebook whose run failed (``outputs/run.json``) shows as a marked placeholder instead.

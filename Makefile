@@ -22,7 +22,9 @@ study: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest tests
-	$(BIN)/python -m pytest --nbval-lax -p no:cacheprovider build/test-study/outputs/notebooks
+	@# nbval re-executes the notebooks the end-to-end test left, against the same demo snapshot.
+	PUNOS_SNAPSHOT=$(CURDIR)/build/test-study/snapshot PUNOS_OUTPUTS=$(CURDIR)/build/test-study/nbval-outputs \
+	  $(BIN)/python -m pytest --nbval-lax -p no:cacheprovider build/test-study/outputs/notebooks
 
 bench: $(STAMP)
 	for f in benchmarks/bench_*.py; do $(BIN)/python $$f || exit 1; done

@@ -40,6 +40,7 @@ from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.ticker import FuncFormatter
 
 from .errors import InputError
+from .snapshot import atomic_write_bytes
 
 __all__ = [
     "OKABE_ITO",
@@ -407,12 +408,6 @@ def render(fig: Figure, fmt: Literal["png", "svg"]) -> bytes:
     return buf.getvalue()
 
 
-def _atomic_write(path: Path, payload: bytes) -> None:
-    from .snapshot import atomic_write_bytes
-
-    atomic_write_bytes(path, payload)
-
-
 def save(fig: Figure, path_stem: str | os.PathLike[str]) -> list[Path]:
     """Write ``<path_stem>.png`` and ``<path_stem>.svg`` atomically and deterministically.
 
@@ -433,7 +428,7 @@ def save(fig: Figure, path_stem: str | os.PathLike[str]) -> list[Path]:
     written = []
     for fmt in ("png", "svg"):
         path = stem.parent / f"{stem.name}.{fmt}"
-        _atomic_write(path, render(fig, fmt))  # type: ignore[arg-type]
+        atomic_write_bytes(path, render(fig, fmt))  # type: ignore[arg-type]
         written.append(path)
     return written
 

@@ -29,7 +29,6 @@ import json
 import multiprocessing
 import os
 import sys
-import tempfile
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -40,6 +39,7 @@ import yaml
 
 from . import paths
 from .errors import InputError, PipelineError, ValidationError
+from .snapshot import atomic_write_bytes
 
 __all__ = ["Execution", "RunReport", "NotebookSpec", "load_notebooks", "run", "RUN_FILE"]
 
@@ -257,17 +257,7 @@ def _read_run_file(path: Path) -> dict[str, Any]:
 
 
 def _atomic_write_text(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o644)  # mkstemp creates 0600; these files are meant to be shared
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
+    atomic_write_bytes(path, text.encode("utf-8"))
 
 def _write_run_file(path: Path, known: dict[str, Any], current: Sequence[Execution]) -> None:
     records = dict(known)
@@ -307,7 +297,10 @@ def _prepare_kernel_environment(outputs: Path) -> dict[str, str]:
     """Write the kernelspec and matplotlibrc the kernels use; return the environment to set."""
     base = outputs / ".punos"
     kernel = {
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        # Kernels talk to papermill over loopback only; ipykernel's warning about unencrypted TCP
+        # would otherwise be printed once per notebook and bury the run's own progress and table.
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
+                 "--IPKernelApp.log_level=ERROR"],
         "display_name": "Python 3 (punos)",
         "language": "python",
         "metadata": {"debugger": False},

@@ -35,7 +35,7 @@ import subprocess
 import tempfile
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 from importlib import resources
 from pathlib import Path
@@ -46,6 +46,7 @@ import yaml
 
 from . import paths
 from .errors import PublishError
+from .snapshot import atomic_write_bytes
 
 __all__ = ["Book", "RenderReport", "load_book", "render", "DEMO_BANNER"]
 
@@ -144,6 +145,32 @@ def load_book(project: str | os.PathLike[str] | None = None) -> Book:
         output_file=output_file.removesuffix(".pdf"),
         output_dir=str((raw.get("project") or {}).get("output-dir", "_book")),
     )
+
+
+def _for_region(book: Book, outputs: Path, warnings: list[str]) -> Book:
+    """The book titled for the region the notebooks were run for (``punos run --region``).
+
+    ``_quarto.yml`` names the default region in its subtitle and output file; a study run for
+    another region gets that region's name in both, so a Päijät-Häme study never says Etelä-Savo.
+    """
+    from .maps import REGIONS
+
+    try:
+        run = json.loads((outputs / "run.json").read_text(encoding="utf-8"))
+        regions = sorted({str(e["parameters"]["region"]) for e in run["executions"].values()})
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return book
+    if len(regions) != 1:
+        warnings.append(f"the executed notebooks were run for several regions ({', '.join(regions)}); "
+                        "run `punos run --region R --force` for one region before rendering")
+        return book
+    name = REGIONS.get(regions[0])
+    if name is None or name == book.subtitle:
+        return book
+    stem = book.output_file
+    old = _slug(book.subtitle) if book.subtitle else ""
+    stem = stem[: -len(old)] + _slug(name) if old and stem.endswith(old) else f"{stem}-{_slug(name)}"
+    return replace(book, subtitle=name, output_file=stem)
 
 
 def _slug(text: str) -> str:
@@ -537,19 +564,6 @@ def _typst_str(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)  # published files are readable by everyone, unlike mkstemp's default
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _pandoc(text: str, to: str) -> str:
     import pypandoc
 
@@ -617,12 +631,15 @@ def _html_embed(emb: _Embed, out: _Output, num: _Numbered, site: Path, outputs: 
     if out.kind in ("png", "svg"):
         name = f"{out.run_id}-{emb.label}.{out.kind}"
         data = base64.b64decode(out.data) if out.kind == "png" else out.data.encode("utf-8")
-        _atomic_write(site / "figures" / name, data)
+        atomic_write_bytes(site / "figures" / name, data)
         body = (f'<figure id="{label}"><img src="figures/{html.escape(name)}" alt="{caption}">'
                 + (f"<figcaption>{cap_html}</figcaption>" if cap_html else "") + "</figure>")
     else:
         if out.kind == "html":
             inner = re.sub(r"<style[^>]*>.*?</style>", "", out.data, flags=re.S).strip()
+            if cap_html:
+                # The page gives the numbered caption; the notebook's own <caption> would repeat it.
+                inner = re.sub(r"<caption[^>]*>.*?</caption>", "", inner, count=1, flags=re.S)
         elif out.kind == "markdown":
             inner = _pandoc(out.data, "html5")
         else:
@@ -633,7 +650,7 @@ def _html_embed(emb: _Embed, out: _Output, num: _Numbered, site: Path, outputs: 
     for ext in ("csv", "xlsx"):
         src = outputs / "tables" / out.run_id / f"{emb.label}.{ext}"
         if src.is_file():
-            _atomic_write(site / "tables" / out.run_id / src.name, src.read_bytes())
+            atomic_write_bytes(site / "tables" / out.run_id / src.name, src.read_bytes())
             links.append(f'<a href="tables/{html.escape(out.run_id)}/{html.escape(src.name)}">{ext.upper()}</a>')
     if links:
         body += f'\n<p class="downloads">Lataa aineisto: {" · ".join(links)}</p>'
@@ -646,7 +663,7 @@ def _html_embed(emb: _Embed, out: _Output, num: _Numbered, site: Path, outputs: 
 def _render_html(book: Book, chapters: Sequence[_Chapter], numbers: _Numbers,
                  nbs: _Notebooks, site: Path, outputs: Path, synthetic: bool, warnings: list[str]) -> list[Path]:
     page_t = Template(_template("page.html"))
-    _atomic_write(site / "style.css", _template("style.css").encode("utf-8"))
+    atomic_write_bytes(site / "style.css", _template("style.css").encode("utf-8"))
     pages = []
     for i, ch in enumerate(chapters):
         md: list[str] = []
@@ -678,7 +695,7 @@ def _render_html(book: Book, chapters: Sequence[_Chapter], numbers: _Numbers,
             nav=nav, body=body.strip(), pager=f"{prev_link}\n{next_link}", author=html.escape(book.author),
         )
         path = site / ch.page
-        _atomic_write(path, text.encode("utf-8"))
+        atomic_write_bytes(path, text.encode("utf-8"))
         pages.append(path)
     return pages
 
@@ -710,7 +727,7 @@ def _typst_embed(emb: _Embed, out: _Output, num: _Numbered, site: Path, build: P
         name = f"{out.run_id}-{emb.label}.{out.kind}"
         data = base64.b64decode(out.data) if out.kind == "png" else out.data.encode("utf-8")
         target = build / "figures" / name
-        _atomic_write(target, data)
+        atomic_write_bytes(target, data)
         return (f'#figure(image("figures/{name}", width: 100%), kind: image{numbering}{caption}) {label}')
     if out.kind == "html":
         parser = _TableParser()
@@ -774,14 +791,14 @@ def _render_pdf(book: Book, chapters: Sequence[_Chapter], numbers: _Numbers, nbs
         banner=DEMO_BANNER if synthetic else "", body=body,
     )
     typ = build / f"{book.output_file}.typ"
-    _atomic_write(typ, source.encode("utf-8"))
+    atomic_write_bytes(typ, source.encode("utf-8"))
     try:
         pdf = typst.compile(str(typ), root=str(build), timestamp=int(_FIXED_TIME.timestamp()),
                             ignore_system_fonts=True)
     except Exception as exc:  # typst raises its own error type with the source location
         raise PublishError(f"Typst could not compile {typ}: {exc}") from exc
     target = outputs / f"{book.output_file}.pdf"
-    _atomic_write(target, pdf)
+    atomic_write_bytes(target, pdf)
     return target
 
 
@@ -798,16 +815,16 @@ def _write_generated(book: Book, entries: Sequence[dict[str, Any]], synthetic: b
     """
     folder = book.project / GENERATED_DIR
     provenance = _provenance_markdown(entries, synthetic)
-    _atomic_write(folder / PROVENANCE_FILE, provenance.encode("utf-8"))
+    atomic_write_bytes(folder / PROVENANCE_FILE, provenance.encode("utf-8"))
     appendix = f'---\ntitle: "{APPENDIX_TITLE}"\n---\n\n{provenance}'
-    _atomic_write(folder / APPENDIX_FILE, appendix.encode("utf-8"))
+    atomic_write_bytes(folder / APPENDIX_FILE, appendix.encode("utf-8"))
     sectors_file = book.project / "data" / "sectors.yaml"
     if sectors_file.is_file():
         from .analysis import sector_chapter_markdown
         from .sectors import load_sectors
 
         text = sector_chapter_markdown(load_sectors(sectors_file), "../outputs/notebooks")
-        _atomic_write(folder / SECTORS_FILE, text.encode("utf-8"))
+        atomic_write_bytes(folder / SECTORS_FILE, text.encode("utf-8"))
 
 
 def _find_quarto(quarto: str | os.PathLike[str] | bool | None) -> str | None:
@@ -878,6 +895,8 @@ def render(
     exe = _find_quarto(quarto)
     if exe:
         return _render_quarto(exe, book, wanted, outputs)
+    region_warnings: list[str] = []
+    book = _for_region(book, outputs, region_warnings)
 
     chapters = [_parse_chapter(book, rel, outputs, False) for rel in book.chapters]
     chapters += [_parse_chapter(book, rel, outputs, True) for rel in book.appendices]
@@ -888,7 +907,7 @@ def render(
         pages_seen[ch.page] = ch.source
     numbers = _Numbers(chapters)
     nbs = _Notebooks(outputs)
-    report = RenderReport(engine="pandoc+typst")
+    report = RenderReport(engine="pandoc+typst", warnings=region_warnings)
     site = outputs / "site"
     if "html" in wanted:
         # Build beside the old site and swap, so the site never mixes two builds or keeps stale files.

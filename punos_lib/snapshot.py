@@ -67,6 +67,7 @@ def atomic_write_bytes(path: Path, payload: bytes) -> None:
             fh.write(payload)
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)  # readable like any written file, unlike mkstemp's private default
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):

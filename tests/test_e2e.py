@@ -38,8 +38,8 @@ def _missing() -> list[str]:
     return missing
 
 
-def _punos(*args: str) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, PUNOS_SNAPSHOT=str(BUILD / "snapshot"), PUNOS_OUTPUTS=str(BUILD / "outputs"),
+def _punos(*args: str, outputs: str = "outputs") -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, PUNOS_SNAPSHOT=str(BUILD / "snapshot"), PUNOS_OUTPUTS=str(BUILD / outputs),
                PUNOS_PROJECT_DIR=str(REPO), PUNOS_OFFLINE="1")
     proc = subprocess.run([sys.executable, "-m", "punos_lib", *args], cwd=REPO, env=env,
                           capture_output=True, text=True, check=False)
@@ -93,11 +93,24 @@ def test_demo_study_builds_reproducibly() -> None:
     assert re.search(r'<a href="tables/[^"]+\.csv">CSV</a>', all_html)
     assert "Osa puuttuu" not in all_html  # every notebook ran
 
+    # Tables carry the page's numbered caption only (the notebook's own <caption> is dropped).
+    assert "<caption" not in all_html
+
     # PDF with all chapters in its outline.
     pdf = (outputs / f"{book.output_file}.pdf").read_bytes()
     assert pdf.startswith(b"%PDF-")
     outline = " | ".join(_outline(pdf))
     assert "Johdanto ja menetelmät" in outline
+    # Every chapter's title (its first level-1 heading or front-matter title) is in the site and the PDF.
+    for name in book.files:
+        if name.startswith("study/_generated/"):
+            continue
+        text = (REPO / name).read_text(encoding="utf-8")
+        match = re.search(r"^title:\s*\"?([^\"\n]+)", text, flags=re.M) or re.search(r"^# (.+?)(\s*\{.*\})?$", text, flags=re.M)
+        assert match, f"{name} has no title"
+        title = match.group(1).strip()
+        assert title in all_html, f"chapter title {title!r} missing from the website"
+        assert title in outline, f"chapter title {title!r} missing from the PDF outline"
     assert len(re.findall(rb"/Type\s*/Page\b", pdf)) > len(book.files)
 
     # Second build from the same snapshot: byte-identical tables, figures and site.
@@ -112,3 +125,22 @@ def test_demo_study_builds_reproducibly() -> None:
         assert not changed, f"outputs/{name} differ between two builds: {changed[:10]}"
     # The executed notebooks stay for `pytest --nbval-lax build/test-study/outputs/notebooks`.
     assert sorted((outputs / "notebooks").glob("*.ipynb"))
+
+
+def test_the_same_study_for_another_region() -> None:
+    """`punos run --region MK07` builds the study for Päijät-Häme from the same snapshot."""
+    missing = _missing()
+    if missing:
+        pytest.skip(f"the study is not complete yet; missing: {', '.join(missing)}")
+    if not (BUILD / "snapshot" / "manifest.json").is_file():
+        BUILD.mkdir(parents=True, exist_ok=True)
+        _punos("demo")
+    _punos("run", "--region", "MK07", "--workers", "2", "--no-progress", outputs="outputs-mk07")
+    report = _punos("render", outputs="outputs-mk07")
+    site = BUILD / "outputs-mk07" / "site"
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert "Päijät-Häme" in index
+    population = (site / "02-vaesto.html").read_text(encoding="utf-8")
+    assert "Päijät-Häme" in population and "Lahti" in population
+    pdfs = sorted((BUILD / "outputs-mk07").glob("*.pdf"))
+    assert [p.name for p in pdfs] == ["osaamistarpeiden-ennakointi-paijat-hame.pdf"], report.stdout

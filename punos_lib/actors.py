@@ -351,6 +351,7 @@ def sector_coverage(orgs: pd.DataFrame, sectors: object = None) -> pd.DataFrame:
 def plot_network(
     graph: nx.Graph, orgs: pd.DataFrame, *, top: int = 12, seed: int = 7,
     source: str = "Lähde: Punos-toimijarekisteri (data/actors); osa suhteista on oletuksia.",
+    title: str = "Osaamisen ennakoinnin toimijaverkosto",
 ) -> Figure:
     """Draw the actor network for an A4 page.
 
@@ -382,14 +383,19 @@ def plot_network(
                                    edgecolors="white", linewidths=0.5)
     # the part before a parenthesis is enough to recognise an actor and keeps labels apart
     labels = {n: str(graph.nodes[n].get("name_fi", n)).split(" (")[0] for n in nodes if n in labelled}
-    nx.draw_networkx_labels(layout_graph, pos, labels=labels, ax=ax, font_size=6.5,
-                            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.75})
+    # Labels sit just above their node so the node (and its type colour) stays visible.
+    ys = [xy[1] for xy in pos.values()]
+    lift = 0.025 * ((max(ys) - min(ys)) or 1.0)
+    label_pos = {n: (pos[n][0], pos[n][1] + lift) for n in labels}
+    nx.draw_networkx_labels(layout_graph, label_pos, labels=labels, ax=ax, font_size=6.5,
+                            verticalalignment="bottom",
+                            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.6})
     present = [t for t in ACTOR_TYPES if any(graph.nodes[n].get("type") == t for n in nodes)]
     handles = [Line2D([0], [0], marker="o", linestyle="", markersize=6, markerfacecolor=_COLOURS[t],
                       markeredgecolor="white", label=ACTOR_TYPES[t]) for t in present]
     ax.legend(handles=handles, title="Toimijatyyppi", loc="upper left", bbox_to_anchor=(1.0, 1.0),
               fontsize=7, title_fontsize=7.5, frameon=False)
-    ax.set_title("Etelä-Savon osaamisen ennakoinnin toimijaverkosto", fontsize=9)
+    ax.set_title(title, fontsize=9)
     ax.set_axis_off()
     fig.text(0.01, 0.01, source + f" Nimetty {len(labels)} keskeisintä toimijaa.", fontsize=6)
     fig.subplots_adjust(left=0.02, right=0.78, top=0.94, bottom=0.05)

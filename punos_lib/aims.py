@@ -555,9 +555,7 @@ def network_figure(graph: Any, orgs: pd.DataFrame, *, top: int = 12,
     """
     from .actors import plot_network
 
-    fig = plot_network(graph, orgs, top=top)
-    fig.axes[0].set_title(title, fontsize=9)
-    return fig
+    return plot_network(graph, orgs, top=top, title=title)
 
 
 def centrality_table(centrality: pd.DataFrame, *, top: int | None = 15) -> pd.DataFrame:

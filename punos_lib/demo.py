@@ -68,6 +68,7 @@ from . import statfin
 from .declarations import Declaration
 from .errors import InputError
 from .paths import data_dir
+from .sectors import load_sectors
 from .snapshot import Snapshot
 
 __all__ = ["build_demo", "DEMO_SEED", "LICENCE", "ATTRIBUTION", "FIXED_TIME", "MAX_CELLS"]
@@ -739,6 +740,11 @@ def _tables(world: _World) -> dict[str, _Table]:
     occ4_codes = ["SSS"] + occ4["code"].tolist()
     occ4_texts = ["Yhteensä"] + [f"{c} {n}" for c, n in zip(occ4["code"], occ4["name_fi"], strict=True)]
     w4 = world.rng.gamma(0.6, 1.0, len(occ4))
+    # The sectors' key occupations (data/sectors.yaml) are among the larger groups in reality
+    # (nurses, practical nurses, machine operators, cooks...); weighting them up keeps their regional
+    # cells above the suppression limit, so the sector and forum chapters have demo values to show.
+    key_occupations = {code for sector in load_sectors(data_dir() / "sectors.yaml").values() for code in sector.aml}
+    w4 = w4 + np.where(occ4["code"].isin(key_occupations).to_numpy(), 4.0 * w4.mean(), 0.0)
     wv4 = w4 * world.rng.lognormal(0.0, 0.8, len(occ4))
 
     def cube_12ti(ch: dict[str, list[str]]) -> np.ndarray:

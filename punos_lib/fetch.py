@@ -116,10 +116,14 @@ def _complete(snap: Snapshot, decl: Declaration) -> bool:
         data = [e for e in entries if e.kind == "data"]
         if "metadata" not in kinds or not data:
             return False
+        metadata = next(e for e in entries if e.kind == "metadata")
+        if not isinstance(metadata.query, dict) or metadata.query.get("declared_selection") != dict(decl.selection or {}):
+            return False  # the declaration asks for another selection than the stored one
         parts = data[0].parts or 1
         return sorted(e.part or 1 for e in data) == list(range(1, parts + 1))
     if decl.source == "geo":
-        return "boundaries" in kinds
+        wanted = {"layer": decl.layer, "year": int(decl.year or 0), "scale": decl.scale or "1000k"}
+        return any(e.kind == "boundaries" and e.query == wanted for e in entries)
     if decl.source == "classifications" and decl.kind == "key":
         names = sorted(e.query.get("name") for e in entries if isinstance(e.query, dict))
         return names == _expected_key_names(decl)
@@ -156,8 +160,11 @@ def _fetch_statfin(snap: Snapshot, decl: Declaration, client: Any) -> None:
                            media_type="application/json-stat2", url=part.url, query=part.query,
                            updated=_updated_of(part.body) or raw.updated, part=number, parts=n, **common)
         written.add(entry.id)
+    # The declared selection is kept with the metadata so that editing data/datasets.yaml makes
+    # the dataset incomplete and the next fetch downloads it again.
     entry = snap.write(f"{decl.id}/metadata", raw.metadata_bytes, kind="metadata", media_type="application/json",
-                       url=raw.metadata_url, updated=raw.updated, **common)
+                       url=raw.metadata_url, query={"declared_selection": selection}, updated=raw.updated,
+                       **common)
     written.add(entry.id)
     _replace(snap, decl, written)
 

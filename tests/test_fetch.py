@@ -135,6 +135,18 @@ def test_resume_sends_no_requests(server: PxWebServer, decl_path: Path, tmp_path
     assert Snapshot(snap_dir).verify().problems == []
 
 
+def test_a_changed_declaration_is_fetched_again(server: PxWebServer, decl_path: Path, tmp_path: Path) -> None:
+    snap_dir = tmp_path / "snap"
+    fetch.fetch_all(snap_dir, datasets=["gen"], progress=False, client_factories=_factories(server),
+                    declaration_path=decl_path)
+    decl_path.write_text(DECLARATION.replace('"@time": "top:3"', '"@time": "top:2"'), encoding="utf-8")
+    again = fetch.fetch_all(snap_dir, datasets=["gen"], progress=False, client_factories=_factories(server),
+                            declaration_path=decl_path)
+    assert again.done == ["gen"] and again.skipped == []
+    meta = Snapshot(snap_dir).entry("gen/metadata")
+    assert meta.query == {"declared_selection": {"@area": "*", "@time": "top:2", "@contents": "*"}}
+
+
 def test_real_data_replaces_demo_entries(server: PxWebServer, decl_path: Path, tmp_path: Path) -> None:
     snap = Snapshot(tmp_path / "snap")
     for n in range(1, 10):  # more parts than the real fetch makes

@@ -15,6 +15,7 @@ this module only moves bytes.
 from __future__ import annotations
 
 import collections
+import json
 import os
 import threading
 import time
@@ -27,7 +28,7 @@ import httpx
 from . import __version__
 from .errors import InputError, OfflineError, RateLimitError, ResponseError
 
-__all__ = ["KNOWN_HOSTS", "HttpSession", "Pacer", "offline", "check_url", "describe_error"]
+__all__ = ["KNOWN_HOSTS", "HttpSession", "Pacer", "offline", "check_url", "describe_error", "json_problem"]
 
 #: Hosts the library may call over HTTPS.
 KNOWN_HOSTS: frozenset[str] = frozenset(
@@ -262,3 +263,16 @@ def describe_error(response: httpx.Response, limit: int = 200) -> str:
         text = text[start:end if end > 0 else start + limit].strip()
     return " ".join(text.split())[:limit] or "(empty body)"
 
+
+
+def json_problem(response: httpx.Response) -> str | None:
+    """Why a 200 body is unusable as JSON (e.g. truncated), or None.
+
+    Pass as ``validate=`` to :meth:`HttpSession.request` so that such a body is retried, never
+    returned or stored.
+    """
+    try:
+        json.loads(response.content)
+    except ValueError as exc:
+        return f"not valid JSON ({exc})"
+    return None

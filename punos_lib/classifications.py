@@ -36,7 +36,7 @@ import httpx
 import pandas as pd
 
 from . import paths
-from ._http import HttpSession, describe_error
+from ._http import HttpSession, describe_error, json_problem
 from .errors import DataSourceError, InputError, ParseError, QueryError, TableNotFoundError
 
 __all__ = [
@@ -58,13 +58,6 @@ def _base_url(explicit: str | None, env: str, default: str) -> str:
     return (explicit or os.environ.get(env) or default).rstrip("/")
 
 
-def _json_problem(response: httpx.Response) -> str | None:
-    """Why a 200 body is unusable (not JSON, e.g. truncated), or None; HttpSession retries then."""
-    try:
-        json.loads(response.content)
-    except ValueError as exc:
-        return f"not valid JSON ({exc})"
-    return None
 
 
 def _check_lang(lang: str) -> None:
@@ -147,7 +140,7 @@ class ClassificationClient:
         return self._get(url, f"correspondence table {source_id}#{target_id}")
 
     def _get(self, url: str, what: str) -> bytes:
-        return _get_bytes(self.session, url, what, validate=_json_problem)
+        return _get_bytes(self.session, url, what, validate=json_problem)
 
 
 def _get_bytes(

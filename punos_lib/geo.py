@@ -52,8 +52,8 @@ import pandas as pd
 import shapely
 
 from . import paths
-from ._http import HttpSession
-from .classifications import ClassificationClient, _get_bytes, _json_problem, read_correspondence, read_items
+from ._http import HttpSession, json_problem
+from .classifications import ClassificationClient, _get_bytes, read_correspondence, read_items
 from .errors import DataSourceError, InputError, ParseError, ValidationError
 
 __all__ = [
@@ -146,11 +146,7 @@ def _wfs_problem(response: httpx.Response) -> str | None:
     # returned (not retried) and turned into a DataSourceError by the caller.
     if response.content.lstrip()[:1] == b"<":
         return None
-    try:
-        json.loads(response.content)
-    except ValueError as exc:
-        return f"not valid JSON ({exc})"
-    return None
+    return json_problem(response)
 
 
 def _exception_text(xml: bytes) -> str:
@@ -399,7 +395,7 @@ def municipality_key(year: int = 2025, *, session: HttpSession | None = None) ->
     sess = HttpSession() if session is None else session
     try:
         payloads = {
-            name: _get_bytes(sess, url, f"municipality key {year}: {name}", validate=_json_problem)
+            name: _get_bytes(sess, url, f"municipality key {year}: {name}", validate=json_problem)
             for name, url in municipality_key_requests(year).items()
         }
     finally:

@@ -18,7 +18,6 @@ does both.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Callable, Sequence
@@ -29,7 +28,7 @@ import httpx
 import pandas as pd
 
 from . import __version__
-from ._http import HttpSession
+from ._http import HttpSession, json_problem
 from .classifications import _get_bytes, _load_json
 from .errors import DataSourceError, InputError, ParseError, ResponseError, TableNotFoundError
 
@@ -44,12 +43,6 @@ _RESOURCE = re.compile(r"^[A-Za-z0-9_\-]+$")
 Progress = Callable[[int, int], None]
 
 
-def _json_problem(response: httpx.Response) -> str | None:
-    try:
-        json.loads(response.content)
-    except ValueError as exc:
-        return f"not valid JSON ({exc})"
-    return None
 
 
 class VipunenClient:
@@ -116,7 +109,7 @@ class VipunenClient:
                 self.session,
                 url,
                 what,
-                validate=_json_problem,
+                validate=json_problem,
                 headers={"Caller-Id": self.caller_id},
                 not_found_hint="check the resource name",
             )

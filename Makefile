@@ -1,6 +1,8 @@
 # Two entry points: `make study` builds the study, `make test` runs every check.
 # Both create .venv with the standard library's venv and install the project into it.
 PYTHON ?= python3
+# Parallel notebook executions for `make study` (`make study WORKERS=4` on a bigger machine).
+WORKERS ?= 2
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
@@ -17,7 +19,7 @@ install: $(STAMP)
 
 study: $(STAMP)
 	@if [ ! -f data/snapshot/manifest.json ]; then $(BIN)/punos demo; fi
-	$(BIN)/punos run
+	$(BIN)/punos run --workers $(WORKERS)
 	$(BIN)/punos render
 
 test: $(STAMP)

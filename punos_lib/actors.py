@@ -356,7 +356,8 @@ def plot_network(
     """Draw the actor network for an A4 page.
 
     Node colour shows the actor type (Okabe–Ito palette), node size the
-    degree; the ``top`` actors by betweenness (then degree) are labelled.
+    degree; the ``top`` actors by betweenness (then degree) are numbered on the
+    plot and named in a list beside the legend.
     The spring layout uses a fixed ``seed`` so the picture is the same on
     every run. Legend and source line are in Finnish.
     """
@@ -381,15 +382,16 @@ def plot_network(
             nx.draw_networkx_nodes(layout_graph, pos, nodelist=members, ax=ax, node_color=colour,
                                    node_size=[40 + 18 * degree[n] for n in members],
                                    edgecolors="white", linewidths=0.5)
-    # the part before a parenthesis is enough to recognise an actor and keeps labels apart
-    labels = {n: str(graph.nodes[n].get("name_fi", n)).split(" (")[0] for n in nodes if n in labelled}
-    # Labels sit just above their node so the node (and its type colour) stays visible.
-    ys = [xy[1] for xy in pos.values()]
-    lift = 0.025 * ((max(ys) - min(ys)) or 1.0)
-    label_pos = {n: (pos[n][0], pos[n][1] + lift) for n in labels}
-    nx.draw_networkx_labels(layout_graph, label_pos, labels=labels, ax=ax, font_size=6.5,
-                            verticalalignment="bottom",
-                            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.6})
+    # Names of central actors overlap in the dense middle of the network, so the nodes carry rank
+    # numbers and the names are listed beside the legend (the part before a parenthesis is enough).
+    ranked = [n for n in cent["id"] if n in labelled]
+    names = {n: _shorten(str(graph.nodes[n].get("name_fi", n)).split(" (")[0], 34) for n in ranked}
+    for rank, n in enumerate(ranked, start=1):
+        ax.text(pos[n][0], pos[n][1], str(rank), ha="center", va="center", fontsize=6,
+                fontweight="bold", color="white", zorder=5)
+    key = "\n".join(f"{rank}  {names[n]}" for rank, n in enumerate(ranked, start=1))
+    fig.text(0.69, 0.62, "Keskeisimmät toimijat\n" + key, ha="left", va="top", fontsize=6.3,
+             linespacing=1.5)
     present = [t for t in ACTOR_TYPES if any(graph.nodes[n].get("type") == t for n in nodes)]
     handles = [Line2D([0], [0], marker="o", linestyle="", markersize=6, markerfacecolor=_COLOURS[t],
                       markeredgecolor="white", label=ACTOR_TYPES[t]) for t in present]
@@ -397,9 +399,13 @@ def plot_network(
               fontsize=7, title_fontsize=7.5, frameon=False)
     ax.set_title(title, fontsize=9)
     ax.set_axis_off()
-    fig.text(0.01, 0.01, source + f" Nimetty {len(labels)} keskeisintä toimijaa.", fontsize=6)
-    fig.subplots_adjust(left=0.02, right=0.78, top=0.94, bottom=0.05)
+    fig.text(0.01, 0.01, source + f" Numeroitu {len(ranked)} keskeisintä toimijaa.", fontsize=6)
+    fig.subplots_adjust(left=0.02, right=0.68, top=0.94, bottom=0.05)
     return fig
+
+
+def _shorten(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
 def _join_fi(items: list[str]) -> str:

@@ -173,5 +173,11 @@ def test_plot_network_is_deterministic_with_finnish_legend(tmp_path: Path) -> No
         "koulutus", "elinkeinoelämä", "julkinen toimija", "kehitysyhtiö", "tutkimus"]
     labels1 = sorted((t.get_text(), t.get_position()) for t in fig1.axes[0].texts)
     labels2 = sorted((t.get_text(), t.get_position()) for t in fig2.axes[0].texts)
-    assert [t for t, _ in labels1] == ["Nimi d", "Nimi p"]
+    assert [t for t, _ in labels1] == ["1", "2"]
     assert labels1 == labels2
+    # The numbers are explained beside the legend, most central first (the centrality order).
+    cent = actors.centrality(graph)
+    top_two = [str(n).split(" (")[0] for n in cent["name_fi"].head(2)]
+    key = [t.get_text() for t in fig1.texts if t.get_text().startswith("Keskeisimmät toimijat")]
+    assert key == ["Keskeisimmät toimijat\n" + "\n".join(f"{i}  {n}" for i, n in enumerate(top_two, 1))]
+    assert sorted(top_two) == ["Nimi d", "Nimi p"]

@@ -297,9 +297,7 @@ def shift_share(
         )
     e0, e1, n0, n1 = _align(**checked)
     total0 = _total("nation_start_total", n0, nation_start_total)
-    total1 = float(n1.sum()) if nation_end_total is None else float(
-        _numeric("nation_end_total", nation_end_total)  # type: ignore[arg-type]
-    )
+    total1 = _total("nation_end_total", n1, nation_end_total)
     g = total1 / total0 - 1.0
 
     inconsistent = e0.index[(e0 > 0) & (n0 == 0)].tolist()
@@ -1039,6 +1037,12 @@ def demographic_dependency_from_ages(
             raise InputError(
                 f"ages {reach + 1}–{low - 1} are missing before age group {label!r}; the ratio "
                 "needs the whole population (all ages from 0)"
+            )
+        if low <= reach:
+            # e.g. single ages next to a "015-064" subtotal: those people would be counted twice
+            raise InputError(
+                f"age group {label!r} overlaps ages already covered (up to {reach:g}); give either "
+                "single ages or non-overlapping groups, not both (drop subtotal rows)"
             )
         reach = max(reach, float("inf") if high is None else high)
     if reach < 65:

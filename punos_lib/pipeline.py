@@ -12,8 +12,8 @@ Each execution gets the parameters ``region, sector, year, lang, run_id`` and is
 ``outputs/notebooks/<stem>.ipynb`` (``<stem>-<sector>.ipynb`` for sector notebooks); ``run_id`` is
 that output stem. ``outputs/run.json`` records every execution (notebook, parameters, status,
 seconds, hash). An execution is skipped when the hash over the notebook source (without outputs),
-the parameters, the snapshot manifest bytes and the library code (``punos_lib/**/*.py`` and
-``data/*.yaml``) equals the hash of its last successful run.
+the parameters, the snapshot manifest bytes, the library code (``punos_lib/**/*.py``) and every
+curated input under ``data/`` (the snapshot excepted) equals the hash of its last successful run.
 
 Kernels run in worker processes with a fixed environment so that figures are byte-identical between
 builds: ``PYTHONHASHSEED=0``, ``SOURCE_DATE_EPOCH``, ``TZ=UTC``, a matplotlibrc with a fixed SVG hash
@@ -229,7 +229,14 @@ def _library_files(project: Path) -> list[tuple[str, Path]]:
     package = Path(__file__).resolve().parent
     # Relative names so that the same code in another checkout gives the same hash.
     code = [(f"punos_lib/{f.relative_to(package).as_posix()}", f) for f in package.rglob("*.py")]
-    data = [(f"data/{f.name}", f) for f in (project / "data").glob("*.yaml")]
+    # Every curated input counts (actor registry, forum records and assessments, classification
+    # names), not only the YAML files; the snapshot is hashed separately through its manifest.
+    data_root = project / "data"
+    data = [
+        (f"data/{f.relative_to(data_root).as_posix()}", f)
+        for f in data_root.rglob("*")
+        if f.is_file() and "snapshot" not in f.relative_to(data_root).parts[:1]
+    ]
     return sorted(code) + sorted(data)
 
 

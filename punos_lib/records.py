@@ -230,6 +230,8 @@ def read_yaml(path: str | Path) -> Any:
         ) from exc
     except UnicodeDecodeError as exc:
         raise ValidationError("not UTF-8 text; save the file as UTF-8", file=path) from exc
+    except OSError as exc:
+        raise ValidationError(f"cannot read the file ({exc.strerror or exc}); check its permissions", file=path) from exc
 
 
 def read_csv_table(path: str | Path, columns: Iterable[str]) -> pd.DataFrame:

@@ -30,7 +30,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 
 from .errors import InputError, ValidationError
 from .paths import data_dir
@@ -85,18 +84,9 @@ def _default_path() -> Path:
 
 
 def _read_yaml(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(
-            f"sector definitions not found: {path}; create it (see data/sectors.yaml in the "
-            "repository) or pass the right path"
-        ) from None
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ValidationError(f"not valid YAML: {exc}; fix the syntax", file=path) from None
+    from .records import read_yaml
 
+    return read_yaml(path)
 
 def _text(path: Path, sid: str, record: Mapping[str, Any], key: str) -> str:
     value = record[key]

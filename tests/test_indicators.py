@@ -601,3 +601,19 @@ def test_share_aged_55_plus_by_two_columns() -> None:
     share = share_aged_55_plus(frame, by=["area", "year"])
     assert share.loc[("MK10", 2022)] == pytest.approx((2 + 3) / (1 + 2 + 3))
     assert share.loc[("SSS", 2022)] == pytest.approx((5 + 6) / (4 + 5 + 6))
+
+
+def test_dependency_refuses_overlapping_age_groups():
+    # Single ages 0-99 plus a StatFin-style "015-064" subtotal row: 15-64 would be counted twice.
+    ages = [f"{a:03d}" for a in range(100)] + ["015-064"]
+    frame = pd.DataFrame({"age": ages, "population": [1.0] * 100 + [50.0]})
+    with pytest.raises(InputError, match="overlaps"):
+        demographic_dependency_from_ages(frame)
+
+
+def test_shift_share_refuses_an_empty_or_missing_national_end_total():
+    s = pd.Series({"16": 10.0, "86": 20.0})
+    with pytest.raises(InputError, match="nation_end_total"):
+        shift_share(s, s, s, s, nation_end_total=float("nan"))
+    with pytest.raises(InputError, match="nation_end_total"):
+        shift_share(s, s, s, s * 0)

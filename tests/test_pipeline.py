@@ -115,12 +115,16 @@ def test_parameter_change_and_outputs_only_change_skip(study: dict[str, Path]) -
     assert len(_counter(study)) == 5
 
 
-def test_library_files_cover_code_and_data_yaml() -> None:
+def test_library_files_cover_code_and_all_curated_data() -> None:
     from punos_lib.paths import project_dir
 
     names = [name for name, _ in pipeline._library_files(project_dir())]
     assert "punos_lib/pipeline.py" in names and "punos_lib/errors.py" in names
     assert "data/datasets.yaml" in names
+    # Editing the actor registry or importing forum assessments must re-run their notebooks.
+    assert "data/actors/relations.csv" in names and "data/classifications/aml2010.csv" in names
+    assert any(n.startswith("data/forums/") for n in names)
+    assert not any(n.startswith("data/snapshot/") for n in names)
     assert names == sorted(names[: len([n for n in names if n.startswith("punos_lib/")])]) + sorted(
         n for n in names if n.startswith("data/"))
 

@@ -892,11 +892,13 @@ def render(
     synthetic, entries = _synthetic(snapshot)
     _write_generated(book, entries, synthetic)
 
-    exe = _find_quarto(quarto)
-    if exe:
-        return _render_quarto(exe, book, wanted, outputs)
     region_warnings: list[str] = []
     book = _for_region(book, outputs, region_warnings)
+    exe = _find_quarto(quarto)
+    if exe:
+        report = _render_quarto(exe, book, wanted, outputs, synthetic)
+        report.warnings[:0] = region_warnings
+        return report
 
     chapters = [_parse_chapter(book, rel, outputs, False) for rel in book.chapters]
     chapters += [_parse_chapter(book, rel, outputs, True) for rel in book.appendices]
@@ -930,12 +932,42 @@ def render(
     return report
 
 
-def _render_quarto(exe: str, book: Book, formats: Sequence[str], outputs: Path) -> RenderReport:
+QUARTO_PROFILE = "punos"
+_BANNER_HTML = ('<div class="demo-banner" role="alert" style="background:#b00020;color:#fff;padding:.6em;'
+                'text-align:center;font-weight:bold">Esimerkkiaineisto – ei todellisia tilastoja</div>\n')
+_BANNER_TYPST = ('#block(fill: rgb("#b00020"), inset: 8pt, width: 100%)[#text(fill: white, weight: "bold")'
+                 '[Esimerkkiaineisto – ei todellisia tilastoja]]\n')
+
+
+def _write_quarto_profile(book: Book, synthetic: bool) -> None:
+    """Write ``_quarto-punos.yml``: what the built-in renderer adds, told to Quarto.
+
+    Quarto merges the profile into ``_quarto.yml`` (``--profile punos``): the region the notebooks
+    ran for (subtitle, output file) and, for synthetic data, the demo banner on every page.
+    """
+    profile: dict[str, Any] = {"book": {"subtitle": book.subtitle, "output-file": book.output_file}}
+    if synthetic:
+        folder = book.project / GENERATED_DIR
+        atomic_write_bytes(folder / "demo-banner.html", _BANNER_HTML.encode("utf-8"))
+        atomic_write_bytes(folder / "demo-banner.typ", _BANNER_TYPST.encode("utf-8"))
+        profile["format"] = {
+            "html": {"include-before-body": f"{GENERATED_DIR}/demo-banner.html"},
+            "typst": {"include-before-body": f"{GENERATED_DIR}/demo-banner.typ"},
+        }
+    text = "# Written by `punos render` for Quarto; do not edit (git-ignored).\n" + yaml.safe_dump(
+        profile, allow_unicode=True, sort_keys=True)
+    atomic_write_bytes(book.project / f"_quarto-{QUARTO_PROFILE}.yml", text.encode("utf-8"))
+
+
+def _render_quarto(exe: str, book: Book, formats: Sequence[str], outputs: Path,
+                   synthetic: bool) -> RenderReport:
     report = RenderReport(engine=f"quarto ({exe})")
     site = outputs / "site"
+    _write_quarto_profile(book, synthetic)
     for fmt in formats:
         to = "html" if fmt == "html" else "typst"
-        cmd = [exe, "render", str(book.project), "--to", to, "--output-dir", str(site)]
+        cmd = [exe, "render", str(book.project), "--to", to, "--output-dir", str(site),
+               "--profile", QUARTO_PROFILE]
         proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
         if proc.returncode != 0:
             tail = "\n".join((proc.stderr or proc.stdout).splitlines()[-15:])

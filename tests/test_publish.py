@@ -186,8 +186,14 @@ def test_quarto_is_used_when_available(project: Path, tmp_path: Path) -> None:
     assert report.engine.startswith("quarto")
     calls = log.read_text(encoding="utf-8").splitlines()
     site = project / "outputs" / "site"
-    assert calls == [f"render {project} --to html --output-dir {site}",
-                     f"render {project} --to typst --output-dir {site}"]
+    assert calls == [f"render {project} --to html --output-dir {site} --profile punos",
+                     f"render {project} --to typst --output-dir {site} --profile punos"]
+    # The profile tells Quarto what the built-in renderer adds: the demo banner on every page.
+    import yaml
+    profile = yaml.safe_load((project / "_quarto-punos.yml").read_text(encoding="utf-8"))
+    assert profile["format"]["html"]["include-before-body"] == "study/_generated/demo-banner.html"
+    assert "Esimerkkiaineisto" in (project / "study" / "_generated" / "demo-banner.typ").read_text(encoding="utf-8")
+    assert profile["book"]["output-file"] == "testiselvitys"
     assert report.pdf == project / "outputs" / "testiselvitys.pdf" and report.pdf.read_bytes() == b"%PDF-1.7\n"
     # The provenance appendix is generated for Quarto too: as a whole chapter and as a part to include.
     generated = project / "study" / "_generated"

@@ -15,6 +15,7 @@ this module only moves bytes.
 from __future__ import annotations
 
 import collections
+import ipaddress
 import json
 import os
 import threading
@@ -41,13 +42,22 @@ KNOWN_HOSTS: frozenset[str] = frozenset(
         "api.vipunen.fi",
     }
 )
-_LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 _RETRY_STATUS = frozenset({429, 502, 503, 504})
 
 
 def offline() -> bool:
     """Return True when network use is disabled with ``PUNOS_OFFLINE`` (1/true/yes)."""
     return os.environ.get("PUNOS_OFFLINE", "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _is_loopback(host: str) -> bool:
+    # An address literal, not a name that merely starts with "127." (127.evil.example).
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def check_url(url: str) -> None:
@@ -58,9 +68,12 @@ def check_url(url: str) -> None:
     InputError
         With the host and what is allowed.
     """
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    if host in _LOOPBACK or host.startswith("127."):
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+    except ValueError as exc:
+        raise InputError(f"refusing to call {url!r}: not a valid URL ({exc})") from exc
+    if _is_loopback(host):
         if parts.scheme in {"http", "https"}:
             return
     elif parts.scheme == "https" and host in KNOWN_HOSTS:
@@ -216,7 +229,8 @@ class HttpSession:
                     raise OfflineError(f"cannot reach {url} ({exc}); check the network", url=url) from exc
                 last_problem = f"connection failed: {exc}"
                 retry_after = None
-            except (httpx.TransportError, httpx.StreamError) as exc:
+            except (httpx.RequestError, httpx.StreamError) as exc:
+                # Transport failures and undecodable bodies (bad gzip) alike: retried, then reported.
                 last_problem = f"connection broken: {exc}"
                 retry_after = None
             else:

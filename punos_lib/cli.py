@@ -172,6 +172,8 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 def _cmd_snapshot(args: argparse.Namespace) -> int:
     from .snapshot import Snapshot, import_file
 
+    if args.snapshot_command is None:
+        raise PunosError("give a snapshot subcommand: verify, list or import (see `punos snapshot --help`)")
     snap = Snapshot(args.snapshot)
     if args.snapshot_command == "verify":
         if not snap.exists:

@@ -670,13 +670,20 @@ def _import_frame(dataset: str, snap: Snapshot) -> pd.DataFrame:
     return raw
 
 
-def _numbers(series: pd.Series, dataset: str, column: str) -> np.ndarray:
+def _numbers(series: pd.Series, dataset: str, column: str, *, required: bool = False) -> np.ndarray:
+    """Numbers of an imported column; blank cells are NaN (suppressed) unless ``required``."""
     values = pd.to_numeric(series.replace("", np.nan), errors="coerce")
     bad = series[values.isna() & (series != "")]
     if len(bad):
         raise SnapshotError(
             f"dataset {dataset!r}: column {column!r} has a non-number {bad.iloc[0]!r} in data row "
             f"{int(bad.index[0]) + 1}; fix the file and import it again"
+        )
+    if required and values.isna().any():
+        row = int(values.index[values.isna()][0]) + 1
+        raise SnapshotError(
+            f"dataset {dataset!r}: column {column!r} is blank in data row {row}; every row needs it, "
+            "fix the file and import it again"
         )
     return values.to_numpy(dtype=float)
 
@@ -693,7 +700,7 @@ def education_supply(snap: SnapLike = None) -> pd.DataFrame:
         names = _labels("koulutusala2016")
         return pd.DataFrame({
             "area": raw["region"].to_numpy(dtype=object),
-            "year": _numbers(raw["year"], "education_supply", "year").astype("int64"),
+            "year": _numbers(raw["year"], "education_supply", "year", required=True).astype("int64"),
             "level": raw["level"].to_numpy(dtype=object),
             "field": raw["field"].to_numpy(dtype=object),
             "field_name": raw["field"].map(names).to_numpy(dtype=object),
@@ -717,7 +724,7 @@ def workforce_by_occupation_age(snap: SnapLike = None) -> pd.DataFrame:
         names = _labels("aml2010")
         return pd.DataFrame({
             "area": raw["region"].to_numpy(dtype=object),
-            "year": _numbers(raw["year"], "workforce_by_occupation_age", "year").astype("int64"),
+            "year": _numbers(raw["year"], "workforce_by_occupation_age", "year", required=True).astype("int64"),
             "occupation": raw["occupation"].to_numpy(dtype=object),
             "occupation_name": raw["occupation"].map(names).to_numpy(dtype=object),
             "age_group": raw["age_group"].to_numpy(dtype=object),

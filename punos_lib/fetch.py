@@ -308,6 +308,9 @@ def fetch_all(
                 raise _offline_error(remaining, f"the network is not reachable ({exc})") from exc
             except PunosError as exc:
                 report.failed[decl.id] = str(exc)
+            except OSError as exc:
+                # e.g. disk full or no permission in the snapshot folder: reported, others continue
+                report.failed[decl.id] = f"cannot write to the snapshot at {snap.root}: {exc}"
             else:
                 report.done.append(decl.id)
     finally:

@@ -138,7 +138,11 @@ def _decode(raw: bytes, encoding: str | None, where: str) -> str:
         except UnicodeDecodeError as exc:
             raise ParseError(f"{where}: cannot decode as {encoding}: {exc}; try another encoding=") from exc
     if raw.startswith(codecs.BOM_UTF8):
-        return raw[len(codecs.BOM_UTF8) :].decode("utf-8", errors="strict")
+        try:
+            return raw[len(codecs.BOM_UTF8) :].decode("utf-8", errors="strict")
+        except UnicodeDecodeError as exc:
+            raise ParseError(f"{where}: starts with a UTF-8 byte-order mark but is not valid UTF-8 ({exc}); "
+                             "save it again as UTF-8 or pass encoding=") from exc
     try:
         # Valid UTF-8 with non-ASCII bytes is almost never a single-byte text by accident,
         # and some files are UTF-8 while still saying CHARSET="ANSI".

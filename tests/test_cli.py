@@ -102,3 +102,8 @@ def test_bad_arguments_exit_2(capsys):
     assert "--workers" in capsys.readouterr().err
     assert main(["forum", "template", "--sector", "nope", "--output", "x.xlsx"]) == 2
     assert "metsa" in capsys.readouterr().err
+
+
+def test_snapshot_without_subcommand_is_a_one_line_error(capsys):
+    assert main(["snapshot"]) == 2
+    assert "verify, list or import" in capsys.readouterr().err

@@ -194,3 +194,17 @@ def test_population_from_real_new_and_old_form(tmp_path: Path, reference: Path) 
     with pytest.raises(SnapshotError, match="no single ages"):
         # the recorded query asked only for the age total
         datasets.population(_real_snapshot(tmp_path / "again", reference, "new_2026"))
+
+
+def test_imported_rows_need_a_year(tmp_path):
+    from punos_lib.errors import SnapshotError
+    from punos_lib.snapshot import Snapshot, import_file
+
+    csv = tmp_path / "edu.csv"
+    csv.write_text("region,year,level,field,measure,value\nMK10,2024,amk,0913,tutkinnot,5\n"
+                   "MK10,,amk,0913,tutkinnot,7\n", encoding="utf-8")
+    snap = Snapshot(tmp_path / "snap")
+    import_file(snap, csv, dataset="education_supply", source="Vipunen", licence="CC BY 4.0",
+                attribution="Lähde: Vipunen")
+    with pytest.raises(SnapshotError, match=r"'year' is blank in data row 2"):
+        datasets.education_supply(snap)

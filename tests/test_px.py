@@ -236,3 +236,12 @@ def test_real_vaerak_11rc(reference: Path) -> None:
     assert df.attrs["table"] == "statfin_vaerak_pxt_11rc"
     assert df.attrs["updated"] == "2024-04-26T08:00"
     assert dims[0]["role"] == "time" and dims[3]["role"] == "metric"
+
+
+def test_bom_with_invalid_utf8_is_a_parse_error(tmp_path):
+    from punos_lib.errors import ParseError
+
+    path = tmp_path / "bad.px"
+    path.write_bytes(b"\xef\xbb\xbfCHARSET=\"ANSI\";\nTITLE=\"\xe4\";\n")
+    with pytest.raises(ParseError, match="byte-order mark"):
+        px.read(path)

@@ -194,6 +194,18 @@ def _cmd_snapshot(args: argparse.Namespace) -> int:
         from . import declarations
 
         decl = declarations.get(args.dataset)
+        suffix = args.file.suffix.lower()
+        wanted = {"statfin": (".px", ".json")}.get(decl.source) or (
+            (f".{decl.format}",) if decl.source == "import" and getattr(decl, "format", None) else None)
+        if wanted is None:
+            raise PunosError(
+                f"dataset {decl.id!r} comes from {decl.source} and is not imported by hand; "
+                "use `punos fetch` for it"
+            )
+        if suffix not in wanted:
+            raise PunosError(
+                f"{args.file}: dataset {decl.id!r} takes {' or '.join(wanted)} files, not {suffix or 'no extension'}"
+            )
         entry = import_file(
             snap,
             args.file,

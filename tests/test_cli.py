@@ -107,3 +107,35 @@ def test_bad_arguments_exit_2(capsys):
 def test_snapshot_without_subcommand_is_a_one_line_error(capsys):
     assert main(["snapshot"]) == 2
     assert "verify, list or import" in capsys.readouterr().err
+
+
+def test_import_checks_the_file_type_against_the_declaration(tmp_path, capsys):
+    csv = tmp_path / "pop.csv"
+    csv.write_text("a\n1\n", encoding="utf-8")
+    snap_dir = str(tmp_path / "snap")
+    assert main(["snapshot", "import", str(csv), "--dataset", "population", "--source", "x", "--snapshot", snap_dir]) == 2
+    assert ".px or .json" in capsys.readouterr().err
+    assert main(["snapshot", "import", str(csv), "--dataset", "municipality_boundaries", "--source", "x",
+                 "--snapshot", snap_dir]) == 2
+    assert "punos fetch" in capsys.readouterr().err
+
+
+def test_a_statfin_table_imported_by_hand_is_what_the_study_reads(tmp_path):
+    from punos_lib import datasets
+
+    payload = {
+        "version": "2.0", "class": "dataset", "id": ["alue", "vuosi"], "size": [2, 1],
+        "role": {"geo": ["alue"], "time": ["vuosi"]},
+        "dimension": {"alue": {"label": "Alue", "category": {"index": ["KU491", "KU740"],
+                                                               "label": {"KU491": "Mikkeli", "KU740": "Savonlinna"}}},
+                      "vuosi": {"label": "Vuosi", "category": {"index": ["2024"]}}},
+        "value": [51000, 31500],
+    }
+    path = tmp_path / "11re.json"
+    path.write_text(json.dumps(payload), encoding="utf-8")
+    snap_dir = tmp_path / "snap"
+    assert main(["snapshot", "import", str(path), "--dataset", "population", "--source", "StatFin",
+                 "--snapshot", str(snap_dir)]) == 0
+    frame = datasets.load("population", Snapshot(snap_dir))
+    assert frame["value"].tolist() == [51000.0, 31500.0]
+    assert frame["alue"].tolist() == ["KU491", "KU740"]

@@ -117,18 +117,22 @@ def _complete(snap: Snapshot, decl: Declaration) -> bool:
         if "metadata" not in kinds or not data:
             return False
         metadata = next(e for e in entries if e.kind == "metadata")
-        if not isinstance(metadata.query, dict) or metadata.query.get("declared_selection") != dict(decl.selection or {}):
-            return False  # the declaration asks for another selection than the stored one
+        wanted = {"table": decl.table or "", "declared_selection": dict(decl.selection or {})}
+        if metadata.query != wanted:
+            return False  # the declaration asks for another table or selection than the stored one
         parts = data[0].parts or 1
         return sorted(e.part or 1 for e in data) == list(range(1, parts + 1))
     if decl.source == "geo":
         wanted = {"layer": decl.layer, "year": int(decl.year or 0), "scale": decl.scale or "1000k"}
         return any(e.kind == "boundaries" and e.query == wanted for e in entries)
     if decl.source == "classifications" and decl.kind == "key":
-        names = sorted(e.query.get("name") for e in entries if isinstance(e.query, dict))
-        return names == _expected_key_names(decl)
+        queries = [e.query for e in entries if isinstance(e.query, dict)]
+        year = int(decl.year or 2025)
+        return (sorted(q.get("name") for q in queries) == _expected_key_names(decl)
+                and all(q.get("year") == year for q in queries))
     if decl.source == "classifications":
-        return "classification" in kinds
+        return any(e.kind == "classification" and isinstance(e.query, dict)
+                   and e.query.get("classification") == decl.classification for e in entries)
     return "import" in kinds
 
 
@@ -163,7 +167,8 @@ def _fetch_statfin(snap: Snapshot, decl: Declaration, client: Any) -> None:
     # The declared selection is kept with the metadata so that editing data/datasets.yaml makes
     # the dataset incomplete and the next fetch downloads it again.
     entry = snap.write(f"{decl.id}/metadata", raw.metadata_bytes, kind="metadata", media_type="application/json",
-                       url=raw.metadata_url, query={"declared_selection": selection}, updated=raw.updated,
+                       url=raw.metadata_url, query={"table": table, "declared_selection": selection},
+                       updated=raw.updated,
                        **common)
     written.add(entry.id)
     _replace(snap, decl, written)

@@ -144,7 +144,8 @@ def test_a_changed_declaration_is_fetched_again(server: PxWebServer, decl_path: 
                             declaration_path=decl_path)
     assert again.done == ["gen"] and again.skipped == []
     meta = Snapshot(snap_dir).entry("gen/metadata")
-    assert meta.query == {"declared_selection": {"@area": "*", "@time": "top:2", "@contents": "*"}}
+    assert meta.query == {"table": "testi/gen",
+                          "declared_selection": {"@area": "*", "@time": "top:2", "@contents": "*"}}
 
 
 def test_real_data_replaces_demo_entries(server: PxWebServer, decl_path: Path, tmp_path: Path) -> None:
@@ -224,6 +225,16 @@ def test_classifications_and_key(tmp_path: Path) -> None:
     munis = datasets.municipalities(snap)
     assert munis.attrs["provenance"]["synthetic"] is False
     assert munis.loc[munis["code"] == "KU491", "region"].item() == "MK10"
+    # Unchanged: skipped. A new key year or another classification id: fetched again.
+    again = fetch.fetch_all(snap_dir, progress=False, client_factories={"classifications": lambda: fake},
+                            declaration_path=path)
+    assert again.skipped == ["municipality_key", "tol2008"]
+    path.write_text(CLASSIFICATIONS.replace("year: 2025", "year: 2026"), encoding="utf-8")
+    fake.calls.clear()
+    changed = fetch.fetch_all(snap_dir, progress=False, client_factories={"classifications": lambda: fake},
+                              declaration_path=path)
+    assert changed.skipped == ["tol2008"] and "municipality_key" in changed.done + list(changed.failed)
+    assert any("20260101" in call for call in fake.calls)
 
 
 def test_table_not_found_is_a_failure_not_a_crash(server: PxWebServer, decl_path: Path, tmp_path: Path) -> None:

@@ -37,11 +37,10 @@ from ._http import offline
 from .declarations import Declaration
 from .errors import InputError, OfflineError, PunosError
 from .snapshot import Snapshot
+from .statfin import ATTRIBUTION, LICENCE
 
-__all__ = ["FetchReport", "fetch_all", "LICENCE", "ATTRIBUTION"]
+__all__ = ["FetchReport", "fetch_all"]
 
-LICENCE = "CC BY 4.0"
-ATTRIBUTION = "Lähde: Tilastokeskus"
 
 ClientFactories = Mapping[str, Callable[[], Any]]
 

@@ -472,7 +472,9 @@ def self_sufficiency(snap: SnapLike = None) -> pd.DataFrame:
     The contents are recognised by their labels (``Työpaikkaomavaraisuus``, ``…työpaikat``,
     ``…työlliset``, ``Alueelle … pendelöivät``, ``Alueelta … pendelöivät``). Counts are
     harmonised, then ``self_sufficiency`` = jobs / employed residents × 100 is recomputed (a
-    ratio is never summed over merged municipalities).
+    ratio is never summed over merged municipalities). Commuter counts of a municipality that
+    absorbed another one in the data's years are NaN: summing them would count commuting between
+    the two, which the merger made internal.
 
     Returns
     -------
@@ -513,7 +515,14 @@ def self_sufficiency(snap: SnapLike = None) -> pd.DataFrame:
         })
         for col in ("jobs", "employed_residents", "in_commuters", "out_commuters"):
             out[col] = wide[col].to_numpy(dtype=float)
+        mergers = geo.load_mergers()
+        present = set(out["area"])
+        absorbed = {new for old, new in zip(mergers["old_code"], mergers["new_code"], strict=True) if old in present}
         out = _harmonise(out, ["jobs", "employed_residents", "in_commuters", "out_commuters"])
+        # Commuting between two merged municipalities becomes internal: their summed in- and
+        # out-commuters would be too high, so those cells are left unknown rather than wrong.
+        merged_rows = out["area"].isin(absorbed).to_numpy()
+        out.loc[merged_rows, ["in_commuters", "out_commuters"]] = np.nan
         out.insert(5, "self_sufficiency", out["jobs"] / out["employed_residents"] * 100.0)
         return out
 

@@ -208,3 +208,33 @@ def test_imported_rows_need_a_year(tmp_path):
                 attribution="Lähde: Vipunen")
     with pytest.raises(SnapshotError, match=r"'year' is blank in data row 2"):
         datasets.education_supply(snap)
+
+
+def test_commuters_of_a_merged_municipality_are_unknown_not_summed(tmp_path):
+    import json as _json
+
+    from punos_lib.snapshot import Snapshot, import_file
+
+    areas = {"KU507": "Mäntyharju", "KU588": "Pertunmaa", "KU491": "Mikkeli"}
+    contents = {"c1": "Alueella olevat työpaikat", "c2": "Alueella asuvat työlliset",
+                "c3": "Alueelle pendelöivät", "c4": "Alueelta pendelöivät", "c5": "Työpaikkaomavaraisuus"}
+    values = []
+    for code in areas:  # row-major: area × year × contents
+        base = {"KU507": 100, "KU588": 50, "KU491": 1000}[code]
+        values += [base, base, base // 10, base // 10, 100]
+    payload = {"version": "2.0", "class": "dataset", "id": ["alue", "vuosi", "tiedot"], "size": [3, 1, 5],
+               "role": {"geo": ["alue"], "time": ["vuosi"], "metric": ["tiedot"]},
+               "dimension": {"alue": {"label": "Alue", "category": {"index": list(areas), "label": areas}},
+                             "vuosi": {"label": "Vuosi", "category": {"index": ["2022"]}},
+                             "tiedot": {"label": "Tiedot", "category": {"index": list(contents), "label": contents}}},
+               "value": values}
+    path = tmp_path / "125s.json"
+    path.write_text(_json.dumps(payload), encoding="utf-8")
+    snap = Snapshot(tmp_path / "snap")
+    import_file(snap, path, dataset="self_sufficiency", source="StatFin", licence="CC BY 4.0",
+                attribution="Lähde: Tilastokeskus")
+    frame = datasets.self_sufficiency(snap).set_index("area")
+    assert frame.loc["KU507", "jobs"] == 150 and frame.loc["KU507", "employed_residents"] == 150
+    assert np.isnan(frame.loc["KU507", "in_commuters"]) and np.isnan(frame.loc["KU507", "out_commuters"])
+    assert frame.loc["KU491", "in_commuters"] == 100  # untouched municipalities keep their counts
+    assert "KU588" not in frame.index

@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from typing import Any, Literal
@@ -287,13 +288,38 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _only(frame: pd.DataFrame, code: str | None, keep: str = "SSS") -> pd.DataFrame:
-    """Keep the total of an optional dimension (sex), when the payload has it."""
+def _only(frame: pd.DataFrame, code: str | None, dataset: str, keep: str = "SSS") -> pd.DataFrame:
+    """Keep the total of an optional dimension (sex), when the payload has that dimension."""
     if code is None or code not in frame.columns:
         return frame
     if (frame[code] == keep).any():
         return frame[frame[code] == keep]
-    return frame
+    if frame[code].nunique() == 1:
+        return frame
+    # Several values and no total: keeping them all would put men and women in one column.
+    raise SnapshotError(
+        f"dataset {dataset!r}: variable {code!r} has no total {keep!r} (values "
+        f"{sorted(map(str, frame[code].unique()))}); select {keep!r} for it in data/datasets.yaml "
+        "and run `punos fetch` again"
+    )
+
+
+def _population_contents(frame: pd.DataFrame, contents: str, dataset: str) -> pd.DataFrame:
+    """The rows of the population count when the table has several contents."""
+    codes = list(dict.fromkeys(map(str, frame[contents])))
+    if len(codes) == 1:
+        return frame
+    labels = dict(zip(map(str, frame[contents]), map(str, frame[f"{contents}_label"]), strict=True))
+    # "vaesto" / "vaerak-vaesto" or a label "Väestö 31.12." — not "Väestönmuutos".
+    wanted = [c for c in codes
+              if re.search(r"(^|-)vaesto$", _fold(c)) or re.match(r"vaesto\b", _fold(labels[c]))]
+    if len(wanted) != 1:
+        raise SnapshotError(
+            f"dataset {dataset!r}: several contents {[(c, labels[c]) for c in codes]} and no single "
+            "population count among them; name the one to use under '@contents' in data/datasets.yaml "
+            "and run `punos fetch` again"
+        )
+    return frame[frame[contents].astype(str) == wanted[0]]
 
 
 def _harmonise(frame: pd.DataFrame, value_cols: list[str]) -> pd.DataFrame:
@@ -322,9 +348,9 @@ def _population_like(dataset: str, snap: Snapshot, by_age: bool) -> pd.DataFrame
     age = _dim(raw, dataset, prefixes=("ikaryhma", "ika"), texts=("ika",), required=False)
     sex = _dim(raw, dataset, prefixes=("sukupuoli",), texts=("sukupuoli",), required=False)
     contents = _dim(raw, dataset, role="metric", prefixes=("contentscode", "tiedot"), required=False)
-    frame = _only(raw, sex)
-    if contents is not None and frame[contents].nunique() > 1:
-        frame = frame[frame[contents] == frame[contents].iloc[0]]
+    frame = _only(raw, sex, dataset)
+    if contents is not None:
+        frame = _population_contents(frame, contents, dataset)
     out = pd.DataFrame({
         "area": _codes(frame[area]),
         "area_name": _codes(frame[f"{area}_label"]),

@@ -238,3 +238,40 @@ def test_commuters_of_a_merged_municipality_are_unknown_not_summed(tmp_path):
     assert np.isnan(frame.loc["KU507", "in_commuters"]) and np.isnan(frame.loc["KU507", "out_commuters"])
     assert frame.loc["KU491", "in_commuters"] == 100  # untouched municipalities keep their counts
     assert "KU588" not in frame.index
+
+
+def _import_population(tmp_path, dims, values):
+    import json as _json
+
+    from punos_lib.snapshot import Snapshot, import_file
+
+    payload = {"version": "2.0", "class": "dataset", "id": [d[0] for d in dims], "size": [len(d[2]) for d in dims],
+               "role": {"geo": ["alue"], "time": ["vuosi"]},
+               "dimension": {code: {"label": text, "category": {"index": list(cats), "label": dict(cats)}}
+                             for code, text, cats in dims},
+               "value": values}
+    path = tmp_path / "pop.json"
+    path.write_text(_json.dumps(payload), encoding="utf-8")
+    snap = Snapshot(tmp_path / "snap")
+    import_file(snap, path, dataset="population", source="StatFin", licence="CC BY 4.0",
+                attribution="Lähde: Tilastokeskus")
+    return snap
+
+
+def test_population_refuses_sexes_without_a_total(tmp_path):
+    from punos_lib.errors import SnapshotError
+
+    snap = _import_population(tmp_path, [("alue", "Alue", {"KU491": "Mikkeli"}),
+                                         ("sukupuoli", "Sukupuoli", {"1": "Miehet", "2": "Naiset"}),
+                                         ("vuosi", "Vuosi", {"2024": "2024"})], [25000, 26000])
+    with pytest.raises(SnapshotError, match="no total 'SSS'"):
+        datasets.population(snap, by_age=False)
+
+
+def test_population_picks_the_population_count_among_several_contents(tmp_path):
+    snap = _import_population(tmp_path, [("alue", "Alue", {"KU491": "Mikkeli"}),
+                                         ("vuosi", "Vuosi", {"2024": "2024"}),
+                                         ("tiedot", "Tiedot", {"muutos": "Väestönmuutos", "vaesto": "Väestö 31.12."})],
+                              [-300, 51000])
+    frame = datasets.population(snap, by_age=False)
+    assert frame.loc[frame["area"] == "KU491", "population"].tolist() == [51000.0]

@@ -425,6 +425,12 @@ def _age_values() -> tuple[list[str], list[str]]:
     return codes, texts
 
 
+def _by_sex(cube: np.ndarray, sexes: Sequence[str]) -> np.ndarray:
+    """area × age × year counts split into the requested sexes (a sex axis before the years)."""
+    factor = np.array([{"SSS": 1.0, "1": 0.495, "2": 0.505}[s] for s in (sexes or ["SSS"])])
+    return np.rint(cube[:, :, None, :] * factor[None, None, :, None])
+
+
 def _with_total_age(pop: np.ndarray, ages: Sequence[str]) -> np.ndarray:
     """Pick age codes (SSS = sum) along axis 1 of a muni × age(0..100) × year cube."""
     idx = []
@@ -462,10 +468,7 @@ def _tables(world: _World) -> dict[str, _Table]:
         areas, ages, years = ch["alue_23_20260101"], ch["ikaryhma_10_20180101"], ch["timeperiod_y"]
         pop = _with_total_age(world.population(_years(years)), ages)
         cube = _region_sum(world, pop, areas)  # area × age × year
-        sexes = ch["sukupuoli_9_20180101"] or ["SSS"]
-        factor = np.array([{"SSS": 1.0, "1": 0.495, "2": 0.505}[s] for s in sexes])
-        cube = np.rint(cube[:, :, None, :] * factor[None, None, :, None])
-        return cube[..., None].repeat(len(ch["contentscode"]), axis=-1)
+        return _by_sex(cube, ch["sukupuoli_9_20180101"])[..., None].repeat(len(ch["contentscode"]), axis=-1)
 
     t11re = _Table(
         "vaerak/11re", "Väestö 31.12. muuttujina Alue, Ikä, Sukupuoli, Vuosi ja Tiedot",
@@ -500,10 +503,7 @@ def _tables(world: _World) -> dict[str, _Table]:
             else:
                 rows.append(_region_sum(world, pop, [area])[0])
         cube = np.stack(rows)
-        sexes = ch["sukupuoli_9_20180101"] or ["SSS"]
-        factor = np.array([{"SSS": 1.0, "1": 0.495, "2": 0.505}[s] for s in sexes])
-        cube = np.rint(cube[:, :, None, :] * factor[None, None, :, None])
-        return cube[..., None].repeat(len(ch["contentscode"]), axis=-1)
+        return _by_sex(cube, ch["sukupuoli_9_20180101"])[..., None].repeat(len(ch["contentscode"]), axis=-1)
 
     t14wx = _Table(
         "vaenn/14wx", "Väestöennuste 2024 muuttujina Alue, Ikä, Sukupuoli, Vuosi ja Tiedot",

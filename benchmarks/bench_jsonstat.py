@@ -1,4 +1,4 @@
-"""Benchmark: punos_lib.jsonstat.read against pyjstat on a 1,000,000-cell json-stat2 dataset.
+"""Benchmark: punos_lib.sources.jsonstat.read against pyjstat on a 1,000,000-cell json-stat2 dataset.
 
 Run with ``.venv/bin/python benchmarks/bench_jsonstat.py`` (``--pyjstat-runs 1`` to time pyjstat
 once instead of best of 3; it is slow). Not a test: it prints what it measured and exits 0.
@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from punos_lib import jsonstat
+from punos_lib.sources import jsonstat
 
 TARGET_SPEEDUP = 10.0
 TARGET_PEAK_RATIO = 3.0

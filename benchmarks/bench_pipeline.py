@@ -56,7 +56,7 @@ def main() -> int:
         outputs = tmp / "outputs"
         snapshot = REPO / "data" / "snapshot"
         if not (snapshot / "manifest.json").is_file():
-            from punos_lib import demo
+            from punos_lib.snapshot import demo
 
             snapshot = tmp / "snapshot"
             _timed("demo snapshot (not counted)", lambda: demo.build_demo(snapshot, progress=False))

@@ -22,8 +22,8 @@ sys.path.insert(0, str(REPO / "tests"))
 import numpy as np  # noqa: E402
 from pxweb_server import GEN_AGES, GEN_AREAS, GEN_CONTENTS, GEN_YEARS, PxWebServer, generated_value  # noqa: E402
 
-from punos_lib._http import HttpSession  # noqa: E402
-from punos_lib.statfin import PxWebClient  # noqa: E402
+from punos_lib.sources._http import HttpSession  # noqa: E402
+from punos_lib.sources.statfin import PxWebClient  # noqa: E402
 
 SELECTIONS = {
     # 40 × 20 × 25 × 2 = 40,000 cells (40 × maxCells): one dimension (area) is cut.

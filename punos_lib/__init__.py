@@ -1,20 +1,67 @@
 """punos_lib: skills-needs anticipation toolkit for a Finnish region.
 
-Modules, one per concept (see docs/architecture.md):
+The folders follow the data (see docs/architecture.md):
 
-- :mod:`punos_lib.statfin`   Statistics Finland PxWeb API v1 client
-- :mod:`punos_lib.jsonstat`  JSON-stat 2.0 reader
-- :mod:`punos_lib.px`        PC-Axis reader
-- :mod:`punos_lib.geo`       boundaries, municipality key, merger harmonisation
-- :mod:`punos_lib.classifications`  classification API and labels
-- :mod:`punos_lib.vipunen`   Vipunen education statistics API
-- :mod:`punos_lib.snapshot`  the pinned data snapshot with provenance
-- :mod:`punos_lib.datasets`  tidy frames of the study's datasets from a snapshot
+- :mod:`punos_lib.sources`    the public APIs and their formats (StatFin, JSON-stat, PC-Axis, WFS, Vipunen)
+- :mod:`punos_lib.snapshot`   the pinned snapshot with provenance (store, fetch, demo)
+- :mod:`punos_lib.reference`  curated reference inputs (regions, sectors, the dataset declaration)
+- :mod:`punos_lib.datasets`   tidy frames of the study's datasets from a snapshot
 - :mod:`punos_lib.indicators` pure indicator functions
-- :mod:`punos_lib.pipeline`  papermill batch runs; :mod:`punos_lib.publish` rendering
+- :mod:`punos_lib.registry`   the three aims' curated records (catalogue, actors, forums)
+- :mod:`punos_lib.present`    figures and maps
+- :mod:`punos_lib.study`      the notebook-facing context
+- :mod:`punos_lib.pipeline`   papermill batch runs; :mod:`punos_lib.publish` rendering; :mod:`punos_lib.cli`
+
+The names below are what notebooks and users import (``from punos_lib import datasets, study``);
+they load on first use, so importing the package stays cheap.
 """
 
-from .errors import PunosError
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from punos_lib.errors import PunosError
 
 __version__ = "0.1.0"
-__all__ = ["PunosError", "__version__"]
+
+#: Public name → module that holds it (loaded lazily by ``__getattr__``).
+_MODULES: dict[str, str] = {
+    "statfin": "punos_lib.sources.statfin",
+    "jsonstat": "punos_lib.sources.jsonstat",
+    "px": "punos_lib.sources.px",
+    "geo": "punos_lib.sources.geo",
+    "classifications": "punos_lib.sources.classifications",
+    "vipunen": "punos_lib.sources.vipunen",
+    "snapshot": "punos_lib.snapshot",
+    "declarations": "punos_lib.reference.declarations",
+    "sectors": "punos_lib.reference.sectors",
+    "regions": "punos_lib.reference.regions",
+    "datasets": "punos_lib.datasets",
+    "indicators": "punos_lib.indicators",
+    "analysis": "punos_lib.analysis",
+    "labour": "punos_lib.labour",
+    "aims": "punos_lib.aims",
+    "catalogue": "punos_lib.registry.catalogue",
+    "actors": "punos_lib.registry.actors",
+    "forums": "punos_lib.registry.forums",
+    "figures": "punos_lib.present.figures",
+    "maps": "punos_lib.present.maps",
+    "study": "punos_lib.study",
+    "pipeline": "punos_lib.pipeline",
+    "publish": "punos_lib.publish",
+}
+
+__all__ = ["PunosError", "__version__", *_MODULES]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _MODULES:
+        module = importlib.import_module(_MODULES[name])
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'punos_lib' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

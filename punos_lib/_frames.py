@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from .errors import InputError
+from punos_lib.errors import InputError
 
 __all__ = ["require_columns", "area_rows", "merge_provenance", "carry"]
 

@@ -1,7 +1,7 @@
 """Helpers of the three "aims" chapters: data sources (8), actor network (9) and forums (10).
 
-The catalogue (:mod:`punos_lib.catalogue`), the actor registry (:mod:`punos_lib.actors`) and
-the forum records (:mod:`punos_lib.forums`) hold the data and the analyses. This module joins
+The catalogue (:mod:`punos_lib.registry.catalogue`), the actor registry (:mod:`punos_lib.registry.actors`) and
+the forum records (:mod:`punos_lib.registry.forums`) hold the data and the analyses. This module joins
 them with the dataset declaration, the snapshot and the indicators, and turns the results into
 the Finnish tables and figures the chapter notebooks show, so that the notebooks stay a list of
 calls.
@@ -41,11 +41,11 @@ from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from . import catalogue as _catalogue
-from . import figures
-from .actors import ACTOR_TYPES, RELATION_KINDS
-from .errors import InputError, SnapshotError
-from .forums import STATES
+from punos_lib.registry import catalogue as _catalogue
+from punos_lib.present import figures
+from punos_lib.registry.actors import ACTOR_TYPES, RELATION_KINDS
+from punos_lib.errors import InputError, SnapshotError
+from punos_lib.registry.forums import STATES
 
 __all__ = [
     "EXAMPLE_MARK",
@@ -79,7 +79,7 @@ __all__ = [
 
 #: The mark on every table and figure built from example forum records.
 EXAMPLE_MARK = "Esimerkki – ei todellisia foorumituloksia"
-#: Data signal of :func:`punos_lib.forums.compare_with_indicators` -> Finnish label.
+#: Data signal of :func:`punos_lib.registry.forums.compare_with_indicators` -> Finnish label.
 SIGNALS_FI: dict[str, str] = {
     "tight": "tiukka (paljon avoimia paikkoja)",
     "balanced": "tasapainoinen",
@@ -153,7 +153,7 @@ def catalogue_table(cat: pd.DataFrame) -> pd.DataFrame:
     Parameters
     ----------
     cat : pandas.DataFrame
-        From :func:`punos_lib.catalogue.load_catalogue`.
+        From :func:`punos_lib.registry.catalogue.load_catalogue`.
 
     Returns
     -------
@@ -189,7 +189,7 @@ def coverage_figure(cat: pd.DataFrame, *, title: str | None = "Tietolähteiden k
     Parameters
     ----------
     cat : pandas.DataFrame
-        From :func:`punos_lib.catalogue.load_catalogue`.
+        From :func:`punos_lib.registry.catalogue.load_catalogue`.
     title : str, optional
         Figure title (Finnish).
 
@@ -260,7 +260,7 @@ def summary_table(cat: pd.DataFrame, field: str) -> pd.DataFrame:
     Parameters
     ----------
     cat : pandas.DataFrame
-        From :func:`punos_lib.catalogue.load_catalogue`.
+        From :func:`punos_lib.registry.catalogue.load_catalogue`.
     field : {"kind", "access", "granularity", "topics", "frequency"}
 
     Returns
@@ -303,10 +303,10 @@ def dataset_sources(declarations: Sequence[Any], cat: pd.DataFrame, snapshot: An
     Parameters
     ----------
     declarations : sequence of Declaration
-        From :func:`punos_lib.declarations.load`.
+        From :func:`punos_lib.reference.declarations.load`.
     cat : pandas.DataFrame
-        From :func:`punos_lib.catalogue.load_catalogue`.
-    snapshot : punos_lib.snapshot.Snapshot
+        From :func:`punos_lib.registry.catalogue.load_catalogue`.
+    snapshot : punos_lib.snapshot.store.Snapshot
         The snapshot the study is built from.
 
     Returns
@@ -412,7 +412,7 @@ def collection_files(folder: str | Path | None = None) -> pd.DataFrame:
     pandas.DataFrame
         Columns ``Tiedosto, Sisältö, Tietueita, Muokkaus, Tarkistus`` (Finnish).
     """
-    from .paths import data_dir
+    from punos_lib.paths import data_dir
 
     root = Path(folder) if folder is not None else data_dir()
     if not root.is_dir():
@@ -464,7 +464,7 @@ def actors_by_municipality(orgs: pd.DataFrame, municipalities: pd.DataFrame, reg
     Parameters
     ----------
     orgs : pandas.DataFrame
-        From :func:`punos_lib.actors.load_registry` (``municipality`` = 3-digit code).
+        From :func:`punos_lib.registry.actors.load_registry` (``municipality`` = 3-digit code).
     municipalities : pandas.DataFrame
         From :func:`punos_lib.datasets.municipalities` (``code`` = ``KUxxx``, ``name_fi``,
         ``region``).
@@ -525,7 +525,7 @@ def actors_map(orgs: pd.DataFrame, region: str, *, snapshot: Any = None,
                title: str | None = None) -> tuple[Figure, pd.DataFrame]:
     """Map of registered actors per municipality of ``region`` and its data.
 
-    Uses :func:`punos_lib.maps.auto_map` (a choropleth when the snapshot has boundaries, else
+    Uses :func:`punos_lib.present.maps.auto_map` (a choropleth when the snapshot has boundaries, else
     the tile map) with fixed classes 0, 1–2, 3–9, 10 or more; the number of actors located
     outside the region is written in a note line.
 
@@ -534,7 +534,8 @@ def actors_map(orgs: pd.DataFrame, region: str, *, snapshot: Any = None,
     (Figure, pandas.DataFrame)
         The map and :func:`actors_by_municipality`'s table.
     """
-    from . import datasets, maps
+    from punos_lib import datasets
+    from punos_lib.present import maps
 
     counts = actors_by_municipality(orgs, datasets.municipalities(snapshot), region)
     outside = counts.attrs["outside_region"]
@@ -548,18 +549,18 @@ def actors_map(orgs: pd.DataFrame, region: str, *, snapshot: Any = None,
 
 def network_figure(graph: Any, orgs: pd.DataFrame, *, top: int = 12,
                    title: str = "Osaamisen ennakoinnin toimijaverkosto") -> Figure:
-    """The actor network for the study page (:func:`punos_lib.actors.plot_network`), retitled.
+    """The actor network for the study page (:func:`punos_lib.registry.actors.plot_network`), retitled.
 
     The registry describes one region's network; the title does not name a region so that a
     run for another region does not mislabel it.
     """
-    from .actors import plot_network
+    from punos_lib.registry.actors import plot_network
 
     return plot_network(graph, orgs, top=top, title=title)
 
 
 def centrality_table(centrality: pd.DataFrame, *, top: int | None = 15) -> pd.DataFrame:
-    """Finnish table of :func:`punos_lib.actors.centrality` (the ``top`` first rows, or all).
+    """Finnish table of :func:`punos_lib.registry.actors.centrality` (the ``top`` first rows, or all).
 
     Columns ``Toimija, Tyyppi, Yhteyksiä, Välittäjäasema, Ryhmä``; the betweenness is rounded
     to three decimals.
@@ -577,7 +578,7 @@ def centrality_table(centrality: pd.DataFrame, *, top: int | None = 15) -> pd.Da
 
 
 def brokers_table(brokers: pd.DataFrame, *, top: int | None = 10) -> pd.DataFrame:
-    """Finnish table of :func:`punos_lib.actors.brokers`.
+    """Finnish table of :func:`punos_lib.registry.actors.brokers`.
 
     Columns ``Toimija, Tyyppi, Parien osuus`` (share of connected education–business pairs
     whose shortest paths run through the actor, weighted; 0–1) and ``Pareja``.
@@ -594,7 +595,7 @@ def brokers_table(brokers: pd.DataFrame, *, top: int | None = 10) -> pd.DataFram
 
 
 def coverage_table(coverage: pd.DataFrame) -> pd.DataFrame:
-    """Finnish table of :func:`punos_lib.actors.sector_coverage`: actors per sector and type.
+    """Finnish table of :func:`punos_lib.registry.actors.sector_coverage`: actors per sector and type.
 
     Columns ``Toimiala``, one per actor type (Finnish labels), ``Yhteensä`` and ``Puuttuu``
     (which key actor types the sector lacks, empty when none).
@@ -676,7 +677,7 @@ def _example_column(flags: Iterable[bool]) -> list[str]:
 
 
 def pilots_table(pilots: pd.DataFrame) -> pd.DataFrame:
-    """Finnish table of :func:`punos_lib.forums.load_pilots`, example records marked.
+    """Finnish table of :func:`punos_lib.registry.forums.load_pilots`, example records marked.
 
     Columns ``Päivämäärä, Foorumi, Muoto, Toimiala, Aiheet, Osallistujia, Toimia, Merkintä``
     (``Merkintä`` = :data:`EXAMPLE_MARK` for example records).
@@ -701,7 +702,7 @@ def actions_table(pilots: pd.DataFrame) -> pd.DataFrame:
 
     A missing deadline is shown as ``"ei sovittu"``.
     """
-    from .forums import pilot_actions
+    from punos_lib.registry.forums import pilot_actions
 
     actions = pilot_actions(pilots)
     table = pd.DataFrame({
@@ -764,7 +765,7 @@ def occupation_indicators(jobseekers: pd.DataFrame, region: str, occupations: It
     >>> occupation_indicators(js, "MK10", ["3221", "5321"], months=2)["tightness"].tolist()
     [2.0, 0.1]
     """
-    from .indicators import rolling_tightness, share_aged_55_plus
+    from punos_lib.indicators import rolling_tightness, share_aged_55_plus
 
     _need(jobseekers, ("area", "occupation", "month", "unemployed", "vacancies"), "occupation_indicators")
     codes = list(dict.fromkeys(str(c) for c in occupations))
@@ -851,7 +852,7 @@ def workforce_ages(region: str, snapshot: Any = None) -> pd.DataFrame | None:
         ``None`` only when the snapshot holds neither dataset (the share aged 55+ is then
         shown as "ei tietoa"; the chapter explains how to import the Vipunen data).
     """
-    from . import datasets
+    from punos_lib import datasets
 
     try:
         frame = datasets.workforce_by_occupation_age(snapshot)
@@ -880,19 +881,19 @@ def forum_comparison(assessments: pd.DataFrame, jobseekers: pd.DataFrame, region
 
     For every sector that has stored assessments, the indicators are computed for the sector's
     occupations and the assessed ones (:func:`occupation_indicators`) and compared with
-    :func:`punos_lib.forums.compare_with_indicators` (its documented agreement rule and
+    :func:`punos_lib.registry.forums.compare_with_indicators` (its documented agreement rule and
     thresholds).
 
     Parameters
     ----------
     assessments : pandas.DataFrame
-        From :func:`punos_lib.forums.load_assessments`.
+        From :func:`punos_lib.registry.forums.load_assessments`.
     jobseekers : pandas.DataFrame
         From :func:`punos_lib.datasets.jobseekers_by_occupation`.
     region : str
         Area code.
     sectors : mapping id -> Sector
-        From :func:`punos_lib.sectors.load_sectors` (display order = mapping order).
+        From :func:`punos_lib.reference.sectors.load_sectors` (display order = mapping order).
     ages : pandas.DataFrame, optional
         From :func:`workforce_ages`.
     months, shortage_threshold, oversupply_threshold
@@ -901,7 +902,7 @@ def forum_comparison(assessments: pd.DataFrame, jobseekers: pd.DataFrame, region
     Returns
     -------
     pandas.DataFrame
-        The columns of :func:`~punos_lib.forums.compare_with_indicators` with ``sector,
+        The columns of :func:`~punos_lib.registry.forums.compare_with_indicators` with ``sector,
         sector_name_fi`` in front and ``example`` (any example record among the occupation's
         assessments) at the end; sectors in mapping order, occupations by code.
         ``attrs``: ``period``, ``months``, ``rule``, ``share_55plus_scope``, ``example``.
@@ -911,7 +912,7 @@ def forum_comparison(assessments: pd.DataFrame, jobseekers: pd.DataFrame, region
     InputError
         Assessments of a sector that is not in ``sectors``.
     """
-    from .forums import compare_with_indicators
+    from punos_lib.registry.forums import compare_with_indicators
 
     _need(assessments, ("sector", "aml", "state", "severity", "example"), "forum_comparison (assessments)")
     unknown = sorted(set(assessments["sector"].astype(str)) - set(sectors))

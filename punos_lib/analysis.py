@@ -41,12 +41,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import indicators
-from ._frames import area_rows as _area_rows
-from ._frames import carry as _carry
-from ._frames import merge_provenance as _merge_provenance
-from ._frames import require_columns as _columns
-from .errors import InputError
+from punos_lib import indicators
+from punos_lib._frames import area_rows as _area_rows
+from punos_lib._frames import carry as _carry
+from punos_lib._frames import merge_provenance as _merge_provenance
+from punos_lib._frames import require_columns as _columns
+from punos_lib.errors import InputError
+from punos_lib.reference.regions import COUNTRY
 
 __all__ = [
     "TOL_SECTIONS",
@@ -80,9 +81,6 @@ __all__ = [
     "SECTOR_PROFILE_LABELS",
     "for_display",
 ]
-
-#: The whole country's area code in StatFin tables.
-COUNTRY = "SSS"
 
 #: TOL 2008 sections and their divisions (first, last), Statistics Finland, Toimialaluokitus
 #: TOL 2008 (= NACE Rev. 2). Divisions 04, 34, 40, 44, 48, 54, 57, 67, 76, 83, 89 do not exist.
@@ -420,7 +418,7 @@ def tol_section(division: str) -> str:
 
 
 def _section_names(lang: str = "fi") -> dict[str, str]:
-    from .classifications import labels
+    from punos_lib.sources.classifications import labels
 
     names = labels("tol2008", lang)  # type: ignore[arg-type]
     return {code: str(name) for code, name in names.items() if _SECTION.match(str(code))}
@@ -1048,7 +1046,7 @@ def sector_jobs(
     jobs : DataFrame
         :func:`punos_lib.datasets.jobs_by_industry`.
     sectors : mapping of id to Sector
-        :func:`punos_lib.sectors.load_sectors`; a sector's jobs are the sum of its divisions.
+        :func:`punos_lib.reference.sectors.load_sectors`; a sector's jobs are the sum of its divisions.
     region : str
     year : int, optional
 
@@ -1135,7 +1133,7 @@ def self_sufficiency_table(
 
 
 def _code_names(kind: str, codes: Sequence[str]) -> list[str]:
-    from .classifications import labels
+    from punos_lib.sources.classifications import labels
 
     names = labels(kind)  # type: ignore[arg-type]
     return [str(names.get(c, c)) for c in codes]
@@ -1162,7 +1160,7 @@ def sector_occupations(
         :func:`punos_lib.datasets.occupations_by_region` (``area``, ``occupation``, ``year``,
         ``employed``).
     sector : Sector
-        From :func:`punos_lib.sectors.get_sector`.
+        From :func:`punos_lib.reference.sectors.get_sector`.
     region : str
     by_age : DataFrame, optional
         Employed by occupation and age: :func:`punos_lib.datasets.workforce_by_occupation_age`
@@ -1335,7 +1333,7 @@ def sector_chapter_markdown(sectors: Mapping[str, Any], notebook_dir_rel: str) -
     Parameters
     ----------
     sectors : mapping of id to Sector
-        :func:`punos_lib.sectors.load_sectors` (order kept).
+        :func:`punos_lib.reference.sectors.load_sectors` (order kept).
     notebook_dir_rel : str
         The executed notebooks' folder relative to the chapter that includes the text, e.g.
         ``"../outputs/notebooks"``.
@@ -1347,7 +1345,7 @@ def sector_chapter_markdown(sectors: Mapping[str, Any], notebook_dir_rel: str) -
 
     Examples
     --------
-    >>> from punos_lib.sectors import Sector
+    >>> from punos_lib.reference.sectors import Sector
     >>> s = Sector("vesi", "Vesiala", "Water", ("36", "37"), ("3132",), ("0712",), "Vesihuolto.")
     >>> text = sector_chapter_markdown({"vesi": s}, "../outputs/notebooks")
     >>> "{{< embed ../outputs/notebooks/sector_profile-vesi.ipynb#tbl-sektori-lq >}}" in text

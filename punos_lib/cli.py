@@ -12,8 +12,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__
-from .errors import PunosError
+from punos_lib import __version__
+from punos_lib.errors import PunosError
 
 __all__ = ["main", "build_parser"]
 
@@ -151,7 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _cmd_fetch(args: argparse.Namespace) -> int:
-    from . import fetch
+    from punos_lib.snapshot import fetch
 
     report = fetch.fetch_all(args.snapshot, datasets=args.dataset, progress=not args.no_progress)
     print(report.summary())
@@ -159,7 +159,7 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from . import demo
+    from punos_lib.snapshot import demo
 
     kwargs = {"progress": not args.no_progress}
     if args.seed is not None:
@@ -170,7 +170,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_snapshot(args: argparse.Namespace) -> int:
-    from .snapshot import Snapshot, import_file
+    from punos_lib.snapshot.store import Snapshot, import_file
 
     if args.snapshot_command is None:
         raise PunosError("give a snapshot subcommand: verify, list or import (see `punos snapshot --help`)")
@@ -191,7 +191,7 @@ def _cmd_snapshot(args: argparse.Namespace) -> int:
             print(f"{e.id}\t{flag}\t{e.source}\t{e.updated or '-'}\t{e.sha256[:12]}\t{e.url or '-'}")
         return EXIT_OK
     if args.snapshot_command == "import":
-        from . import declarations
+        from punos_lib.reference import declarations
 
         decl = declarations.get(args.dataset)
         suffix = args.file.suffix.lower()
@@ -223,7 +223,7 @@ def _cmd_snapshot(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from . import pipeline
+    from punos_lib import pipeline
 
     if args.workers < 1:
         raise PunosError(f"--workers must be at least 1, got {args.workers}")
@@ -239,7 +239,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_render(args: argparse.Namespace) -> int:
-    from . import publish
+    from punos_lib import publish
 
     formats = tuple(args.formats) if args.formats else ("html", "pdf")
     report = publish.render(formats=formats)
@@ -249,7 +249,7 @@ def _cmd_render(args: argparse.Namespace) -> int:
 
 
 def _cmd_forum(args: argparse.Namespace) -> int:
-    from . import forums
+    from punos_lib.registry import forums
 
     if args.forum_command == "template":
         path = forums.write_template(args.sector, args.output)

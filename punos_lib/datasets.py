@@ -2,7 +2,7 @@
 
 Each function returns a frame with the standard columns listed in ``docs/architecture.md``:
 area codes in StatFin form (``SSS``, ``MK10``, ``KU491``), municipalities on the 2025 division
-(:func:`punos_lib.geo.harmonize`), ages as ``int`` 0–100 (``100-`` → 100), years as ``int``,
+(:func:`punos_lib.sources.geo.harmonize`), ages as ``int`` 0–100 (``100-`` → 100), years as ``int``,
 totals (``SSS`` of non-area variables) dropped. Variables are found by their role in the
 json-stat2 payload or by a code prefix / text (``ikaryhma…`` or *Ikä*), never by a hard-coded
 code, so the same functions read payloads from before and after StatFin's 8 June 2026 renaming.
@@ -33,9 +33,10 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from . import declarations, geo, jsonstat, statfin
-from .errors import ParseError, SnapshotError
-from .snapshot import Snapshot
+from punos_lib.reference import declarations
+from punos_lib.sources import geo, jsonstat, statfin
+from punos_lib.errors import ParseError, SnapshotError
+from punos_lib.snapshot.store import Snapshot
 
 __all__ = [
     "load", "population", "population_projection", "jobs_by_industry", "employed_by_industry_residence",
@@ -130,7 +131,7 @@ def _read_statfin(snap: Snapshot, dataset: str) -> pd.DataFrame:
         # .px and json-stat2 readers give the same tidy shape as the API parts.
         entry = imported[0]
         if entry.media_type == "text/x-pcaxis":
-            from . import px
+            from punos_lib.sources import px
 
             snap.read_bytes(entry.id)  # checks the checksum before the file is parsed
             return px.read(snap.root / entry.path)
@@ -167,7 +168,7 @@ def _read_import(snap: Snapshot, dataset: str) -> pd.DataFrame:
     if entry.media_type == "text/csv" or entry.path.endswith(".csv"):
         return pd.read_csv(io.BytesIO(payload), dtype=str, keep_default_na=False, encoding="utf-8-sig")
     if entry.path.endswith(".px"):
-        from . import px
+        from punos_lib.sources import px
 
         return px.read(snap.root / entry.path)
     return jsonstat.read(payload)
@@ -190,9 +191,9 @@ def load(dataset_id: str, snap: SnapLike = None) -> pd.DataFrame:
     """The tidy frame of any declared dataset, as stored (no renaming, no harmonisation).
 
     StatFin tables: the json-stat2 parts assembled into one tidy frame (see
-    :func:`punos_lib.statfin.assemble`); imports: the CSV as text columns (or the PC-Axis /
-    json-stat2 tidy frame); classifications: :func:`punos_lib.classifications.read_items`; the
-    municipality key: :func:`punos_lib.geo.read_municipality_key`; boundaries: a GeoDataFrame.
+    :func:`punos_lib.sources.statfin.assemble`); imports: the CSV as text columns (or the PC-Axis /
+    json-stat2 tidy frame); classifications: :func:`punos_lib.sources.classifications.read_items`; the
+    municipality key: :func:`punos_lib.sources.geo.read_municipality_key`; boundaries: a GeoDataFrame.
 
     Raises
     ------
@@ -212,7 +213,7 @@ def load(dataset_id: str, snap: SnapLike = None) -> pd.DataFrame:
         if decl.source == "classifications" and decl.kind == "key":
             return geo.read_municipality_key(_key_payloads(snapshot, decl.id))
         if decl.source == "classifications":
-            from . import classifications
+            from punos_lib.sources import classifications
 
             entry = [e for e in _entries(snapshot, decl.id) if e.kind == "classification"][0]
             return classifications.read_items(snapshot.read_bytes(entry.id))
@@ -704,7 +705,7 @@ def jobseekers_by_occupation(snap: SnapLike = None) -> pd.DataFrame:
 
 
 def _labels(kind: Literal["tol2008", "aml2010", "koulutusala2016"]) -> pd.Series:
-    from . import classifications
+    from punos_lib.sources import classifications
 
     return classifications.labels(kind)
 
@@ -839,7 +840,7 @@ def boundaries(snap: SnapLike = None, level: Literal["municipality", "region"] =
     ``None`` is the documented answer for a snapshot without boundaries (the demo never has any);
     maps then draw a tile grid instead.
     """
-    from .errors import InputError
+    from punos_lib.errors import InputError
 
     if level not in _BOUNDARY_DATASETS:
         raise InputError(f"level must be one of {', '.join(_BOUNDARY_DATASETS)}, not {level!r}")

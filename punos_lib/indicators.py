@@ -26,7 +26,7 @@ from typing import Literal, TypeVar
 import numpy as np
 import pandas as pd
 
-from .errors import InputError
+from punos_lib.errors import InputError
 
 __all__ = [
     "location_quotient",

@@ -40,11 +40,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import indicators
-from ._frames import area_rows as _area_rows
-from ._frames import carry as _carry
-from ._frames import require_columns as _columns
-from .errors import InputError
+from punos_lib import indicators
+from punos_lib._frames import area_rows as _area_rows
+from punos_lib._frames import carry as _carry
+from punos_lib._frames import require_columns as _columns
+from punos_lib.errors import InputError
+from punos_lib.reference.regions import COUNTRY
 
 __all__ = [
     "COUNTRY",
@@ -74,9 +75,6 @@ __all__ = [
     "education_table",
     "supply_vs_openings",
 ]
-
-#: The whole country in StatFin area codes.
-COUNTRY = "SSS"
 
 #: Where the default exit rates come from and what they assume (shown under the figures).
 EXIT_RATES_SOURCE = (
@@ -255,7 +253,7 @@ def _at_level(frame: pd.DataFrame, level: int, value: str, what: str,
         .sum(min_count=1)
         .reset_index()
     )
-    from .classifications import labels
+    from punos_lib.sources.classifications import labels
 
     names = labels("aml2010")
     grouped["occupation_name"] = grouped["occupation"].map(names)
@@ -273,8 +271,8 @@ def workforce_if_imported(snap: Any = None) -> pd.DataFrame | None:
     structure (``occupations_by_age``) and says so. A snapshot that has the import but cannot
     read it raises the loader's error: only a missing import gives ``None``.
     """
-    from . import datasets
-    from .snapshot import Snapshot
+    from punos_lib import datasets
+    from punos_lib.snapshot.store import Snapshot
 
     snapshot = snap if isinstance(snap, Snapshot) else Snapshot(snap)
     if not snapshot.entries(dataset="workforce_by_occupation_age"):
@@ -824,7 +822,7 @@ def area_labour_market(jobseekers: pd.DataFrame, areas: Sequence[str], *,
     -------
     DataFrame
         ``code, name, unemployed, labour_force, vacancies, unemployment_rate, tightness``
-        (``code`` as :func:`punos_lib.maps.auto_map` expects); ``attrs["months"]`` =
+        (``code`` as :func:`punos_lib.present.maps.auto_map` expects); ``attrs["months"]`` =
         (first, last).
     """
     _columns(jobseekers, ["area", "month", "unemployed", "labour_force", "vacancies"],

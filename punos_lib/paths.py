@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .errors import InputError
+from punos_lib.errors import InputError
 
 __all__ = ["project_dir", "data_dir", "snapshot_dir", "outputs_dir", "reference_dir"]
 

@@ -37,9 +37,9 @@ from typing import Any, Literal
 
 import yaml
 
-from . import paths
-from .errors import InputError, PipelineError, ValidationError
-from .snapshot import atomic_write_bytes
+from punos_lib import paths
+from punos_lib.errors import InputError, PipelineError, ValidationError
+from punos_lib._atomic import atomic_write_bytes
 
 __all__ = ["Execution", "RunReport", "NotebookSpec", "load_notebooks", "run", "RUN_FILE"]
 
@@ -187,7 +187,7 @@ def load_notebooks(path: str | os.PathLike[str]) -> list[NotebookSpec]:
 
 def _sector_ids() -> list[str]:
     """Sector ids in the order of data/sectors.yaml."""
-    from .sectors import load_sectors
+    from punos_lib.reference.sectors import load_sectors
 
     return list(load_sectors())
 

@@ -44,9 +44,9 @@ from typing import Any
 
 import yaml
 
-from . import paths
-from .errors import PublishError
-from .snapshot import atomic_write_bytes
+from punos_lib import paths
+from punos_lib.errors import PublishError
+from punos_lib._atomic import atomic_write_bytes
 
 __all__ = ["Book", "RenderReport", "load_book", "render", "DEMO_BANNER"]
 
@@ -153,7 +153,7 @@ def _for_region(book: Book, outputs: Path, warnings: list[str]) -> Book:
     ``_quarto.yml`` names the default region in its subtitle and output file; a study run for
     another region gets that region's name in both, so a Päijät-Häme study never says Etelä-Savo.
     """
-    from .maps import REGIONS
+    from punos_lib.reference.regions import REGIONS
 
     try:
         run = json.loads((outputs / "run.json").read_text(encoding="utf-8"))
@@ -820,8 +820,8 @@ def _write_generated(book: Book, entries: Sequence[dict[str, Any]], synthetic: b
     atomic_write_bytes(folder / APPENDIX_FILE, appendix.encode("utf-8"))
     sectors_file = book.project / "data" / "sectors.yaml"
     if sectors_file.is_file():
-        from .analysis import sector_chapter_markdown
-        from .sectors import load_sectors
+        from punos_lib.analysis import sector_chapter_markdown
+        from punos_lib.reference.sectors import load_sectors
 
         text = sector_chapter_markdown(load_sectors(sectors_file), "../outputs/notebooks")
         atomic_write_bytes(folder / SECTORS_FILE, text.encode("utf-8"))

@@ -1,7 +1,7 @@
 """Validation helpers shared by the project's curated records (YAML and CSV).
 
-The catalogue (:mod:`punos_lib.catalogue`), the actor registry
-(:mod:`punos_lib.actors`) and the forum records (:mod:`punos_lib.forums`) all
+The catalogue (:mod:`punos_lib.registry.catalogue`), the actor registry
+(:mod:`punos_lib.registry.actors`) and the forum records (:mod:`punos_lib.registry.forums`) all
 check the same kinds of things: required fields, allowed values, unique ids,
 types. They collect every problem of a file with a :class:`Problems` object and
 raise one :class:`~punos_lib.errors.ValidationError` that names the file, the
@@ -33,7 +33,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from .errors import InputError, ValidationError
+from punos_lib.errors import InputError, ValidationError
 
 __all__ = [
     "Problem",
@@ -292,7 +292,7 @@ def known_sector_ids(sectors: object = None) -> tuple[str, ...]:
     Parameters
     ----------
     sectors : mapping, iterable of str, str/Path or None
-        A mapping ``id -> Sector`` (as from ``punos_lib.sectors.load_sectors``),
+        A mapping ``id -> Sector`` (as from ``punos_lib.reference.sectors.load_sectors``),
         an iterable of ids, a path to a ``sectors.yaml`` file, or ``None`` for
         the project's ``data/sectors.yaml``.
     """
@@ -309,12 +309,12 @@ def known_sector_ids(sectors: object = None) -> tuple[str, ...]:
 
 
 def load_sector_mapping(path: str | Path | None = None) -> Mapping[str, Any]:
-    """Load sectors with :func:`punos_lib.sectors.load_sectors` (imported lazily)."""
+    """Load sectors with :func:`punos_lib.reference.sectors.load_sectors` (imported lazily)."""
     loader: Callable[..., Mapping[str, Any]]
     try:
-        from .sectors import load_sectors as loader
+        from punos_lib.reference.sectors import load_sectors as loader
     except ImportError as exc:  # the sectors module is written separately
         raise InputError(
-            "punos_lib.sectors is not available to read sectors.yaml; pass the sector ids explicitly"
+            "punos_lib.reference.sectors is not available to read sectors.yaml; pass the sector ids explicitly"
         ) from exc
     return loader(path) if path is not None else loader()

@@ -41,9 +41,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from . import figures
-from .errors import InputError, SnapshotError
-from .maps import REGIONS
+from punos_lib.present import figures
+from punos_lib.errors import InputError, SnapshotError
+from punos_lib.reference.regions import REGIONS
 
 __all__ = ["Study", "write_table", "table_html", "table_markdown"]
 
@@ -200,7 +200,7 @@ def write_table(frame: pd.DataFrame, path_stem: str | os.PathLike[str], *,
     list of Path
         ``[csv, xlsx]``.
     """
-    from .snapshot import atomic_write_bytes
+    from punos_lib._atomic import atomic_write_bytes
 
     if not isinstance(frame, pd.DataFrame):
         raise InputError(f"write_table: expected a pandas DataFrame, got {type(frame).__name__}")
@@ -361,7 +361,7 @@ class Study:
         self._sector_id = sector
         self._sector: Any = None
         if sector is not None:
-            from .sectors import get_sector
+            from punos_lib.reference.sectors import get_sector
 
             self._sector = get_sector(sector)  # fails here, in the parameters cell, if unknown
         if run_id is None:
@@ -385,14 +385,14 @@ class Study:
 
     @property
     def sector(self) -> Any:
-        """The :class:`punos_lib.sectors.Sector`, or ``None`` for the region-wide notebooks."""
+        """The :class:`punos_lib.reference.sectors.Sector`, or ``None`` for the region-wide notebooks."""
         return self._sector
 
     # -- data ---------------------------------------------------------------------------------
     @cached_property
     def snapshot(self) -> Any:
-        """The :class:`punos_lib.snapshot.Snapshot` the notebook reads."""
-        from .snapshot import Snapshot
+        """The :class:`punos_lib.snapshot.store.Snapshot` the notebook reads."""
+        from punos_lib.snapshot.store import Snapshot
 
         return Snapshot(self._snapshot_dir)
 
@@ -414,7 +414,7 @@ class Study:
     @cached_property
     def municipalities(self) -> list[str]:
         """Codes (``KUxxx``) of the region's municipalities, sorted."""
-        from . import datasets
+        from punos_lib import datasets
 
         munis = datasets.municipalities(self.snapshot)
         codes = sorted(munis.loc[munis["region"].astype(str) == self.region, "code"].astype(str))
@@ -427,7 +427,7 @@ class Study:
     def outputs_dir(self) -> Path:
         """The outputs folder (``outputs/``)."""
         if self._outputs_dir is None:
-            from .paths import outputs_dir
+            from punos_lib.paths import outputs_dir
 
             return outputs_dir()
         return self._outputs_dir
@@ -456,7 +456,7 @@ class Study:
         Parameters
         ----------
         obj : Figure or DataFrame
-            A figure (finished with :func:`punos_lib.figures.finish`) or a table.
+            A figure (finished with :func:`punos_lib.present.figures.finish`) or a table.
         label : str
             The cell's label: ``fig-…`` for figures, ``tbl-…`` for tables.
         caption : str, optional

@@ -10,11 +10,12 @@ import pandas as pd
 import pytest
 import yaml
 
-from punos_lib import aims, figures
-from punos_lib.declarations import Declaration
+from punos_lib import aims
+from punos_lib.present import figures
+from punos_lib.reference.declarations import Declaration
 from punos_lib.errors import InputError, SnapshotError
-from punos_lib.forums import load_pilots
-from punos_lib.snapshot import Snapshot
+from punos_lib.registry.forums import load_pilots
+from punos_lib.snapshot.store import Snapshot
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -51,7 +52,7 @@ def test_catalogue_table_uses_finnish_labels_and_keeps_order():
 
 
 def test_catalogue_table_of_the_project_catalogue_has_every_source():
-    from punos_lib.catalogue import load_catalogue
+    from punos_lib.registry.catalogue import load_catalogue
 
     with open(REPO / "data" / "catalogue.yaml", encoding="utf-8") as handle:
         raw = yaml.safe_load(handle)["sources"]
@@ -135,8 +136,8 @@ def test_dataset_sources_refuses_unknown_catalogue_ids_and_a_missing_snapshot(tm
 
 def test_dataset_sources_links_every_project_declaration_to_the_catalogue(tmp_path):
     # The real declaration and catalogue must agree: every catalogue id used exists.
-    from punos_lib import declarations
-    from punos_lib.catalogue import load_catalogue
+    from punos_lib.reference import declarations
+    from punos_lib.registry.catalogue import load_catalogue
 
     decls = declarations.load(REPO / "data" / "datasets.yaml")
     snap = Snapshot(tmp_path / "snap")
@@ -226,7 +227,7 @@ def test_assumed_relations_lists_only_assumptions_with_names():
 
 
 def test_assumed_relations_of_the_project_registry_match_the_source_column():
-    from punos_lib.actors import load_registry
+    from punos_lib.registry.actors import load_registry
 
     orgs, rels = load_registry(REPO / "data" / "actors", sectors=["metsa", "ruoka", "vesi", "matkailu", "sote",
                                                                  "teknologia", "rakentaminen"])

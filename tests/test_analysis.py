@@ -11,7 +11,7 @@ import pytest
 
 from punos_lib import analysis
 from punos_lib.errors import InputError
-from punos_lib.sectors import Sector, load_sectors
+from punos_lib.reference.sectors import Sector, load_sectors
 
 PROV_A = {"datasets": ["population"], "entries": ["population/data"], "synthetic": True,
           "attribution": ["Lähde: Tilastokeskus"], "updated": {"population": "2025-04-01"}}

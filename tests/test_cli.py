@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from punos_lib.cli import main
-from punos_lib.snapshot import Snapshot
+from punos_lib.snapshot.store import Snapshot
 
 
 @pytest.mark.parametrize(

@@ -9,9 +9,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from punos_lib import datasets, demo, jsonstat
+from punos_lib import datasets
+from punos_lib.snapshot import demo
+from punos_lib.sources import jsonstat
 from punos_lib.errors import InputError, SnapshotError
-from punos_lib.snapshot import Snapshot
+from punos_lib.snapshot.store import Snapshot
 
 ETELA_SAVO_2025 = {"KU046", "KU097", "KU178", "KU213", "KU491", "KU507", "KU593", "KU623", "KU681",
                    "KU740", "KU768"}
@@ -198,7 +200,7 @@ def test_population_from_real_new_and_old_form(tmp_path: Path, reference: Path) 
 
 def test_imported_rows_need_a_year(tmp_path):
     from punos_lib.errors import SnapshotError
-    from punos_lib.snapshot import Snapshot, import_file
+    from punos_lib.snapshot.store import Snapshot, import_file
 
     csv = tmp_path / "edu.csv"
     csv.write_text("region,year,level,field,measure,value\nMK10,2024,amk,0913,tutkinnot,5\n"
@@ -213,7 +215,7 @@ def test_imported_rows_need_a_year(tmp_path):
 def test_commuters_of_a_merged_municipality_are_unknown_not_summed(tmp_path):
     import json as _json
 
-    from punos_lib.snapshot import Snapshot, import_file
+    from punos_lib.snapshot.store import Snapshot, import_file
 
     areas = {"KU507": "Mäntyharju", "KU588": "Pertunmaa", "KU491": "Mikkeli"}
     contents = {"c1": "Alueella olevat työpaikat", "c2": "Alueella asuvat työlliset",
@@ -243,7 +245,7 @@ def test_commuters_of_a_merged_municipality_are_unknown_not_summed(tmp_path):
 def _import_population(tmp_path, dims, values):
     import json as _json
 
-    from punos_lib.snapshot import Snapshot, import_file
+    from punos_lib.snapshot.store import Snapshot, import_file
 
     payload = {"version": "2.0", "class": "dataset", "id": [d[0] for d in dims], "size": [len(d[2]) for d in dims],
                "role": {"geo": ["alue"], "time": ["vuosi"]},

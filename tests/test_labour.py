@@ -12,7 +12,7 @@ import pytest
 
 from punos_lib import labour
 from punos_lib.errors import InputError
-from punos_lib.sectors import Sector
+from punos_lib.reference.sectors import Sector
 
 PROV = {"datasets": ["x"], "entries": ["x/data-1"], "synthetic": True,
         "attribution": ["Esimerkki"], "updated": {"x": "2025-01-01"}}

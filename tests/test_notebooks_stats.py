@@ -89,7 +89,7 @@ def test_chapter_7_includes_the_generated_sector_sections():
     text = (REPO / "study/07-toimialaprofiilit.qmd").read_text(encoding="utf-8")
     assert "{{< include _generated/sectors.qmd >}}" in text
     # The sectors come from data/sectors.yaml through the generated file, never a fixed list.
-    from punos_lib.sectors import load_sectors
+    from punos_lib.reference.sectors import load_sectors
 
     for sector in load_sectors().values():
         assert f"## {sector.name_fi}" not in text

@@ -252,7 +252,7 @@ def test_included_embeds_resolve_from_the_chapter_and_sector_text_is_generated(p
     assert "<p>Lisäosa.</p>" in page and "<pre>Vapaa tulos 7\n</pre>" in page
     assert report.site_index is not None
     sectors = (project / "study" / "_generated" / "sectors.qmd").read_text(encoding="utf-8")
-    from punos_lib.sectors import load_sectors
+    from punos_lib.reference.sectors import load_sectors
 
     for sid in load_sectors(project / "data" / "sectors.yaml"):
         assert f"{{{{< embed ../outputs/notebooks/sector_profile-{sid}.ipynb#tbl-sektori-lq >}}}}" in sectors

@@ -12,7 +12,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from punos_lib import figures, study
+from punos_lib.present import figures
+from punos_lib import study
 from punos_lib.errors import InputError, SnapshotError
 from punos_lib.study import Study
 
@@ -66,7 +67,7 @@ def test_bad_parameters(kwargs, match):
 
 
 def test_sector_and_default_run_id(monkeypatch):
-    import punos_lib.sectors as sectors
+    import punos_lib.reference.sectors as sectors
 
     sector = types.SimpleNamespace(id="metsa", name_fi="Metsäala")
     monkeypatch.setattr(sectors, "get_sector", lambda sid: sector if sid == "metsa" else None)
@@ -80,7 +81,7 @@ def test_synthetic_needs_a_snapshot(tmp_path):
 
 
 def test_synthetic_reads_the_manifest(tmp_path):
-    from punos_lib.snapshot import Snapshot
+    from punos_lib.snapshot.store import Snapshot
 
     snap = Snapshot(tmp_path / "snap")
     snap.write("population/data-1", b'{"a": 1}', dataset="population", kind="data", source="statfin",

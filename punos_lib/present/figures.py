@@ -1,0 +1,628 @@
+"""One figure style for the study: Finnish labels, source line, demo mark, deterministic files.
+
+Every figure of the study is made with :func:`new_figure` (or a chart helper that calls it),
+finished with :func:`finish` (source line, notes, and the demo mark when the data is synthetic)
+and written with :func:`save` (PNG and SVG, byte-identical on every run).
+
+Figures are created as :class:`matplotlib.figure.Figure` objects without ``pyplot``: rendering
+uses the Agg (PNG) and SVG backends only, no global figure registry keeps them alive, and a
+notebook shows a figure only when :meth:`punos_lib.study.Study.show` displays it (never twice).
+
+Palettes are colour-blind safe: Okabe–Ito for categories (Okabe & Ito 2008, "Color Universal
+Design") and cividis/viridis for ordered values.
+
+Examples
+--------
+>>> import pandas as pd
+>>> df = pd.DataFrame({"kunta": ["Mikkeli", "Juva"], "väestö": [51980.0, 5802.0]})
+>>> fig = bar_h(df, "väestö", "kunta", xlabel="Asukkaita")
+>>> fig = finish(fig, sources="Tilastokeskus")
+>>> [t.get_text() for t in fig.texts if t.get_gid() == SOURCE_GID]
+['Lähde: Tilastokeskus']
+>>> format_number(1234567.891, 1)
+'1\u202f234\u202f567,9'
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
+from matplotlib.ticker import FuncFormatter
+
+from punos_lib.errors import InputError
+from punos_lib._atomic import atomic_write_bytes
+
+__all__ = [
+    "OKABE_ITO",
+    "SEQUENTIAL_CMAP",
+    "GREY",
+    "HIGHLIGHT",
+    "DEMO_TEXT",
+    "SOURCE_GID",
+    "NOTE_GID",
+    "DEMO_GID",
+    "DEMO_DATASETS_GID",
+    "DEMO_WATERMARK_GID",
+    "PNG_DPI",
+    "STYLE",
+    "apply_style",
+    "format_number",
+    "number_formatter",
+    "new_figure",
+    "source_line",
+    "mark_synthetic",
+    "is_marked_synthetic",
+    "finish",
+    "render",
+    "save",
+    "bar_h",
+    "line",
+    "population_pyramid",
+    "stacked_share",
+    "beveridge",
+    "heatmap",
+]
+
+#: Okabe–Ito categorical palette (black moved last so the first colours are the most distinct).
+OKABE_ITO: tuple[str, ...] = (
+    "#0072B2",  # blue
+    "#E69F00",  # orange
+    "#009E73",  # bluish green
+    "#CC79A7",  # reddish purple
+    "#56B4E9",  # sky blue
+    "#D55E00",  # vermillion
+    "#F0E442",  # yellow
+    "#000000",  # black
+)
+#: Sequential colour map for choropleths and heatmaps (perceptually uniform, colour-blind safe).
+SEQUENTIAL_CMAP = "cividis"
+#: Neutral colour for context (neighbours, other regions, missing data).
+GREY = "#D9D9D9"
+#: Colour that marks the study region among others.
+HIGHLIGHT = OKABE_ITO[5]
+#: The mark on everything built from a synthetic (demo) snapshot.
+DEMO_TEXT = "ESIMERKKIAINEISTO – EI TODELLISIA TILASTOJA"
+DEMO_COLOR = "#C00000"
+
+# gids let tests, maps and Study.show find the artists finish() added (they also survive in SVG).
+SOURCE_GID = "punos-source"
+NOTE_GID = "punos-note"
+DEMO_GID = "punos-demo"
+DEMO_WATERMARK_GID = "punos-demo-watermark"
+DEMO_DATASETS_GID = "punos-demo-datasets"
+
+#: PNG resolution: sharp in an A4 PDF at the figure sizes below, small enough for the web.
+PNG_DPI = 200
+#: A fixed salt makes the ids matplotlib writes into SVG files the same on every run.
+SVG_HASHSALT = "punos"
+
+# Figure sizes in inches: the A4 text width with 2.5 cm margins is about 6.3 in.
+_SIZES: dict[str, tuple[float, float]] = {
+    "wide": (6.3, 3.9),
+    "square": (5.2, 5.2),
+    "tall": (6.3, 8.0),
+}
+
+#: Matplotlib settings of the study style (applied by :func:`apply_style`).
+STYLE: dict[str, Any] = {
+    "font.family": "DejaVu Sans",  # ships with matplotlib: same glyphs on every machine
+    "font.size": 9.0,
+    "axes.titlesize": 10.5,
+    "axes.titleweight": "bold",
+    "axes.titlelocation": "left",
+    "axes.labelsize": 9.0,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": False,
+    "axes.prop_cycle": matplotlib.cycler(color=list(OKABE_ITO)),
+    "axes.formatter.use_locale": False,  # numbers are formatted explicitly, not by the OS locale
+    "grid.color": "#E5E5E5",
+    "grid.linewidth": 0.6,
+    "legend.frameon": False,
+    "legend.fontsize": 8.0,
+    "xtick.labelsize": 8.0,
+    "ytick.labelsize": 8.0,
+    "image.cmap": SEQUENTIAL_CMAP,
+    "figure.dpi": 100,
+    "savefig.dpi": PNG_DPI,
+    "savefig.facecolor": "white",
+    "svg.hashsalt": SVG_HASHSALT,
+    "svg.fonttype": "path",  # text as paths: the SVG looks the same without the font installed
+    "path.simplify": True,
+}
+
+_NARROW_NBSP = "\u202f"
+_MINUS = "\u2212"
+
+
+def apply_style() -> None:
+    """Apply :data:`STYLE` to matplotlib's global settings (idempotent)."""
+    matplotlib.rcParams.update(STYLE)
+
+
+# ---------------------------------------------------------------------------------------------
+# numbers
+# ---------------------------------------------------------------------------------------------
+def format_number(value: float | int | None, decimals: int = 0, *, lang: str = "fi",
+                  percent: bool = False) -> str:
+    """Format a number for the study text and figures.
+
+    Finnish (and Swedish) style: a narrow no-break space as the thousands separator, a decimal
+    comma and a real minus sign (SFS 4175 / Kielitoimisto). English: ``1,234.5``.
+
+    Parameters
+    ----------
+    value : float, int or None
+        The number; NaN or None gives ``"–"`` (the dash used for missing values in tables).
+    decimals : int
+        Digits after the decimal separator.
+    lang : {"fi", "sv", "en"}
+        Language of the separators.
+    percent : bool
+        Append a percent sign (``12,5 %`` in Finnish; the value is not multiplied).
+
+    Examples
+    --------
+    >>> format_number(-1234.5, 1)
+    '\u22121\u202f234,5'
+    >>> format_number(12.34, 1, percent=True)
+    '12,3\u202f%'
+    >>> format_number(1234.5, 1, lang="en")
+    '1,234.5'
+    """
+    if lang not in ("fi", "sv", "en"):
+        raise InputError(f"unknown language {lang!r} for number formatting; use 'fi', 'sv' or 'en'")
+    if decimals < 0:
+        raise InputError(f"decimals must be 0 or more, got {decimals}")
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    text = f"{abs(float(value)):,.{decimals}f}"
+    negative = float(value) < 0 and float(text.replace(",", "")) != 0.0
+    if lang == "en":
+        out = ("-" if negative else "") + text
+        return out + ("%" if percent else "")
+    text = text.replace(",", _NARROW_NBSP).replace(".", ",")
+    out = (_MINUS if negative else "") + text
+    return out + (f"{_NARROW_NBSP}%" if percent else "")
+
+
+def number_formatter(decimals: int = 0, *, lang: str = "fi", percent: bool = False) -> FuncFormatter:
+    """Return a matplotlib tick formatter using :func:`format_number`.
+
+    Examples
+    --------
+    >>> number_formatter(0)(25000, 0)
+    '25\u202f000'
+    """
+    return FuncFormatter(lambda x, _pos: format_number(x, decimals, lang=lang, percent=percent))
+
+
+# ---------------------------------------------------------------------------------------------
+# figure, source line, demo mark
+# ---------------------------------------------------------------------------------------------
+def new_figure(kind: Literal["wide", "square", "tall"] = "wide") -> tuple[Figure, Any]:
+    """Create a figure in the study style with one axes.
+
+    Parameters
+    ----------
+    kind : {"wide", "square", "tall"}
+        ``wide`` fits the A4 text width (6.3 × 3.9 in), ``square`` maps and matrices,
+        ``tall`` long ranked lists.
+
+    Returns
+    -------
+    (Figure, Axes)
+    """
+    if kind not in _SIZES:
+        raise InputError(f"unknown figure kind {kind!r}; use one of {', '.join(_SIZES)}")
+    apply_style()
+    fig = Figure(figsize=_SIZES[kind], layout="constrained")
+    ax = fig.add_subplot()
+    return fig, ax
+
+
+def _as_list(value: str | Sequence[str] | None) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    return [str(v) for v in value]
+
+
+def _strip_prefix(text: str) -> str:
+    text = text.strip()
+    for prefix in ("Lähde:", "Lähteet:", "Källa:", "Source:", "Sources:"):
+        if text.startswith(prefix):
+            return text[len(prefix):].strip()
+    return text
+
+
+def source_line(sources: str | Sequence[str] | None = None,
+                provenance: Mapping[str, Any] | None = None) -> str:
+    """Compose the source line: ``"Lähde: Tilastokeskus, Vipunen"``.
+
+    Sources given as text come first, then the attribution lines of ``provenance``; a leading
+    ``"Lähde:"`` in either is dropped and duplicates are removed (order kept).
+
+    Raises
+    ------
+    InputError
+        Neither gives a source: every figure of the study must name its source.
+
+    Examples
+    --------
+    >>> source_line("Lähde: Tilastokeskus", {"attribution": ["Lähde: Tilastokeskus", "Vipunen"]})
+    'Lähteet: Tilastokeskus, Vipunen'
+    """
+    names: list[str] = []
+    for item in _as_list(sources) + _as_list((provenance or {}).get("attribution")):
+        name = _strip_prefix(item)
+        if name and name not in names:
+            names.append(name)
+    if not names:
+        raise InputError(
+            "no source for the figure: pass sources='Tilastokeskus' (or the real source) or a "
+            "provenance dict with an 'attribution' list (frame.attrs['provenance'])"
+        )
+    label = "Lähde" if len(names) == 1 else "Lähteet"
+    return f"{label}: {', '.join(names)}"
+
+
+def _remove_gid(fig: Figure, gids: Sequence[str]) -> None:
+    for text in list(fig.texts):
+        if text.get_gid() in gids:
+            text.remove()
+
+
+def mark_synthetic(fig: Figure, datasets: Sequence[str] = ()) -> Figure:
+    """Put the demo mark on ``fig``: a diagonal watermark and a red line at the top.
+
+    Used by :func:`finish` when ``provenance["synthetic"]`` is true; also by
+    :meth:`punos_lib.study.Study.show` as a safety net. Calling it twice keeps one mark.
+    """
+    _remove_gid(fig, (DEMO_GID, DEMO_WATERMARK_GID) + ((DEMO_DATASETS_GID,) if datasets else ()))
+    fig.text(0.5, 0.5, DEMO_TEXT, gid=DEMO_WATERMARK_GID, ha="center", va="center",
+             rotation=28, fontsize=17, fontweight="bold", color=DEMO_COLOR, alpha=0.22,
+             zorder=1000)
+    # The header stays one short line (a list of datasets would wrap into the title on narrow
+    # figures); the datasets are named in a line of their own at the bottom.
+    fig.text(0.01, 0.995, DEMO_TEXT, gid=DEMO_GID, ha="left", va="top", fontsize=7.5,
+             fontweight="bold", color=DEMO_COLOR)
+    if datasets:
+        fig.text(0.99, 0.008, f"Synteettiset aineistot: {', '.join(datasets)}", gid=DEMO_DATASETS_GID,
+                 ha="right", va="bottom", fontsize=6.5, color=DEMO_COLOR)
+    return fig
+
+
+def is_marked_synthetic(fig: Figure) -> bool:
+    """True when ``fig`` carries the demo mark added by :func:`mark_synthetic`."""
+    return any(t.get_gid() == DEMO_GID for t in fig.texts)
+
+
+def _updated(provenance: Mapping[str, Any]) -> str | None:
+    updated = provenance.get("updated") or {}
+    dates = sorted(str(v) for v in (updated.values() if isinstance(updated, Mapping) else [])
+                   if v)
+    if not dates:
+        return None
+    # ISO dates read as Finnish dates (2025-12-31T00:00:00Z -> 31.12.2025).
+    latest = dates[-1]
+    parts = latest[:10].split("-")
+    if len(parts) == 3 and all(p.isdigit() for p in parts):
+        return f"{int(parts[2])}.{int(parts[1])}.{parts[0]}"
+    return latest
+
+
+def finish(fig: Figure, *, sources: str | Sequence[str] | None = None,
+           provenance: Mapping[str, Any] | None = None,
+           note: str | Sequence[str] | None = None) -> Figure:
+    """Add the source line, notes and (for synthetic data) the demo mark to a figure.
+
+    Parameters
+    ----------
+    fig : Figure
+    sources : str or list of str, optional
+        Source names, e.g. ``"Tilastokeskus"``; combined with ``provenance["attribution"]``.
+        At least one of the two must give a source.
+    provenance : dict, optional
+        ``frame.attrs["provenance"]`` = ``{"datasets", "entries", "synthetic", "attribution",
+        "updated"}``. When ``synthetic`` is true the figure gets :data:`DEMO_TEXT` as a diagonal
+        watermark and a red line naming the synthetic datasets.
+    note : str or list of str, optional
+        Extra lines under the figure (definitions, caveats).
+
+    Returns
+    -------
+    Figure
+        The same figure (finishing twice replaces the earlier lines).
+    """
+    provenance = provenance or {}
+    line_text = source_line(sources, provenance)
+    updated = _updated(provenance)
+    if updated:
+        line_text += f" (tiedot päivitetty {updated})"
+    _remove_gid(fig, (SOURCE_GID, NOTE_GID, DEMO_GID, DEMO_WATERMARK_GID, DEMO_DATASETS_GID))
+    synthetic = bool(provenance.get("synthetic"))
+    demo_datasets = [str(d) for d in provenance.get("datasets") or []] if synthetic else []
+    lines = [(t, NOTE_GID, "#333333") for t in _as_list(note)]
+    if demo_datasets:
+        lines.append((f"Synteettiset aineistot: {', '.join(demo_datasets)}", DEMO_DATASETS_GID, DEMO_COLOR))
+    lines.append((line_text, SOURCE_GID, "#333333"))
+    # Lines stack upwards from the bottom edge; the layout keeps the axes above them.
+    step = 0.028 * 3.9 / fig.get_figheight()
+    for i, (text, gid, color) in enumerate(reversed(lines)):
+        fig.text(0.01, 0.008 + i * step, text, ha="left", va="bottom", fontsize=7.5, color=color, gid=gid)
+    bottom = 0.012 + len(lines) * step
+    top = 1.0
+    if synthetic:
+        mark_synthetic(fig)
+        top = 1.0 - step * 1.3
+    engine = fig.get_layout_engine()
+    if isinstance(engine, ConstrainedLayoutEngine):
+        engine.set(rect=(0.0, bottom, 1.0, top - bottom))
+    elif engine is None:
+        fig.subplots_adjust(bottom=max(bottom + 0.08, fig.subplotpars.bottom),
+                            top=min(top - 0.02, fig.subplotpars.top))
+    return fig
+
+
+# ---------------------------------------------------------------------------------------------
+# deterministic files
+# ---------------------------------------------------------------------------------------------
+def _freeze_layout(fig: Figure) -> None:
+    # Constrained layout refines positions a little on every draw, so two saves of one figure
+    # would differ in the last digits. Lay out once, then fix the positions.
+    engine = fig.get_layout_engine()
+    if isinstance(engine, ConstrainedLayoutEngine):
+        fig.draw_without_rendering()
+        fig.set_layout_engine("none")
+
+
+def render(fig: Figure, fmt: Literal["png", "svg"]) -> bytes:
+    """Render ``fig`` to PNG or SVG bytes, without timestamps or version strings.
+
+    The same figure gives the same bytes on every call (matplotlib's own ``Date``/``Creator``/
+    ``Software`` metadata removed, SVG ids salted with a fixed string). The first call fixes the
+    layout of the figure, so call :func:`finish` before rendering or saving.
+    """
+    if fmt not in ("png", "svg"):
+        raise InputError(f"unknown figure format {fmt!r}; use 'png' or 'svg'")
+    apply_style()
+    _freeze_layout(fig)
+    buf = io.BytesIO()
+    with matplotlib.rc_context({"svg.hashsalt": SVG_HASHSALT}):
+        if fmt == "png":
+            fig.savefig(buf, format="png", dpi=PNG_DPI, metadata={"Software": None})
+        else:
+            fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+    return buf.getvalue()
+
+
+def save(fig: Figure, path_stem: str | os.PathLike[str]) -> list[Path]:
+    """Write ``<path_stem>.png`` and ``<path_stem>.svg`` atomically and deterministically.
+
+    Parameters
+    ----------
+    fig : Figure
+    path_stem : path without suffix
+        E.g. ``outputs/figures/mk10/fig-vaesto``; folders are created.
+
+    Returns
+    -------
+    list of Path
+        ``[png, svg]``.
+    """
+    stem = Path(path_stem)
+    if stem.suffix.lower() in (".png", ".svg"):
+        stem = stem.with_suffix("")
+    written = []
+    for fmt in ("png", "svg"):
+        path = stem.parent / f"{stem.name}.{fmt}"
+        atomic_write_bytes(path, render(fig, fmt))  # type: ignore[arg-type]
+        written.append(path)
+    return written
+
+
+# ---------------------------------------------------------------------------------------------
+# chart helpers
+# ---------------------------------------------------------------------------------------------
+def _require(df: pd.DataFrame, columns: Sequence[str | None], where: str) -> None:
+    if not isinstance(df, pd.DataFrame):
+        raise InputError(f"{where}: expected a pandas DataFrame, got {type(df).__name__}")
+    missing = [c for c in columns if c is not None and c not in df.columns]
+    if missing:
+        raise InputError(
+            f"{where}: column(s) {', '.join(map(repr, missing))} not in the frame "
+            f"(columns: {', '.join(map(str, df.columns))})"
+        )
+
+
+def _axes(ax: Any, kind: Literal["wide", "square", "tall"]) -> tuple[Figure, Any]:
+    if ax is None:
+        return new_figure(kind)
+    return ax.figure, ax
+
+
+def _titles(ax: Any, title: str | None, xlabel: str | None, ylabel: str | None) -> None:
+    if title:
+        ax.set_title(title)
+    if xlabel is not None:
+        ax.set_xlabel(xlabel)
+    if ylabel is not None:
+        ax.set_ylabel(ylabel)
+
+
+def bar_h(df: pd.DataFrame, value: str, label: str, *, sort: bool = True,
+          highlight: Sequence[str] = (), decimals: int = 0, annotate: bool = True,
+          title: str | None = None, xlabel: str | None = None, kind: Literal["wide", "square", "tall"] = "wide",
+          ax: Any = None) -> Figure:
+    """Horizontal bars, largest on top; ``highlight`` labels drawn in :data:`HIGHLIGHT`.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"ala": ["A", "B"], "n": [3.0, 5.0]})
+    >>> fig = bar_h(df, "n", "ala")
+    >>> [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    ['A', 'B']
+    """
+    _require(df, [value, label], "bar_h")
+    data = df[[label, value]].copy()
+    if sort:
+        # barh draws the first row at the bottom: ascending order puts the largest on top.
+        data = data.sort_values(value, ascending=True, kind="stable")
+    fig, ax = _axes(ax, kind)
+    labels = data[label].astype(str).tolist()
+    values = data[value].astype(float).to_numpy()
+    colors = [HIGHLIGHT if lab in set(highlight) else OKABE_ITO[0] for lab in labels]
+    bars = ax.barh(labels, values, color=colors)
+    ax.xaxis.set_major_formatter(number_formatter(decimals))
+    ax.grid(axis="x")
+    ax.set_axisbelow(True)
+    if annotate:
+        ax.margins(x=0.1)  # room for the value labels at the bar ends
+        ax.bar_label(bars, labels=[format_number(v, decimals) for v in values], padding=2,
+                     fontsize=7.5)
+    _titles(ax, title, xlabel, None)
+    return fig
+
+
+def line(df: pd.DataFrame, x: str, y: str, hue: str | None = None, *, decimals: int = 0,
+         title: str | None = None, xlabel: str | None = None, ylabel: str | None = None,
+         highlight: str | None = None, ax: Any = None) -> Figure:
+    """Lines of ``y`` over ``x``, one per ``hue`` value (in order of first appearance)."""
+    _require(df, [x, y, hue], "line")
+    fig, ax = _axes(ax, "wide")
+    groups = [(None, df)] if hue is None else list(df.groupby(hue, sort=False, observed=True))
+    for i, (name, part) in enumerate(groups):
+        part = part.sort_values(x, kind="stable")
+        emphasis = highlight is not None and str(name) == str(highlight)
+        ax.plot(part[x].to_numpy(), part[y].astype(float).to_numpy(),
+                color=OKABE_ITO[i % len(OKABE_ITO)], linewidth=2.4 if emphasis else 1.6,
+                label=None if name is None else str(name))
+    ax.yaxis.set_major_formatter(number_formatter(decimals))
+    ax.grid(axis="y")
+    if hue is not None:
+        ax.legend(loc="best")
+    _titles(ax, title, xlabel, ylabel)
+    return fig
+
+
+def population_pyramid(df: pd.DataFrame, age: str, left: str, right: str, *,
+                       left_label: str = "Miehet", right_label: str = "Naiset",
+                       decimals: int = 0, percent: bool = False, title: str | None = None,
+                       xlabel: str | None = None, ax: Any = None) -> Figure:
+    """Two-sided bars by age group: ``left`` drawn to the left, ``right`` to the right.
+
+    Works for men/women, or for two populations as shares (e.g. the region vs the whole
+    country, or now vs the projection year) with ``percent=True``. Rows are drawn bottom-up in
+    the frame's order, so put the youngest age group first.
+    """
+    _require(df, [age, left, right], "population_pyramid")
+    fig, ax = _axes(ax, "tall")
+    ages = df[age].astype(str).tolist()
+    ypos = np.arange(len(ages))
+    ax.barh(ypos, -df[left].astype(float).to_numpy(), color=OKABE_ITO[0], label=left_label)
+    ax.barh(ypos, df[right].astype(float).to_numpy(), color=OKABE_ITO[1], label=right_label)
+    ax.set_yticks(ypos, ages)
+    ax.axvline(0, color="#333333", linewidth=0.6)
+    ax.xaxis.set_major_formatter(
+        FuncFormatter(lambda v, _p: format_number(abs(v), decimals, percent=percent)))
+    ax.legend(loc="upper right")
+    _titles(ax, title, xlabel, None)
+    return fig
+
+
+def stacked_share(df: pd.DataFrame, category: str, part: str, value: str, *,
+                  title: str | None = None, xlabel: str | None = "Osuus, %",
+                  ax: Any = None) -> Figure:
+    """100 % stacked horizontal bars: the share of each ``part`` within each ``category``.
+
+    Categories keep their order of first appearance (top to bottom); parts too (left to right).
+    """
+    _require(df, [category, part, value], "stacked_share")
+    table = df.pivot_table(index=category, columns=part, values=value, aggfunc="sum",
+                           sort=False, observed=True).fillna(0.0)
+    totals = table.sum(axis=1)
+    if (totals <= 0).any():
+        bad = ", ".join(map(str, totals.index[totals <= 0]))
+        raise InputError(f"stacked_share: category {bad} has a total of 0; shares are undefined")
+    shares = table.div(totals, axis=0) * 100.0
+    shares = shares.iloc[::-1]  # first category on top
+    fig, ax = _axes(ax, "wide")
+    left = np.zeros(len(shares))
+    for i, col in enumerate(shares.columns):
+        vals = shares[col].to_numpy(dtype=float)
+        ax.barh(shares.index.astype(str), vals, left=left, color=OKABE_ITO[i % len(OKABE_ITO)],
+                label=str(col))
+        left += vals
+    ax.set_xlim(0, 100)
+    ax.xaxis.set_major_formatter(number_formatter(0))
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=min(4, len(shares.columns)))
+    _titles(ax, title, xlabel, None)
+    return fig
+
+
+def beveridge(df: pd.DataFrame, u: str, v: str, time: str, *, label_every: int | None = None,
+              title: str | None = None, xlabel: str | None = "Työttömät työnhakijat",
+              ylabel: str | None = "Avoimet työpaikat", decimals: int = 0, ax: Any = None) -> Figure:
+    """Beveridge curve: vacancies against unemployment, points joined in time order.
+
+    The first and last points (and every ``label_every``-th) are labelled with ``time``.
+    """
+    _require(df, [u, v, time], "beveridge")
+    data = df.sort_values(time, kind="stable")
+    fig, ax = _axes(ax, "square")
+    xs = data[u].astype(float).to_numpy()
+    ys = data[v].astype(float).to_numpy()
+    ax.plot(xs, ys, color=OKABE_ITO[0], linewidth=1.0, marker="o", markersize=3)
+    times = data[time].astype(str).tolist()
+    idx = {0, len(times) - 1}
+    if label_every:
+        idx |= set(range(0, len(times), label_every))
+    for i in sorted(idx):
+        if 0 <= i < len(times):
+            ax.annotate(times[i], (xs[i], ys[i]), textcoords="offset points", xytext=(4, 4),
+                        fontsize=7)
+    ax.xaxis.set_major_formatter(number_formatter(decimals))
+    ax.yaxis.set_major_formatter(number_formatter(decimals))
+    ax.grid(True)
+    _titles(ax, title, xlabel, ylabel)
+    return fig
+
+
+def heatmap(matrix: pd.DataFrame, *, decimals: int = 1, annotate: bool = True,
+            cmap: str = SEQUENTIAL_CMAP, title: str | None = None, colorbar_label: str | None = None,
+            ax: Any = None) -> Figure:
+    """A labelled matrix (rows × columns of a DataFrame) coloured with a sequential map."""
+    if not isinstance(matrix, pd.DataFrame) or matrix.empty:
+        raise InputError("heatmap: expected a non-empty DataFrame (rows × columns of numbers)")
+    values = matrix.to_numpy(dtype=float)
+    fig, ax = _axes(ax, "square")
+    image = ax.imshow(values, cmap=cmap, aspect="auto")
+    ax.set_xticks(np.arange(values.shape[1]), [str(c) for c in matrix.columns], rotation=45,
+                  ha="right")
+    ax.set_yticks(np.arange(values.shape[0]), [str(r) for r in matrix.index])
+    ax.spines[:].set_visible(False)
+    if annotate:
+        finite = values[np.isfinite(values)]
+        mid = (finite.min() + finite.max()) / 2 if finite.size else 0.0
+        for (r, c), val in np.ndenumerate(values):
+            # cividis is dark at the low end: light text there, dark text on the light end.
+            colour = "white" if np.isfinite(val) and val < mid else "black"
+            ax.text(c, r, format_number(val, decimals), ha="center", va="center", fontsize=7,
+                    color=colour)
+    bar = fig.colorbar(image, ax=ax, format=number_formatter(decimals))
+    if colorbar_label:
+        bar.set_label(colorbar_label)
+    _titles(ax, title, None, None)
+    return fig

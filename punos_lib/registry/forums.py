@@ -1,0 +1,707 @@
+"""Forum pilots and participants' assessments (Punos aim 3).
+
+The regional skills anticipation forum is developed into a matching forum
+(kohtaantofoorumi) of working life, education providers and regional
+developers, piloted by sector, cluster or theme. This module keeps the forum's
+results as data:
+
+- ``data/forums/*.yaml``: one record per pilot (who took part, what was
+  discussed, which actions were agreed). Records with ``example: true`` are
+  illustrations, not real forum results; the study marks them so.
+- an Excel template (:func:`write_template`) in which participants assess the
+  sector's occupations on the Työvoimabarometri scale, and an import
+  (:func:`import_workbook`) that validates a filled workbook and stores it as
+  CSV under ``data/forums/assessments/``;
+- :func:`compare_with_indicators`, which sets the forum's view side by side
+  with data indicators such as labour-market tightness.
+
+Examples
+--------
+>>> from punos_lib import forums
+>>> forums.write_template("sote", Path("sote.xlsx"))          # doctest: +SKIP
+>>> forums.import_workbook(Path("sote_filled.xlsx"))           # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import zipfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from punos_lib.registry.actors import ACTOR_TYPES
+from punos_lib._atomic import atomic_write_bytes
+from punos_lib.errors import InputError, ValidationError
+from punos_lib.paths import data_dir
+from punos_lib.records import Problems, known_sector_ids, load_sector_mapping, read_csv_table, read_yaml
+
+__all__ = [
+    "STATES",
+    "HORIZONS",
+    "FORMATS",
+    "TEMPLATE_VERSION",
+    "ASSESSMENT_COLUMNS",
+    "load_pilots",
+    "pilot_actions",
+    "load_assessments",
+    "write_template",
+    "import_workbook",
+    "compare_with_indicators",
+]
+
+#: Työvoimabarometri states: machine value -> Finnish label (as in the workbook).
+STATES: dict[str, str] = {
+    "balance": "tasapaino",
+    "oversupply": "ylitarjonta",
+    "matching_problem": "kohtaanto-ongelma",
+    "shortage": "pula",
+}
+#: Time horizon of an assessment: machine value -> Finnish label.
+HORIZONS: dict[str, str] = {"0-1": "0–1 v", "1-3": "1–3 v", "3-5": "3–5 v", "5+": "yli 5 v"}
+#: Pilot formats: machine value -> Finnish label.
+FORMATS: dict[str, str] = {"sector": "toimiala", "cluster": "klusteri", "theme": "teema"}
+TEMPLATE_VERSION = "1"
+TEMPLATE_ID = "punos-forum-assessment"
+#: Columns of a stored assessment CSV, in order.
+ASSESSMENT_COLUMNS = (
+    "sector", "aml", "occupation_fi", "state", "severity", "horizon", "skills_short",
+    "comment", "respondent_type", "template_version", "source_sha256", "example",
+)
+
+_SHEET = "Arviot"
+_INFO_SHEET = "Ohjeet"
+_META_SHEET = "_meta"
+_HEADERS = (
+    "Ammattikoodi (AML 2010)", "Ammatti", "Tilanne", "Vakavuus (1–4)", "Aikajänne",
+    "Puutteelliset osaamiset", "Kommentti", "Vastaajan toimijatyyppi",
+)
+_PILOT_FIELDS = ("id", "date", "format", "sector", "title", "participants", "topics", "actions", "example")
+_ACTION_FIELDS = ("action", "owner", "deadline")
+# Order used to break ties between equally common states: the more severe first.
+_STATE_PRIORITY = ("shortage", "matching_problem", "oversupply", "balance")
+
+
+# --------------------------------------------------------------------------- pilots
+
+
+def _as_date(value: object) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def _check_pilot(doc: object, problems: Problems, sector_ids: tuple[str, ...]) -> None:
+    if not isinstance(doc, dict):
+        problems.add("a pilot record must be a mapping of field: value")
+        return
+    problems.known_keys(doc, _PILOT_FIELDS, row=None)
+    problems.require(doc, [f for f in _PILOT_FIELDS if f not in ("sector", "actions")], row=None)
+    if "sector" not in doc:
+        problems.add("required field is missing; use null for a cluster or theme pilot", field="sector")
+    if doc.get("date") is not None and _as_date(doc["date"]) is None:
+        problems.add("must be a date YYYY-MM-DD", field="date", value=doc["date"])
+    if doc.get("format") is not None:
+        problems.allowed(doc["format"], FORMATS, row=None, field="format")
+    sector = doc.get("sector")
+    if sector is not None:
+        problems.allowed(sector, sector_ids, row=None, field="sector")
+    elif doc.get("format") == "sector":
+        problems.add("a sector pilot must name its sector", field="sector")
+    if "example" in doc:
+        problems.type(doc["example"], bool, row=None, field="example", what="true or false")
+    participants = doc.get("participants")
+    if participants is not None:
+        if not isinstance(participants, dict):
+            problems.add("must map actor type to a count, e.g. {education: 3}", field="participants")
+        else:
+            for key, count in participants.items():
+                problems.allowed(key, ACTOR_TYPES, row=None, field="participants")
+                if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+                    problems.add("must be a whole number of participants (0 or more)",
+                                 field=f"participants.{key}", value=count)
+    topics = doc.get("topics")
+    if topics is not None and not (isinstance(topics, list) and all(isinstance(t, str) for t in topics)):
+        problems.add("must be a list of texts", field="topics", value=topics)
+    actions = doc.get("actions", [])
+    if actions is None:
+        actions = []
+    if not isinstance(actions, list):
+        problems.add("must be a list of {action, owner, deadline}", field="actions")
+        return
+    for index, item in enumerate(actions, start=1):
+        if not isinstance(item, dict):
+            problems.add("must be a mapping {action, owner, deadline}", row=index, field="actions")
+            continue
+        problems.known_keys(item, _ACTION_FIELDS, row=index)
+        problems.require(item, ("action", "owner"), row=index)
+        deadline = item.get("deadline")
+        if deadline is not None and _as_date(deadline) is None:
+            problems.add("must be a date YYYY-MM-DD or null", row=index, field="actions.deadline",
+                         value=deadline)
+
+
+def _pilot_files(folder: Path) -> list[Path]:
+    files = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
+    if not files:
+        raise InputError(f"no pilot records (*.yaml) in {folder}; add one file per forum pilot there")
+    return files
+
+
+def load_pilots(dir: str | Path | None = None, *, sectors: object = None) -> pd.DataFrame:
+    """Read and validate the forum pilot records.
+
+    Parameters
+    ----------
+    dir : str or Path, optional
+        Folder of pilot YAML files (one per pilot); default ``data/forums``.
+    sectors : mapping, list of ids, path or None
+        Known sector ids; default the project's ``sectors.yaml``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per pilot, ordered by date and id: ``id, date`` (Timestamp),
+        ``format, format_fi, sector, title, topics`` (tuple),
+        ``participants_<type>`` per actor type, ``participants_total``,
+        ``n_actions, actions`` (tuple of dicts), ``example`` (bool), ``file``.
+
+    Raises
+    ------
+    ValidationError
+        All problems of the first bad file (file, field and, for actions, the
+        action's 1-based number as row); duplicate ids across files.
+    InputError
+        The folder has no pilot files.
+    """
+    folder = Path(dir) if dir is not None else data_dir() / "forums"
+    sector_ids = known_sector_ids(sectors)
+    rows = []
+    for path in _pilot_files(folder):
+        doc = read_yaml(path)
+        problems = Problems(path)
+        _check_pilot(doc, problems, sector_ids)
+        problems.raise_if_any("forum pilot record")
+        participants = {t: int(doc["participants"].get(t, 0)) for t in ACTOR_TYPES}
+        actions = tuple(
+            {"action": a["action"], "owner": a["owner"], "deadline": _as_date(a.get("deadline"))}
+            for a in (doc.get("actions") or [])
+        )
+        rows.append({
+            "id": str(doc["id"]),
+            "date": pd.Timestamp(_as_date(doc["date"])),
+            "format": doc["format"],
+            "format_fi": FORMATS[doc["format"]],
+            "sector": doc["sector"],
+            "title": doc["title"],
+            "topics": tuple(doc["topics"]),
+            **{f"participants_{t}": n for t, n in participants.items()},
+            "participants_total": sum(participants.values()),
+            "n_actions": len(actions),
+            "actions": actions,
+            "example": doc["example"],
+            "file": path.name,
+        })
+    ids = [r["id"] for r in rows]
+    problems = Problems(folder)
+    for pid in sorted({i for i in ids if ids.count(i) > 1}):
+        files = [r["file"] for r in rows if r["id"] == pid]
+        problems.add(f"the same pilot id is used in {', '.join(files)}; ids must be unique", field="id", value=pid)
+    problems.raise_if_any("forum pilot records")
+    frame = pd.DataFrame(rows).sort_values(["date", "id"], kind="stable").reset_index(drop=True)
+    return frame
+
+
+def pilot_actions(pilots: pd.DataFrame) -> pd.DataFrame:
+    """The agreed actions of all pilots as one table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``pilot_id, title, action, owner, deadline, example``.
+    """
+    if "actions" not in getattr(pilots, "columns", ()):
+        raise InputError("pass the DataFrame from load_pilots()")
+    rows = [
+        {"pilot_id": rec["id"], "title": rec["title"], **action, "example": rec["example"]}
+        for rec in pilots.to_dict("records")
+        for action in rec["actions"]
+    ]
+    return pd.DataFrame(rows, columns=["pilot_id", "title", "action", "owner", "deadline", "example"])
+
+
+# --------------------------------------------------------------------------- template
+
+
+def _default_occupation_names() -> dict[str, str]:
+    """Occupation names from the project's ``data/classifications/aml2010.csv``, if present."""
+    try:
+        path = data_dir() / "classifications" / "aml2010.csv"
+    except InputError:
+        return {}
+    if not path.is_file():
+        return {}
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    if not {"code", "name_fi"} <= set(table.columns):
+        return {}
+    return dict(zip(table["code"], table["name_fi"], strict=True))
+
+
+def _instructions(sector_id: str, sector_name: str) -> list[str]:
+    states = ", ".join(STATES.values())
+    return [
+        f"Osaamistarpeiden arviointi – {sector_name}",
+        "",
+        "Tällä lomakkeella kootaan kohtaantofoorumin osallistujien arviot toimialan ammateista.",
+        f"Täytä välilehti '{_SHEET}': yksi rivi kutakin ammattia kohden. Jätä rivi tyhjäksi, "
+        "jos et arvioi ammattia.",
+        "",
+        f"Tilanne: valitse {states} (Työvoimabarometrin asteikko).",
+        "Vakavuus: 1 = lievä … 4 = erittäin vakava.",
+        f"Aikajänne: {', '.join(HORIZONS.values())}.",
+        "Puutteelliset osaamiset: vapaa teksti, esim. 'digitaaliset taidot, kielitaito'.",
+        f"Vastaajan toimijatyyppi: {', '.join(ACTOR_TYPES.values())}.",
+        "",
+        "Älä muuta ammattikoodeja, sarakeotsikoita tai välilehtien nimiä.",
+        f"Palauta täytetty tiedosto; se tuodaan komennolla: punos forum import <tiedosto>",
+        "",
+        f"Toimiala: {sector_id}; lomakkeen versio {TEMPLATE_VERSION}.",
+    ]
+
+
+def write_template(
+    sector: str,
+    output: str | Path,
+    *,
+    sectors: object = None,
+    occupations: Mapping[str, str] | None = None,
+) -> Path:
+    """Write an Excel workbook for a forum's assessments of one sector's occupations.
+
+    Parameters
+    ----------
+    sector : str
+        Sector id (e.g. ``"sote"``); its AML 2010 codes give the rows.
+    output : str or Path
+        The ``.xlsx`` file to write (atomically: temp file, then rename).
+    sectors : mapping id -> Sector, path or None
+        Where the sector comes from; default the project's ``sectors.yaml``.
+        The values need ``aml`` (tuple of 4-digit codes) and ``name_fi``.
+    occupations : mapping code -> Finnish name, optional
+        Occupation names; default the project's
+        ``data/classifications/aml2010.csv`` when present, else the name cells
+        stay empty.
+
+    Returns
+    -------
+    Path
+        The written workbook.
+
+    Notes
+    -----
+    Sheets: ``Ohjeet`` (instructions in Finnish), ``Arviot`` (one row per
+    occupation, with drop-down lists for state, severity, horizon and
+    respondent type) and a hidden ``_meta`` sheet (template id, version,
+    sector and the occupation codes) that :func:`import_workbook` checks.
+    """
+    output = Path(output)
+    if output.suffix.lower() != ".xlsx":
+        raise InputError(f"the template must be an .xlsx file, got {output}; give a name ending in .xlsx")
+    mapping = sectors if isinstance(sectors, Mapping) else load_sector_mapping(sectors)
+    if sector not in mapping:
+        raise InputError(f"unknown sector {sector!r}; use one of: {', '.join(mapping)}")
+    info = mapping[sector]
+    codes = tuple(str(c) for c in getattr(info, "aml", ()))
+    if not codes:
+        raise InputError(f"sector {sector!r} has no AML 2010 occupation codes in sectors.yaml; add them first")
+    sector_name = str(getattr(info, "name_fi", sector))
+    names = dict(occupations) if occupations is not None else _default_occupation_names()
+
+    wb = Workbook()
+    guide = wb.active
+    guide.title = _INFO_SHEET
+    for line in _instructions(sector, sector_name):
+        guide.append([line])
+    guide["A1"].font = Font(bold=True, size=13)
+    guide.column_dimensions["A"].width = 110
+
+    sheet = wb.create_sheet(_SHEET)
+    sheet.append(list(_HEADERS))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for code in codes:
+        sheet.append([code, names.get(code, ""), None, None, None, None, None, None])
+    last = len(codes) + 1
+    for column, width in zip("ABCDEFGH", (14, 40, 18, 12, 11, 40, 40, 24), strict=True):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "C2"
+
+    def add_list(column: str, values: list[str], title: str) -> None:
+        validation = DataValidation(type="list", formula1='"' + ",".join(values) + '"', allow_blank=True,
+                                    showErrorMessage=True, errorTitle=title,
+                                    error=f"Valitse luettelosta: {', '.join(values)}")
+        validation.add(f"{column}2:{column}{last}")
+        sheet.add_data_validation(validation)
+
+    add_list("C", list(STATES.values()), "Tilanne")
+    add_list("D", ["1", "2", "3", "4"], "Vakavuus")
+    add_list("E", list(HORIZONS.values()), "Aikajänne")
+    add_list("H", list(ACTOR_TYPES.values()), "Toimijatyyppi")
+
+    meta = wb.create_sheet(_META_SHEET)
+    for key, value in (("template", TEMPLATE_ID), ("version", TEMPLATE_VERSION), ("sector", sector),
+                       ("sector_name", sector_name), ("occupations", ";".join(codes))):
+        meta.append([key, value])
+    meta.sheet_state = "hidden"
+
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    atomic_write_bytes(output, buffer.getvalue())
+    return output
+
+
+# --------------------------------------------------------------------------- import
+
+
+def _label_to_value(cell: object, labels: Mapping[str, str]) -> str | None:
+    """Map a Finnish label (or the machine value itself) to the machine value."""
+    if cell is None:
+        return None
+    text = str(cell).strip().lower()
+    for value, label in labels.items():
+        if text in (label.lower(), value.lower()):
+            return value
+    return None
+
+
+def _severity(cell: object) -> int | None:
+    if isinstance(cell, bool):
+        return None
+    if isinstance(cell, int):
+        number = cell
+    elif isinstance(cell, float) and cell.is_integer():
+        number = int(cell)
+    elif isinstance(cell, str) and cell.strip().isdigit():
+        number = int(cell.strip())
+    else:
+        return None
+    return number if 1 <= number <= 4 else None
+
+
+def _blank(cell: object) -> bool:
+    return cell is None or (isinstance(cell, str) and cell.strip() == "")
+
+
+def _open_workbook(path: Path) -> Any:
+    if not path.is_file():
+        raise ValidationError(f"file not found: {path}; check the path", file=path)
+    try:
+        return load_workbook(path, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise ValidationError(
+            f"not a readable Excel .xlsx workbook ({type(exc).__name__}); save the filled template "
+            "as .xlsx (Excel workbook) and import that file",
+            file=path,
+        ) from exc
+
+
+def _read_meta(wb: Any, path: Path) -> dict[str, str]:
+    missing = [s for s in (_SHEET, _META_SHEET) if s not in wb.sheetnames]
+    if missing:
+        raise ValidationError(
+            f"the workbook lacks sheet(s) {missing}; it is not a Punos forum template. Write a new one with "
+            "`punos forum template --sector ID --output FILE` and copy the answers into it",
+            file=path,
+        )
+    meta = {str(row[0]): "" if row[1] is None else str(row[1])
+            for row in wb[_META_SHEET].iter_rows(values_only=True) if row and row[0] is not None}
+    if meta.get("template") != TEMPLATE_ID:
+        raise ValidationError("the hidden _meta sheet does not identify a Punos forum template; "
+                              "write a new template with `punos forum template`", file=path, sheet=_META_SHEET)
+    if meta.get("version") != TEMPLATE_VERSION:
+        raise ValidationError(f"template version {meta.get('version')!r} is not supported (expected "
+                              f"{TEMPLATE_VERSION}); write a new template with `punos forum template`",
+                              file=path, sheet=_META_SHEET, field="version")
+    return meta
+
+
+def import_workbook(
+    path: str | Path,
+    dest_dir: str | Path | None = None,
+    *,
+    sectors: object = None,
+    example: bool = False,
+) -> Path:
+    """Validate a filled assessment workbook and store its rows as CSV.
+
+    Rows with nothing filled in (state, severity, horizon, skills, comment and
+    respondent all empty) are skipped: the participant did not assess that
+    occupation. A filled row needs a state, a severity 1–4 and the
+    respondent's actor type; the horizon is optional but must be one of the
+    list's values when given.
+
+    Parameters
+    ----------
+    path : str or Path
+        The filled ``.xlsx`` workbook written by :func:`write_template`.
+    dest_dir : str or Path, optional
+        Where to store; default ``data/forums/assessments``.
+    sectors : mapping, list of ids, path or None
+        Known sector ids; default the project's ``sectors.yaml``.
+    example : bool
+        Mark the stored rows as example data (not real forum results).
+
+    Returns
+    -------
+    Path
+        The stored CSV, named ``<sector>_<first 12 hex of the workbook's
+        SHA-256>.csv`` (importing the same file twice gives the same file).
+
+    Raises
+    ------
+    ValidationError
+        A file that is not a template workbook, or bad rows: every bad cell is
+        listed (sheet, row, column, value, what is allowed) in one error, and
+        nothing is written.
+    """
+    path = Path(path)
+    wb = _open_workbook(path)
+    meta = _read_meta(wb, path)
+    sector = meta.get("sector", "")
+    if sector not in known_sector_ids(sectors):
+        raise ValidationError("unknown sector in the template; write a new template for a sector in sectors.yaml",
+                              file=path, sheet=_META_SHEET, field="sector", value=sector)
+    codes = [c for c in meta.get("occupations", "").split(";") if c]
+    sheet = wb[_SHEET]
+    header = tuple("" if c is None else str(c).strip() for c in next(sheet.iter_rows(min_row=1, max_row=1,
+                                                                                     values_only=True), ()))
+    if header[: len(_HEADERS)] != _HEADERS or any(h for h in header[len(_HEADERS):]):
+        raise ValidationError(f"wrong column headers {list(header)}; they must be {list(_HEADERS)}. "
+                              "Do not rename or move columns; copy the answers into a new template",
+                              file=path, sheet=_SHEET, row=1)
+
+    problems = Problems(path, sheet=_SHEET)
+    rows = []
+    seen: dict[str, int] = {}
+    for number, cells in enumerate(sheet.iter_rows(min_row=2, max_col=len(_HEADERS), values_only=True), start=2):
+        cells = tuple(cells) + (None,) * (len(_HEADERS) - len(cells))
+        code_cell, name, state_cell, sev_cell, hor_cell, skills, comment, resp_cell = cells
+        if all(_blank(c) for c in cells[2:]):
+            continue
+        code = "" if code_cell is None else str(code_cell).strip()
+        if code not in codes:
+            problems.add(f"not an occupation code of this template; allowed: {', '.join(codes)}",
+                         row=number, field=_HEADERS[0], value=code_cell)
+        elif code in seen:
+            problems.add(f"the occupation is assessed twice (also on row {seen[code]})",
+                         row=number, field=_HEADERS[0], value=code)
+        else:
+            seen[code] = number
+        state = _label_to_value(state_cell, STATES)
+        if state is None:
+            problems.add(f"missing or unknown state; use one of: {', '.join(STATES.values())}",
+                         row=number, field=_HEADERS[2], value=state_cell)
+        severity = _severity(sev_cell)
+        if severity is None:
+            problems.add("missing or invalid severity; use a whole number 1, 2, 3 or 4",
+                         row=number, field=_HEADERS[3], value=sev_cell)
+        horizon = _label_to_value(hor_cell, HORIZONS)
+        if horizon is None and not _blank(hor_cell):
+            problems.add(f"unknown horizon; use one of: {', '.join(HORIZONS.values())} or leave empty",
+                         row=number, field=_HEADERS[4], value=hor_cell)
+        respondent = _label_to_value(resp_cell, ACTOR_TYPES)
+        if respondent is None:
+            problems.add(f"missing or unknown actor type; use one of: {', '.join(ACTOR_TYPES.values())}",
+                         row=number, field=_HEADERS[7], value=resp_cell)
+        rows.append({
+            "sector": sector, "aml": code, "occupation_fi": "" if name is None else str(name).strip(),
+            "state": state, "severity": severity, "horizon": horizon or "",
+            "skills_short": "" if skills is None else str(skills).strip(),
+            "comment": "" if comment is None else str(comment).strip(),
+            "respondent_type": respondent,
+        })
+    problems.raise_if_any("forum assessment workbook")
+    if not rows:
+        raise ValidationError("no assessments filled in; fill at least one row (state, severity, actor type)",
+                              file=path, sheet=_SHEET)
+
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    frame = pd.DataFrame(rows)
+    frame["template_version"] = meta["version"]
+    frame["source_sha256"] = digest
+    frame["example"] = "true" if example else "false"
+    frame = frame[list(ASSESSMENT_COLUMNS)]
+    target_dir = Path(dest_dir) if dest_dir is not None else data_dir() / "forums" / "assessments"
+    target = target_dir / f"{sector}_{digest[:12]}.csv"
+    atomic_write_bytes(target, frame.to_csv(index=False, lineterminator="\n").encode("utf-8"))
+    return target
+
+
+def load_assessments(dir: str | Path | None = None, *, sectors: object = None) -> pd.DataFrame:
+    """Read and validate every stored assessment CSV.
+
+    Parameters
+    ----------
+    dir : str or Path, optional
+        Folder of CSV files written by :func:`import_workbook`; default
+        ``data/forums/assessments``.
+    sectors : mapping, list of ids, path or None
+        Known sector ids; default the project's ``sectors.yaml``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`ASSESSMENT_COLUMNS` plus ``state_fi`` and ``file``;
+        ``severity`` is int, ``example`` bool.
+    """
+    folder = Path(dir) if dir is not None else data_dir() / "forums" / "assessments"
+    files = sorted(folder.glob("*.csv"))
+    if not files:
+        raise InputError(f"no stored assessments (*.csv) in {folder}; import filled workbooks with "
+                         "`punos forum import FILE`")
+    sector_ids = known_sector_ids(sectors)
+    frames = []
+    for path in files:
+        table = read_csv_table(path, ASSESSMENT_COLUMNS)
+        problems = Problems(path)
+        for row, rec in enumerate(table.to_dict("records"), start=1):
+            problems.require(rec, ("sector", "aml", "state", "severity", "respondent_type"), row=row)
+            if rec["sector"]:
+                problems.allowed(rec["sector"], sector_ids, row=row, field="sector")
+            if rec["aml"]:
+                problems.pattern(rec["aml"], r"\d{4}", row=row, field="aml", what="a 4-digit AML 2010 code")
+            if rec["state"]:
+                problems.allowed(rec["state"], STATES, row=row, field="state")
+            if rec["severity"]:
+                problems.allowed(rec["severity"], ["1", "2", "3", "4"], row=row, field="severity")
+            if rec["horizon"]:
+                problems.allowed(rec["horizon"], HORIZONS, row=row, field="horizon")
+            if rec["respondent_type"]:
+                problems.allowed(rec["respondent_type"], ACTOR_TYPES, row=row, field="respondent_type")
+            problems.allowed(rec["example"], ["true", "false"], row=row, field="example")
+        problems.raise_if_any("stored forum assessments")
+        table["severity"] = table["severity"].astype(int)
+        table["example"] = table["example"] == "true"
+        table["file"] = path.name
+        frames.append(table)
+    frame = pd.concat(frames, ignore_index=True)
+    frame.insert(frame.columns.get_loc("state") + 1, "state_fi", frame["state"].map(STATES))
+    return frame
+
+
+# --------------------------------------------------------------------------- comparison
+
+
+def _modal_state(states: pd.Series) -> str:
+    counts = states.value_counts()
+    best = counts.max()
+    return next(s for s in _STATE_PRIORITY if counts.get(s, 0) == best)
+
+
+def compare_with_indicators(
+    assessments: pd.DataFrame,
+    indicators: pd.DataFrame,
+    *,
+    shortage_threshold: float = 1.0,
+    oversupply_threshold: float = 0.25,
+    tightness_column: str = "tightness",
+) -> pd.DataFrame:
+    """Set the forum's view of each occupation beside data indicators.
+
+    Rule (documented; the thresholds are assumptions to tune): the data
+    signal from labour-market tightness *T* = vacancies / unemployed
+    jobseekers is ``tight`` when *T* ≥ ``shortage_threshold``, ``slack`` when
+    *T* < ``oversupply_threshold`` and ``balanced`` in between. The forum
+    agrees with the data when its state is
+
+    - ``shortage`` and the signal is ``tight``;
+    - ``oversupply`` and the signal is ``slack``;
+    - ``balance`` and the signal is ``balanced``;
+    - ``matching_problem`` and the signal is ``balanced`` or ``tight``
+      (vacancies stay open although jobseekers exist).
+
+    Otherwise it disagrees; an occupation without a tightness value is
+    ``no data``.
+
+    Parameters
+    ----------
+    assessments : pandas.DataFrame
+        From :func:`load_assessments` (needs ``aml, state, severity``).
+    indicators : pandas.DataFrame
+        One row per occupation with ``aml`` and ``tightness_column``; other
+        columns (e.g. ``share_55plus``) are carried into the result.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per assessed occupation (sorted by code): ``aml,
+        occupation_fi, n_assessments, state`` (most common; ties go to the
+        more severe state), ``state_fi, severity_mean``, the indicator
+        columns, ``data_signal`` and ``agreement`` (agree / disagree /
+        no data).
+    """
+    for frame, columns, what in ((assessments, ("aml", "state", "severity"), "assessments"),
+                                 (indicators, ("aml", tightness_column), "indicators")):
+        missing = [c for c in columns if c not in getattr(frame, "columns", ())]
+        if missing:
+            raise InputError(f"{what} lacks columns {missing}")
+    if not 0 <= oversupply_threshold <= shortage_threshold:
+        raise InputError("thresholds must satisfy 0 <= oversupply_threshold <= shortage_threshold, got "
+                         f"{oversupply_threshold} and {shortage_threshold}")
+    if indicators["aml"].duplicated().any():
+        dupes = sorted(indicators.loc[indicators["aml"].duplicated(), "aml"].astype(str).unique())
+        raise InputError(f"indicators have several rows for occupations {dupes}; give one row per occupation")
+    data = assessments.copy()
+    data["aml"] = data["aml"].astype(str)
+    if "occupation_fi" not in data.columns:
+        data["occupation_fi"] = ""
+    grouped = data.groupby("aml", sort=True)
+    forum = pd.DataFrame({
+        "occupation_fi": grouped["occupation_fi"].first(),
+        "n_assessments": grouped.size(),
+        "state": grouped["state"].agg(_modal_state),
+        "severity_mean": grouped["severity"].mean(),
+    }).reset_index()
+    forum.insert(forum.columns.get_loc("state") + 1, "state_fi", forum["state"].map(STATES))
+    ind = indicators.copy()
+    ind["aml"] = ind["aml"].astype(str)
+    result = forum.merge(ind, on="aml", how="left")
+    tight = pd.to_numeric(result[tightness_column], errors="coerce")
+
+    def signal(value: float) -> str | None:
+        if pd.isna(value):
+            return None
+        if value >= shortage_threshold:
+            return "tight"
+        if value < oversupply_threshold:
+            return "slack"
+        return "balanced"
+
+    agrees = {"shortage": {"tight"}, "oversupply": {"slack"}, "balance": {"balanced"},
+              "matching_problem": {"balanced", "tight"}}
+    signals = [signal(v) for v in tight]
+    result["data_signal"] = [s if s is not None else "no data" for s in signals]
+    result["agreement"] = [
+        "no data" if s is None else ("agree" if s in agrees[state] else "disagree")
+        for s, state in zip(signals, result["state"], strict=True)
+    ]
+    result.attrs["rule"] = (f"tight: T >= {shortage_threshold}; slack: T < {oversupply_threshold}; "
+                            "balanced otherwise")
+    return result

@@ -1,0 +1,183 @@
+"""Tests of punos_lib.registry.actors (aim 2: the anticipation network)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+from punos_lib.registry import actors
+from punos_lib.errors import ValidationError
+
+REPO = Path(__file__).resolve().parents[2]
+SECTORS = ["metsa", "ruoka", "vesi", "matkailu", "sote", "teknologia", "rakentaminen"]
+
+ORG_HEADER = ["id", "name_fi", "name_en", "type", "municipality", "sectors", "url", "source"]
+REL_HEADER = ["from", "to", "kind", "network", "source"]
+
+
+def _write(folder: Path, orgs: list[list[str]], rels: list[list[str]]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, header, rows in (("organisations.csv", ORG_HEADER, orgs), ("relations.csv", REL_HEADER, rels)):
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+        (folder / name).write_text(buffer.getvalue(), encoding="utf-8")
+    return folder
+
+
+def _org(id_: str, type_: str, sectors: str = "", municipality: str = "491") -> list[str]:
+    return [id_, f"Nimi {id_}", f"Name {id_}", type_, municipality, sectors, "https://example.fi", "test"]
+
+
+# e1 - p - d - b1 with r hanging on p
+TINY_ORGS = [_org("e1", "education", "metsa"), _org("p", "public"), _org("d", "development"),
+             _org("b1", "business", "metsa"), _org("r", "research", "ruoka")]
+TINY_RELS = [["e1", "p", "partner", "", "test"], ["p", "d", "funds", "", "test"],
+             ["d", "b1", "partner", "", "test"], ["r", "p", "member_of", "", "test"]]
+
+
+def test_shipped_registry_is_valid_and_large_enough() -> None:
+    orgs, rels = actors.load_registry(REPO / "data" / "actors", sectors=SECTORS)
+    assert len(orgs) >= 40
+    has_reference = (orgs["url"] != "") | (orgs["source"] != "")
+    assert has_reference.all()
+    assert (rels["source"] != "").all()
+    # the eleven municipalities of Etelä-Savo in 2025 (DOMAIN.md) are all in the registry
+    codes = {"046", "097", "178", "213", "491", "507", "593", "623", "681", "740", "768"}
+    assert codes <= set(orgs.loc[orgs["type"] == "public", "municipality"])
+
+
+def test_shipped_registry_against_project_sectors() -> None:
+    sectors = pytest.importorskip("punos_lib.reference.sectors")
+    if not (REPO / "data" / "sectors.yaml").is_file():
+        pytest.skip("data/sectors.yaml not written yet")
+    known = sectors.load_sectors()
+    orgs, _ = actors.load_registry(REPO / "data" / "actors", sectors=known)
+    assert len(orgs) >= 40
+
+
+@pytest.mark.parametrize(
+    ("orgs", "rels", "file", "row", "field"),
+    [
+        ([*TINY_ORGS[:2], _org("x", "church")], [], "organisations.csv", 3, "type"),
+        ([_org("x", "public", municipality="46")], [], "organisations.csv", 1, "municipality"),
+        ([TINY_ORGS[0], _org("x", "public", sectors="metsa;kaivos")], [], "organisations.csv", 2, "sectors"),
+        ([TINY_ORGS[0], TINY_ORGS[1], _org("p", "public")], [], "organisations.csv", 3, "id"),
+        ([["x", "Nimi", "Name", "public", "491", "", "", ""]], [], "organisations.csv", 1, "source"),
+        (TINY_ORGS, [TINY_RELS[0], ["e1", "zz", "partner", "", "test"]], "relations.csv", 2, "to"),
+        (TINY_ORGS, [["e1", "p", "likes", "", "test"]], "relations.csv", 1, "kind"),
+        (TINY_ORGS, [["e1", "p", "partner", "", ""]], "relations.csv", 1, "source"),
+    ],
+)
+def test_validation_errors_name_file_row_and_field(tmp_path: Path, orgs, rels, file, row, field) -> None:
+    folder = _write(tmp_path / "actors", orgs, rels)
+    with pytest.raises(ValidationError) as info:
+        actors.load_registry(folder, sectors=SECTORS)
+    err = info.value
+    assert str(err.file).endswith(file) and err.row == row and err.field == field
+    assert file in str(err) and f"row {row}" in str(err) and repr(field) in str(err)
+
+
+def test_wrong_header_is_reported(tmp_path: Path) -> None:
+    folder = _write(tmp_path / "actors", TINY_ORGS, TINY_RELS)
+    (folder / "relations.csv").write_text("from,to,type\ne1,p,partner\n", encoding="utf-8")
+    with pytest.raises(ValidationError, match="wrong header"):
+        actors.load_registry(folder, sectors=SECTORS)
+
+
+def test_municipality_code_keeps_leading_zero(tmp_path: Path) -> None:
+    folder = _write(tmp_path / "actors", [_org("x", "public", municipality="046")], [])
+    orgs, _ = actors.load_registry(folder, sectors=SECTORS)
+    assert orgs.loc[0, "municipality"] == "046"
+
+
+def test_degree_and_betweenness_by_hand(tmp_path: Path) -> None:
+    orgs, rels = actors.load_registry(_write(tmp_path / "a", TINY_ORGS, TINY_RELS), sectors=SECTORS)
+    graph = actors.build_graph(orgs, rels)
+    cent = actors.centrality(graph).set_index("id")
+    assert cent["degree"].to_dict() == {"p": 3, "d": 2, "e1": 1, "b1": 1, "r": 1}
+    # 10 pairs among 5 nodes; p lies on e1-d, e1-b1, e1-r, r-d, r-b1 (5); d on e1-b1, p-b1, r-b1 (3).
+    # networkx normalises undirected betweenness by (n-1)(n-2)/2 = 6.
+    assert cent.loc["p", "betweenness"] == pytest.approx(5 / 6)
+    assert cent.loc["d", "betweenness"] == pytest.approx(3 / 6)
+    assert cent.loc[["e1", "b1", "r"], "betweenness"].tolist() == [0.0, 0.0, 0.0]
+    assert list(actors.centrality(graph)["id"][:2]) == ["p", "d"]
+
+
+def test_repeated_relations_make_one_weighted_edge(tmp_path: Path) -> None:
+    rels = [*TINY_RELS, ["p", "e1", "funds", "", "test"]]
+    orgs, rels_df = actors.load_registry(_write(tmp_path / "a", TINY_ORGS, rels), sectors=SECTORS)
+    graph = actors.build_graph(orgs, rels_df)
+    assert graph.number_of_edges() == 4
+    assert graph.edges["e1", "p"]["weight"] == 2
+    assert graph.edges["e1", "p"]["kinds"] == ("funds", "partner")
+
+
+def test_communities_of_two_triangles(tmp_path: Path) -> None:
+    orgs = [_org(i, "public") for i in ("a", "b", "c", "d", "e", "f", "g")]
+    rels = [[x, y, "partner", "", "test"] for x, y in
+            (("a", "b"), ("b", "c"), ("a", "c"), ("d", "e"), ("e", "f"), ("d", "f"), ("c", "d"))]
+    o, r = actors.load_registry(_write(tmp_path / "a", orgs, rels), sectors=SECTORS)
+    cent = actors.centrality(actors.build_graph(o, r)).set_index("id")["community"]
+    assert cent[["a", "b", "c"]].tolist() == [1, 1, 1]
+    assert cent[["d", "e", "f"]].tolist() == [2, 2, 2]
+    assert cent["g"] == 3  # isolated actor: its own group, numbered last
+
+
+def test_brokers_split_between_equal_paths(tmp_path: Path) -> None:
+    orgs = [*TINY_ORGS, _org("x", "intermediary")]
+    rels = [*TINY_RELS, ["e1", "x", "partner", "", "test"], ["x", "d", "partner", "", "test"]]
+    o, r = actors.load_registry(_write(tmp_path / "a", orgs, rels), sectors=SECTORS)
+    table = actors.brokers(actors.build_graph(o, r), o).set_index("id")
+    # e1 to b1: two shortest paths e1-p-d-b1 and e1-x-d-b1; d is on both, p and x on one each
+    assert table["broker_score"].to_dict() == pytest.approx({"d": 1.0, "p": 0.5, "x": 0.5})
+    assert table.loc["d", "pairs"] == 1 and table.loc["d", "share_of_pairs"] == pytest.approx(1.0)
+    assert list(table.index) == ["d", "p", "x"]
+    assert "r" not in table.index
+
+
+def test_sector_coverage_counts_and_flags(tmp_path: Path) -> None:
+    o, _ = actors.load_registry(_write(tmp_path / "a", TINY_ORGS, TINY_RELS), sectors=SECTORS)
+    cov = actors.sector_coverage(o, {"metsa": "x", "ruoka": "y", "vesi": "z"}).set_index("sector")
+    assert cov.loc["metsa", ["education", "business", "total"]].tolist() == [1, 1, 2]
+    assert cov.loc["metsa", ["lacks_education", "lacks_business"]].tolist() == [False, False]
+    assert cov.loc["ruoka", ["research", "total"]].tolist() == [1, 1]
+    assert cov.loc["ruoka", ["lacks_education", "lacks_business"]].tolist() == [True, True]
+    assert cov.loc["vesi", "total"] == 0
+
+
+def test_description_is_generated_from_the_registry(tmp_path: Path) -> None:
+    o, r = actors.load_registry(_write(tmp_path / "a", TINY_ORGS, TINY_RELS), sectors=SECTORS)
+    cent = actors.centrality(actors.build_graph(o, r))
+    text = actors.describe_network_fi(o, r, cent, top=2)
+    assert "5 organisaatiota ja 4 niiden välistä suhdetta" in text
+    assert "- Nimi p: 3 suoraa yhteyttä, välittäjäasema 0,83" in text
+    assert "- Nimi d: 2 suoraa yhteyttä, välittäjäasema 0,50" in text
+    assert "Nimi e1" not in text
+    o.loc[o["id"] == "p", "name_fi"] = "Toinen nimi"
+    cent2 = actors.centrality(actors.build_graph(o, r))
+    assert "- Toinen nimi: 3 suoraa" in actors.describe_network_fi(o, r, cent2)
+
+
+def test_plot_network_is_deterministic_with_finnish_legend(tmp_path: Path) -> None:
+    o, r = actors.load_registry(_write(tmp_path / "a", TINY_ORGS, TINY_RELS), sectors=SECTORS)
+    graph = actors.build_graph(o, r)
+    fig1 = actors.plot_network(graph, o, top=2)
+    fig2 = actors.plot_network(graph, o, top=2)
+    legend = fig1.axes[0].get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == [
+        "koulutus", "elinkeinoelämä", "julkinen toimija", "kehitysyhtiö", "tutkimus"]
+    labels1 = sorted((t.get_text(), t.get_position()) for t in fig1.axes[0].texts)
+    labels2 = sorted((t.get_text(), t.get_position()) for t in fig2.axes[0].texts)
+    assert [t for t, _ in labels1] == ["1", "2"]
+    assert labels1 == labels2
+    # The numbers are explained beside the legend, most central first (the centrality order).
+    cent = actors.centrality(graph)
+    top_two = [str(n).split(" (")[0] for n in cent["name_fi"].head(2)]
+    key = [t.get_text() for t in fig1.texts if t.get_text().startswith("Keskeisimmät toimijat")]
+    assert key == ["Keskeisimmät toimijat\n" + "\n".join(f"{i}  {n}" for i, n in enumerate(top_two, 1))]
+    assert sorted(top_two) == ["Nimi d", "Nimi p"]

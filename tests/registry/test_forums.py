@@ -1,0 +1,295 @@
+"""Tests of punos_lib.registry.forums (aim 3: forum pilots and assessments)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+import yaml
+from openpyxl import load_workbook
+
+from punos_lib.registry import forums
+from punos_lib.errors import InputError, ValidationError
+
+REPO = Path(__file__).resolve().parents[2]
+SECTOR_IDS = ["metsa", "ruoka", "vesi", "matkailu", "sote", "teknologia", "rakentaminen"]
+SECTORS = {
+    "sote": SimpleNamespace(id="sote", name_fi="Sosiaali- ja terveysala", aml=("3221", "5321", "2211")),
+    "vesi": SimpleNamespace(id="vesi", name_fi="Vesiala", aml=("3132",)),
+}
+NAMES = {"3221": "Sairaanhoitajat ym.", "5321": "Lähihoitajat", "2211": "Yleislääkärit"}
+
+
+def _pilot(**overrides: object) -> dict:
+    doc = {
+        "id": "p1", "example": True, "date": "2023-03-15", "format": "sector", "sector": "sote",
+        "title": "Esimerkki", "participants": {"education": 2, "business": 3},
+        "topics": ["saatavuus"],
+        "actions": [{"action": "Tehdään", "owner": "joku", "deadline": "2023-06-30"}],
+    }
+    doc.update(overrides)
+    return doc
+
+
+def _write_pilot(folder: Path, name: str, doc: dict) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def _template(tmp_path: Path) -> Path:
+    return forums.write_template("sote", tmp_path / "sote.xlsx", sectors=SECTORS, occupations=NAMES)
+
+
+def _fill(path: Path, rows: dict[int, tuple]) -> Path:
+    """Fill columns C..H of the given worksheet rows, like a participant would."""
+    wb = load_workbook(path)
+    ws = wb["Arviot"]
+    for row, values in rows.items():
+        for offset, value in enumerate(values):
+            ws.cell(row, 3 + offset).value = value
+    out = path.with_name(path.stem + "_filled.xlsx")
+    wb.save(out)
+    return out
+
+
+# ----------------------------------------------------------------- shipped records
+
+
+def test_shipped_pilots_are_valid_examples() -> None:
+    pilots = forums.load_pilots(REPO / "data" / "forums", sectors=SECTOR_IDS)
+    assert len(pilots) >= 1
+    assert pilots["example"].all()
+    assert set(pilots["format"]) <= set(forums.FORMATS)
+
+
+def test_shipped_assessments_are_valid_examples() -> None:
+    table = forums.load_assessments(REPO / "data" / "forums" / "assessments", sectors=SECTOR_IDS)
+    assert len(table) > 0 and table["example"].all()
+    assert table["severity"].between(1, 4).all()
+
+
+# ----------------------------------------------------------------- pilots
+
+
+def test_pilot_fields_and_counts(tmp_path: Path) -> None:
+    _write_pilot(tmp_path, "b.yaml", _pilot(id="p2", date="2023-05-01", format="theme", sector=None, actions=[]))
+    _write_pilot(tmp_path, "a.yaml", _pilot())
+    pilots = forums.load_pilots(tmp_path, sectors=SECTOR_IDS)
+    assert pilots["id"].tolist() == ["p1", "p2"]  # ordered by date
+    first = pilots.iloc[0]
+    assert first["participants_total"] == 5
+    assert (first["participants_education"], first["participants_business"], first["participants_public"]) == (2, 3, 0)
+    assert first["format_fi"] == "toimiala" and first["n_actions"] == 1
+    actions = forums.pilot_actions(pilots)
+    assert actions.loc[0, ["pilot_id", "action", "owner"]].tolist() == ["p1", "Tehdään", "joku"]
+    assert str(actions.loc[0, "deadline"]) == "2023-06-30"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"format": "workshop"}, "format"),
+        ({"sector": "kaivos"}, "sector"),
+        ({"date": "15.3.2023"}, "date"),
+        ({"participants": {"education": -1}}, "participants.education"),
+        ({"participants": {"students": 2}}, "participants"),
+        ({"example": "yes"}, "example"),
+        ({"format": "sector", "sector": None}, "sector"),
+    ],
+)
+def test_pilot_validation_names_file_and_field(tmp_path: Path, overrides: dict, field: str) -> None:
+    path = _write_pilot(tmp_path, "bad.yaml", _pilot(**overrides))
+    with pytest.raises(ValidationError) as info:
+        forums.load_pilots(tmp_path, sectors=SECTOR_IDS)
+    assert info.value.field == field and str(path) in str(info.value)
+
+
+def test_pilot_missing_example_flag_and_bad_action_row(tmp_path: Path) -> None:
+    doc = _pilot(actions=[{"action": "a", "owner": "b"}, {"action": "c", "deadline": "x"}])
+    del doc["example"]
+    path = _write_pilot(tmp_path, "bad.yaml", doc)
+    with pytest.raises(ValidationError) as info:
+        forums.load_pilots(tmp_path, sectors=SECTOR_IDS)
+    text = "\n".join(info.value.problems)
+    assert info.value.field == "example"
+    assert f"{path}, row 2, field 'owner'" in text
+    assert f"{path}, row 2, field 'actions.deadline'" in text
+
+
+def test_duplicate_pilot_ids_across_files(tmp_path: Path) -> None:
+    _write_pilot(tmp_path, "a.yaml", _pilot())
+    _write_pilot(tmp_path, "b.yaml", _pilot())
+    with pytest.raises(ValidationError, match="a.yaml, b.yaml"):
+        forums.load_pilots(tmp_path, sectors=SECTOR_IDS)
+
+
+def test_empty_pilot_folder_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no pilot records"):
+        forums.load_pilots(tmp_path, sectors=SECTOR_IDS)
+
+
+# ----------------------------------------------------------------- template
+
+
+def test_template_layout(tmp_path: Path) -> None:
+    path = _template(tmp_path)
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["Ohjeet", "Arviot", "_meta"]
+    assert wb["_meta"].sheet_state == "hidden"
+    meta = {r[0]: r[1] for r in wb["_meta"].iter_rows(values_only=True)}
+    assert meta["sector"] == "sote" and meta["version"] == forums.TEMPLATE_VERSION
+    ws = wb["Arviot"]
+    assert [ws.cell(r, 1).value for r in range(2, 5)] == ["3221", "5321", "2211"]
+    assert [ws.cell(r, 2).value for r in range(2, 5)] == ["Sairaanhoitajat ym.", "Lähihoitajat", "Yleislääkärit"]
+    lists = {str(dv.sqref): dv.formula1 for dv in ws.data_validations.dataValidation}
+    assert lists["C2:C4"] == '"tasapaino,ylitarjonta,kohtaanto-ongelma,pula"'
+    assert lists["D2:D4"] == '"1,2,3,4"'
+    assert "koulutus" in lists["H2:H4"]
+    assert not list(tmp_path.glob(".*.tmp"))  # atomic write leaves no temp file
+
+
+def test_template_unknown_sector_and_bad_suffix(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="unknown sector"):
+        forums.write_template("kaivos", tmp_path / "x.xlsx", sectors=SECTORS)
+    with pytest.raises(InputError, match=".xlsx"):
+        forums.write_template("sote", tmp_path / "x.csv", sectors=SECTORS)
+
+
+# ----------------------------------------------------------------- import
+
+
+def test_round_trip_template_fill_import(tmp_path: Path) -> None:
+    filled = _fill(_template(tmp_path), {
+        2: ("pula", 4, "0–1 v", "kielitaito", "ei kommenttia", "koulutus"),
+        4: ("kohtaanto-ongelma", "2", None, None, None, "elinkeinoelämä"),
+    })  # row 3 (5321) left empty: not assessed
+    dest = tmp_path / "store"
+    stored = forums.import_workbook(filled, dest, sectors=SECTOR_IDS)
+    assert stored.parent == dest and stored.name.startswith("sote_") and stored.suffix == ".csv"
+    table = forums.load_assessments(dest, sectors=SECTOR_IDS)
+    assert table["aml"].tolist() == ["3221", "2211"]
+    assert table["state"].tolist() == ["shortage", "matching_problem"]
+    assert table["state_fi"].tolist() == ["pula", "kohtaanto-ongelma"]
+    assert table["severity"].tolist() == [4, 2]
+    assert table["horizon"].tolist() == ["0-1", ""]
+    assert table["skills_short"].tolist() == ["kielitaito", ""]
+    assert table["respondent_type"].tolist() == ["education", "business"]
+    assert table["occupation_fi"].tolist() == ["Sairaanhoitajat ym.", "Yleislääkärit"]
+    assert not table["example"].any()
+    # the same file again gives the same stored file
+    assert forums.import_workbook(filled, dest, sectors=SECTOR_IDS) == stored
+    assert len(list(dest.glob("*.csv"))) == 1
+
+
+def test_import_reports_every_bad_row_and_writes_nothing(tmp_path: Path) -> None:
+    filled = _fill(_template(tmp_path), {
+        2: ("pula", 7, "0–1 v", None, None, "koulutus"),          # severity out of range
+        3: ("hyvä", 2, "kymmenen vuotta", None, None, "koulutus"),  # bad state and horizon
+        4: ("tasapaino", 1, None, None, None, None),              # respondent missing
+    })
+    dest = tmp_path / "store"
+    with pytest.raises(ValidationError) as info:
+        forums.import_workbook(filled, dest, sectors=SECTOR_IDS)
+    problems = info.value.problems
+    assert len(problems) == 4
+    text = "\n".join(problems)
+    assert "sheet 'Arviot', row 2, field 'Vakavuus (1–4)', value 7" in text
+    assert "row 3, field 'Tilanne', value 'hyvä'" in text
+    assert "row 3, field 'Aikajänne', value 'kymmenen vuotta'" in text
+    assert "row 4, field 'Vastaajan toimijatyyppi'" in text
+    assert "tasapaino, ylitarjonta, kohtaanto-ongelma, pula" in text
+    assert not dest.exists() or not any(dest.iterdir())
+
+
+def test_import_changed_code_is_rejected(tmp_path: Path) -> None:
+    path = _template(tmp_path)
+    wb = load_workbook(path)
+    wb["Arviot"]["A2"] = "9999"
+    wb["Arviot"]["C2"], wb["Arviot"]["D2"], wb["Arviot"]["H2"] = "pula", 3, "koulutus"
+    wb.save(path)
+    with pytest.raises(ValidationError) as info:
+        forums.import_workbook(path, tmp_path / "store", sectors=SECTOR_IDS)
+    assert info.value.row == 2 and info.value.value == "9999"
+
+
+def test_import_rejects_wrong_files(tmp_path: Path) -> None:
+    not_xlsx = tmp_path / "notes.xlsx"
+    not_xlsx.write_text("just text", encoding="utf-8")
+    with pytest.raises(ValidationError, match="not a readable Excel"):
+        forums.import_workbook(not_xlsx, tmp_path / "store", sectors=SECTOR_IDS)
+
+    path = _template(tmp_path)
+    wb = load_workbook(path)
+    del wb["_meta"]
+    wb.save(tmp_path / "nometa.xlsx")
+    with pytest.raises(ValidationError, match="lacks sheet"):
+        forums.import_workbook(tmp_path / "nometa.xlsx", tmp_path / "store", sectors=SECTOR_IDS)
+
+    wb = load_workbook(path)
+    wb["Arviot"]["C1"] = "Tila"
+    wb.save(tmp_path / "header.xlsx")
+    with pytest.raises(ValidationError, match="wrong column headers") as info:
+        forums.import_workbook(tmp_path / "header.xlsx", tmp_path / "store", sectors=SECTOR_IDS)
+    assert info.value.row == 1
+
+    with pytest.raises(ValidationError, match="no assessments filled in"):
+        forums.import_workbook(path, tmp_path / "store", sectors=SECTOR_IDS)
+    assert not (tmp_path / "store").exists()
+
+
+def test_load_assessments_validates_stored_rows(tmp_path: Path) -> None:
+    header = ",".join(forums.ASSESSMENT_COLUMNS)
+    (tmp_path / "x.csv").write_text(
+        header + "\n" + "sote,3221,,shortage,4,0-1,,,education,1,abc,false\n"
+        + "sote,3221,,famine,5,0-1,,,education,1,abc,false\n", encoding="utf-8")
+    with pytest.raises(ValidationError) as info:
+        forums.load_assessments(tmp_path, sectors=SECTOR_IDS)
+    assert info.value.row == 2 and info.value.field == "state"
+    assert any("row 2, field 'severity'" in p for p in info.value.problems)
+
+
+# ----------------------------------------------------------------- comparison
+
+
+def test_compare_with_indicators_rule() -> None:
+    assessments = pd.DataFrame({
+        "aml": ["1000", "1000", "1000", "2000", "3000", "4000", "5000", "6000"],
+        "occupation_fi": ["A", "A", "A", "B", "C", "D", "E", "F"],
+        "state": ["shortage", "shortage", "balance", "oversupply", "balance",
+                  "matching_problem", "shortage", "shortage"],
+        "severity": [4, 2, 1, 3, 1, 2, 3, 2],
+    })
+    indicators = pd.DataFrame({
+        "aml": ["1000", "2000", "3000", "4000", "5000"],
+        "tightness": [1.2, 0.1, 0.5, 1.0, 0.99],
+        "share_55plus": [0.3, 0.2, 0.1, 0.4, 0.25],
+    })
+    out = forums.compare_with_indicators(assessments, indicators, shortage_threshold=1.0,
+                                         oversupply_threshold=0.25).set_index("aml")
+    assert out.loc["1000", ["n_assessments", "state", "state_fi"]].tolist() == [3, "shortage", "pula"]
+    assert out.loc["1000", "severity_mean"] == pytest.approx(7 / 3)
+    assert out["agreement"].to_dict() == {
+        "1000": "agree",      # shortage, T 1.2 >= 1.0
+        "2000": "agree",      # oversupply, T 0.1 < 0.25
+        "3000": "agree",      # balance, 0.25 <= 0.5 < 1.0
+        "4000": "agree",      # matching problem, T 1.0 is tight
+        "5000": "disagree",   # shortage but T 0.99 < 1.0
+        "6000": "no data",    # not in the indicators
+    }
+    assert out.loc["2000", "share_55plus"] == pytest.approx(0.2)
+    stricter = forums.compare_with_indicators(assessments, indicators, shortage_threshold=1.5)
+    assert stricter.set_index("aml").loc["1000", "agreement"] == "disagree"
+
+
+def test_compare_ties_go_to_the_more_severe_state() -> None:
+    assessments = pd.DataFrame({"aml": ["1", "1"], "state": ["balance", "shortage"], "severity": [1, 3]})
+    indicators = pd.DataFrame({"aml": ["1"], "tightness": [0.5]})
+    out = forums.compare_with_indicators(assessments, indicators)
+    assert out.loc[0, "state"] == "shortage" and out.loc[0, "agreement"] == "disagree"
+    with pytest.raises(InputError, match="thresholds"):
+        forums.compare_with_indicators(assessments, indicators, shortage_threshold=0.1,
+                                       oversupply_threshold=0.5)

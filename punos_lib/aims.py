@@ -46,6 +46,7 @@ from punos_lib.present import figures
 from punos_lib.registry.actors import ACTOR_TYPES, RELATION_KINDS
 from punos_lib.errors import InputError, SnapshotError
 from punos_lib.registry.forums import STATES
+from punos_lib.records import require_columns
 
 __all__ = [
     "EXAMPLE_MARK",
@@ -131,15 +132,6 @@ def _with_provenance(frame: pd.DataFrame, source: str, *, example: bool = False)
     return frame
 
 
-def _need(frame: object, columns: Iterable[str], what: str) -> None:
-    if not isinstance(frame, pd.DataFrame):
-        raise InputError(f"{what}: expected a pandas DataFrame, got {type(frame).__name__}")
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise InputError(f"{what}: the frame lacks columns {missing} (it has {list(frame.columns)}); "
-                         "pass the frame from the loader named in the docstring")
-
-
 def _labels(values: Iterable[str], labels: Mapping[str, str]) -> str:
     return ", ".join(labels.get(v, v) for v in values)
 
@@ -170,7 +162,7 @@ def catalogue_table(cat: pd.DataFrame) -> pd.DataFrame:
     >>> catalogue_table(cat).iloc[0].tolist()
     ['Väestö', 'Tilastokeskus', 'tilasto', 'maakunta, kunta', 'rajapinta', 'CC BY 4.0', 'https://stat.fi']
     """
-    _need(cat, ("name_fi", "producer", "kind", "granularity", "access", "licence", "url"), "catalogue_table")
+    require_columns(cat, ("name_fi", "producer", "kind", "granularity", "access", "licence", "url"), "catalogue_table")
     table = pd.DataFrame({
         "Tietolähde": cat["name_fi"].astype(str).to_numpy(),
         "Tuottaja": cat["producer"].astype(str).to_numpy(),
@@ -198,7 +190,7 @@ def coverage_figure(cat: pd.DataFrame, *, title: str | None = "Tietolähteiden k
     matplotlib.figure.Figure
         Finished with the catalogue as source (no demo mark: the catalogue is curated text).
     """
-    _need(cat, ("id", "name_fi", "topics"), "coverage_figure")
+    require_columns(cat, ("id", "name_fi", "topics"), "coverage_figure")
     matrix = _catalogue.coverage_matrix(cat)
     names = [_short(n, 48) for n in cat["name_fi"].astype(str)]
     values = matrix.to_numpy(dtype=float)
@@ -237,7 +229,7 @@ def coverage_data(cat: pd.DataFrame) -> pd.DataFrame:
     >>> coverage_data(cat).iloc[0, 1:].astype(int).tolist()
     [1, 0, 0, 0, 1, 0]
     """
-    _need(cat, ("id", "name_fi", "topics"), "coverage_data")
+    require_columns(cat, ("id", "name_fi", "topics"), "coverage_data")
     matrix = _catalogue.coverage_matrix(cat)
     table = pd.DataFrame({"Tietolähde": cat["name_fi"].astype(str).to_numpy()})
     for topic in matrix.columns:
@@ -329,7 +321,7 @@ def dataset_sources(declarations: Sequence[Any], cat: pd.DataFrame, snapshot: An
         the dataset and the id; fix ``data/datasets.yaml`` or add the source to
         ``data/catalogue.yaml``).
     """
-    _need(cat, ("id", "name_fi", "producer", "url"), "dataset_sources (catalogue)")
+    require_columns(cat, ("id", "name_fi", "producer", "url"), "dataset_sources (catalogue)")
     if not getattr(snapshot, "exists", False):
         root = getattr(snapshot, "root", snapshot)
         raise SnapshotError(f"no snapshot at {root} (manifest.json missing); run `punos fetch` for real "
@@ -382,7 +374,7 @@ def dataset_sources_table(sources: pd.DataFrame) -> pd.DataFrame:
     Columns ``Aineisto, Taulukko tai taso, Luettelon tietolähde, Tuottaja, Päivitetty lähteessä,
     Haettu, Tila``; a missing date is shown as ``"–"`` by the table display.
     """
-    _need(sources, ("title_fi", "table", "catalogue_name_fi", "producer", "updated", "fetched_at", "status"),
+    require_columns(sources, ("title_fi", "table", "catalogue_name_fi", "producer", "updated", "fetched_at", "status"),
           "dataset_sources_table")
     table = pd.DataFrame({
         "Aineisto": sources["title_fi"].to_numpy(),
@@ -494,8 +486,8 @@ def actors_by_municipality(orgs: pd.DataFrame, municipalities: pd.DataFrame, reg
     >>> counts["actors"].tolist(), counts.attrs["outside_region"]
     ([2, 0], 1)
     """
-    _need(orgs, ("id", "name_fi", "municipality"), "actors_by_municipality (organisations)")
-    _need(municipalities, ("code", "name_fi", "region"), "actors_by_municipality (municipalities)")
+    require_columns(orgs, ("id", "name_fi", "municipality"), "actors_by_municipality (organisations)")
+    require_columns(municipalities, ("code", "name_fi", "region"), "actors_by_municipality (municipalities)")
     codes = "KU" + orgs["municipality"].astype(str).str.zfill(3)
     known = set(municipalities["code"].astype(str))
     unknown = orgs.loc[~codes.isin(known), ["id", "municipality"]]
@@ -565,7 +557,7 @@ def centrality_table(centrality: pd.DataFrame, *, top: int | None = 15) -> pd.Da
     Columns ``Toimija, Tyyppi, Yhteyksiä, Välittäjäasema, Ryhmä``; the betweenness is rounded
     to three decimals.
     """
-    _need(centrality, ("name_fi", "type", "degree", "betweenness", "community"), "centrality_table")
+    require_columns(centrality, ("name_fi", "type", "degree", "betweenness", "community"), "centrality_table")
     rows = centrality if top is None else centrality.head(top)
     table = pd.DataFrame({
         "Toimija": rows["name_fi"].to_numpy(),
@@ -583,7 +575,7 @@ def brokers_table(brokers: pd.DataFrame, *, top: int | None = 10) -> pd.DataFram
     Columns ``Toimija, Tyyppi, Parien osuus`` (share of connected education–business pairs
     whose shortest paths run through the actor, weighted; 0–1) and ``Pareja``.
     """
-    _need(brokers, ("name_fi", "type", "share_of_pairs", "pairs"), "brokers_table")
+    require_columns(brokers, ("name_fi", "type", "share_of_pairs", "pairs"), "brokers_table")
     rows = brokers if top is None else brokers.head(top)
     table = pd.DataFrame({
         "Toimija": rows["name_fi"].to_numpy(),
@@ -600,7 +592,7 @@ def coverage_table(coverage: pd.DataFrame) -> pd.DataFrame:
     Columns ``Toimiala``, one per actor type (Finnish labels), ``Yhteensä`` and ``Puuttuu``
     (which key actor types the sector lacks, empty when none).
     """
-    _need(coverage, ("name_fi", *ACTOR_TYPES, "total", "lacks_education", "lacks_business"), "coverage_table")
+    require_columns(coverage, ("name_fi", *ACTOR_TYPES, "total", "lacks_education", "lacks_business"), "coverage_table")
     table = pd.DataFrame({"Toimiala": coverage["name_fi"].to_numpy()})
     for actor_type, label in ACTOR_TYPES.items():
         table[label] = coverage[actor_type].astype(int).to_numpy()
@@ -628,7 +620,7 @@ def coverage_gaps(coverage: pd.DataFrame) -> pd.DataFrame:
     >>> coverage_gaps(cov).values.tolist()
     [['Vesiala', 'yritys tai toimialajärjestö']]
     """
-    _need(coverage, ("name_fi", "lacks_education", "lacks_business"), "coverage_gaps")
+    require_columns(coverage, ("name_fi", "lacks_education", "lacks_business"), "coverage_gaps")
     lacking = coverage[coverage["lacks_education"] | coverage["lacks_business"]]
     table = pd.DataFrame({
         "Toimiala": lacking["name_fi"].to_numpy(),
@@ -654,8 +646,8 @@ def assumed_relations(orgs: pd.DataFrame, rels: pd.DataFrame) -> pd.DataFrame:
     >>> assumed_relations(orgs, rels)["Toinen toimija"].tolist()
     ['B oy']
     """
-    _need(orgs, ("id", "name_fi"), "assumed_relations (organisations)")
-    _need(rels, ("from", "to", "kind", "network", "source"), "assumed_relations (relations)")
+    require_columns(orgs, ("id", "name_fi"), "assumed_relations (organisations)")
+    require_columns(rels, ("from", "to", "kind", "network", "source"), "assumed_relations (relations)")
     names = dict(zip(orgs["id"], orgs["name_fi"], strict=True))
     text = rels["source"].astype(str).str.lower()
     assumed = rels[text.map(lambda s: any(m in s for m in _ASSUMPTION_MARKERS))]
@@ -682,7 +674,7 @@ def pilots_table(pilots: pd.DataFrame) -> pd.DataFrame:
     Columns ``Päivämäärä, Foorumi, Muoto, Toimiala, Aiheet, Osallistujia, Toimia, Merkintä``
     (``Merkintä`` = :data:`EXAMPLE_MARK` for example records).
     """
-    _need(pilots, ("date", "title", "format_fi", "sector", "topics", "participants_total", "n_actions",
+    require_columns(pilots, ("date", "title", "format_fi", "sector", "topics", "participants_total", "n_actions",
                    "example"), "pilots_table")
     table = pd.DataFrame({
         "Päivämäärä": [pd.Timestamp(d).strftime("%Y-%m-%d") for d in pilots["date"]],
@@ -767,7 +759,7 @@ def occupation_indicators(jobseekers: pd.DataFrame, region: str, occupations: It
     """
     from punos_lib.indicators import rolling_tightness, share_aged_55_plus
 
-    _need(jobseekers, ("area", "occupation", "month", "unemployed", "vacancies"), "occupation_indicators")
+    require_columns(jobseekers, ("area", "occupation", "month", "unemployed", "vacancies"), "occupation_indicators")
     codes = list(dict.fromkeys(str(c) for c in occupations))
     if not codes:
         raise InputError("occupation_indicators: no occupation codes given; pass the sector's AML 2010 codes")
@@ -814,7 +806,7 @@ def occupation_indicators(jobseekers: pd.DataFrame, region: str, occupations: It
     result["share_55plus"] = np.nan
     result["share_55plus_group"] = ""
     if ages is not None:
-        _need(ages, ("occupation", "age_group", "employed"), "occupation_indicators (ages)")
+        require_columns(ages, ("occupation", "age_group", "employed"), "occupation_indicators (ages)")
         # Age data is often coarser than the 4-digit codes (StatFin 115r: 1-3 digits, Vipunen:
         # 2 digits): each occupation takes the finest group whose code is a prefix of its own.
         age_codes = ages["occupation"].astype(str)
@@ -914,7 +906,7 @@ def forum_comparison(assessments: pd.DataFrame, jobseekers: pd.DataFrame, region
     """
     from punos_lib.registry.forums import compare_with_indicators
 
-    _need(assessments, ("sector", "aml", "state", "severity", "example"), "forum_comparison (assessments)")
+    require_columns(assessments, ("sector", "aml", "state", "severity", "example"), "forum_comparison (assessments)")
     unknown = sorted(set(assessments["sector"].astype(str)) - set(sectors))
     if unknown:
         raise InputError(f"assessments name sectors {unknown} that are not in sectors.yaml; "
@@ -961,7 +953,7 @@ def comparison_table(comparison: pd.DataFrame) -> pd.DataFrame:
     Columns ``Toimiala, Ammatti, Arvioita, Foorumin arvio, Vakavuus (ka.), Tiukkuus (V/U),
     55+ osuus (%), 55+ ammattiryhmä, Tilastojen viesti, Yhteneväisyys, Merkintä``.
     """
-    _need(comparison, ("sector_name_fi", "aml", "occupation_fi", "n_assessments", "state", "severity_mean",
+    require_columns(comparison, ("sector_name_fi", "aml", "occupation_fi", "n_assessments", "state", "severity_mean",
                        "tightness", "share_55plus", "share_55plus_group", "data_signal", "agreement", "example"), "comparison_table")
     table = pd.DataFrame({
         "Toimiala": comparison["sector_name_fi"].to_numpy(),
@@ -998,7 +990,7 @@ def comparison_figure(comparison: pd.DataFrame, *, shortage_threshold: float = 1
     listed at the left edge with an open marker. Example records put :data:`EXAMPLE_MARK` in
     a note line; synthetic statistics get the demo mark from the provenance.
     """
-    _need(comparison, ("sector_name_fi", "aml", "occupation_fi", "state", "tightness", "example"),
+    require_columns(comparison, ("sector_name_fi", "aml", "occupation_fi", "state", "tightness", "example"),
           "comparison_figure")
     if comparison.empty:
         raise InputError("comparison_figure: nothing to draw; the comparison has no rows")

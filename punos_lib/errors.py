@@ -64,6 +64,10 @@ class ValidationError(InputError):
         Where the problem is; included in ``str(error)`` when given.
     problems : list of str, optional
         Every problem found, when several are reported together.
+    unit : str
+        What ``row`` counts (``"row"``, or ``"entry"`` for the items of a YAML list).
+    label : str, optional
+        The record's name shown after the row number, e.g. a dataset id.
     """
 
     def __init__(
@@ -76,6 +80,8 @@ class ValidationError(InputError):
         field: str | None = None,
         value: object = None,
         problems: list[str] | None = None,
+        unit: str = "row",
+        label: str | None = None,
     ) -> None:
         self.file = file
         self.sheet = sheet
@@ -89,7 +95,7 @@ class ValidationError(InputError):
         if sheet is not None:
             where.append(f"sheet {sheet!r}")
         if row is not None:
-            where.append(f"row {row}")
+            where.append(f"{unit} {row}" + (f" ({label})" if label else ""))
         if field is not None:
             where.append(f"field {field!r}")
         if value is not None:

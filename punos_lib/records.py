@@ -25,7 +25,7 @@ False
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,9 +40,14 @@ __all__ = [
     "Problems",
     "read_yaml",
     "read_csv_table",
-    "known_sector_ids",
+    "require_columns",
+    "curated_provenance",
     "split_list",
 ]
+
+# libyaml's parser (when PyYAML was built with it) reads the curated files several times faster
+# than the pure-Python one; both construct only plain YAML types (safe loading).
+_SAFE_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -55,13 +60,15 @@ class Problem:
     message: str
     value: object = None
     sheet: str | None = None
+    unit: str = "row"
+    label: str | None = None
 
     def __str__(self) -> str:
         where = [self.file]
         if self.sheet is not None:
             where.append(f"sheet {self.sheet!r}")
         if self.row is not None:
-            where.append(f"row {self.row}")
+            where.append(f"{self.unit} {self.row}" + (f" ({self.label})" if self.label else ""))
         if self.field is not None:
             where.append(f"field {self.field!r}")
         if self.value is not None:
@@ -91,12 +98,21 @@ class Problems:
         The file being checked; named in every message.
     sheet : str, optional
         The worksheet, for Excel files.
+    unit : str
+        What a ``row`` number counts: ``"row"`` (CSV and Excel rows) or ``"entry"`` (the items of
+        a YAML list), so a message never calls the tenth entry of a YAML file "row 10".
     """
 
-    def __init__(self, file: str | Path, *, sheet: str | None = None) -> None:
+    def __init__(self, file: str | Path, *, sheet: str | None = None, unit: str = "row") -> None:
         self.file = str(file)
         self.sheet = sheet
+        self.unit = unit
+        self._labels: dict[int, str] = {}
         self._items: list[Problem] = []
+
+    def label(self, row: int, text: str) -> None:
+        """Name record ``row`` (e.g. by its id) in every message about it: ``entry 10 (population)``."""
+        self._labels[row] = text
 
     def __len__(self) -> int:
         return len(self._items)
@@ -115,7 +131,8 @@ class Problems:
     ) -> None:
         """Record one problem."""
         self._items.append(
-            Problem(self.file, row, field, message, value, sheet if sheet is not None else self.sheet)
+            Problem(self.file, row, field, message, value, sheet if sheet is not None else self.sheet,
+                    self.unit, self._labels.get(row) if row is not None else None)
         )
 
     def require(self, record: Mapping[str, Any], fields: Iterable[str], *, row: int | None) -> None:
@@ -173,11 +190,11 @@ class Problems:
         seen: dict[object, int] = {}
         for offset, value in enumerate(values):
             row = first_row + offset
-            if _is_blank(value):
-                continue
+            if _is_blank(value) or not isinstance(value, (str, int)):
+                continue  # a blank or non-text id is reported by the field's own check
             if value in seen:
                 self.add(
-                    f"duplicate id (first used in row {seen[value]}); ids must be unique",
+                    f"duplicate id (first used in {self.unit} {seen[value]}); ids must be unique",
                     row=row,
                     field=field,
                     value=value,
@@ -209,17 +226,23 @@ class Problems:
             field=first.field,
             value=first.value,
             problems=[str(p) for p in self._items],
+            unit=first.unit,
+            label=first.label,
         )
 
 
 def read_yaml(path: str | Path) -> Any:
-    """Read a YAML file with ``yaml.safe_load``; a missing or broken file is a ValidationError."""
+    """Read a YAML file with safe loading; a missing or broken file is a ValidationError.
+
+    The file is parsed with libyaml's safe loader when PyYAML has it (faster start-up), else
+    with ``yaml.SafeLoader``: either way only plain YAML types are built, never Python objects.
+    """
     path = Path(path)
     if not path.is_file():
         raise ValidationError(f"file not found: {path}; check the path or restore it from git", file=path)
     try:
         with path.open(encoding="utf-8") as handle:
-            return yaml.safe_load(handle)
+            return yaml.load(handle, Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 1 if mark is not None else None
@@ -275,6 +298,57 @@ def read_csv_table(path: str | Path, columns: Iterable[str]) -> pd.DataFrame:
     return frame.astype(object).map(lambda v: v.strip() if isinstance(v, str) else v)
 
 
+def require_columns(frame: Any, columns: Iterable[str], what: str, *,
+                    hint: str = "pass the frame from the loader named in the function's docstring") -> None:
+    """Raise InputError unless ``frame`` is a DataFrame with every one of ``columns``.
+
+    Parameters
+    ----------
+    frame : object
+        The frame a function was given.
+    columns : iterable of str
+        The columns the function reads.
+    what : str
+        The function (and argument) checking, e.g. ``"centrality_table"``; starts the message.
+    hint : str
+        What to do instead, e.g. ``"pass the frames from load_registry()"``.
+    """
+    if not isinstance(frame, pd.DataFrame):
+        raise InputError(f"{what}: expected a pandas DataFrame, got {type(frame).__name__}; {hint}")
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise InputError(f"{what}: the frame lacks columns {missing} (it has {list(map(str, frame.columns))}); "
+                         f"{hint}")
+
+
+def curated_provenance(source: str, *, mark: str | None = None) -> dict[str, Any]:
+    """Provenance for a table built from the project's curated files, not from the snapshot.
+
+    Parameters
+    ----------
+    source : str
+        The source line text, e.g. ``"Punos-toimijarekisteri (data/actors)"``.
+    mark : str, optional
+        Appended to the attribution after a dash, e.g. the forums' example mark, so the source
+        line says the records are examples.
+
+    Returns
+    -------
+    dict
+        The keys of ``attrs["provenance"]`` (see docs/architecture.md): no datasets or
+        snapshot entries, ``synthetic`` False (curated records are not synthetic statistics).
+
+    Examples
+    --------
+    >>> curated_provenance("Punos-foorumiaineisto", mark="Esimerkki")["attribution"]
+    ['Punos-foorumiaineisto – Esimerkki']
+    """
+    if not isinstance(source, str) or not source.strip():
+        raise InputError("curated_provenance needs the source text, e.g. 'Punos-toimijarekisteri'")
+    text = source.strip() + (f" – {mark}" if mark else "")
+    return {"datasets": [], "entries": [], "synthetic": False, "attribution": [text], "updated": {}}
+
+
 def split_list(value: object, sep: str = ";") -> tuple[str, ...]:
     """Split a ``;``-separated cell into a tuple of stripped, non-empty items.
 
@@ -284,37 +358,3 @@ def split_list(value: object, sep: str = ";") -> tuple[str, ...]:
     if _is_blank(value):
         return ()
     return tuple(part.strip() for part in str(value).split(sep) if part.strip())
-
-
-def known_sector_ids(sectors: object = None) -> tuple[str, ...]:
-    """The sector ids to validate against.
-
-    Parameters
-    ----------
-    sectors : mapping, iterable of str, str/Path or None
-        A mapping ``id -> Sector`` (as from ``punos_lib.reference.sectors.load_sectors``),
-        an iterable of ids, a path to a ``sectors.yaml`` file, or ``None`` for
-        the project's ``data/sectors.yaml``.
-    """
-    if isinstance(sectors, Mapping):
-        return tuple(str(k) for k in sectors)
-    if sectors is None or isinstance(sectors, (str, Path)):
-        return tuple(load_sector_mapping(sectors))
-    if isinstance(sectors, Iterable):
-        return tuple(str(s) for s in sectors)
-    raise InputError(
-        f"sectors must be a mapping of sector ids, a list of ids or a path to sectors.yaml, "
-        f"not {type(sectors).__name__}"
-    )
-
-
-def load_sector_mapping(path: str | Path | None = None) -> Mapping[str, Any]:
-    """Load sectors with :func:`punos_lib.reference.sectors.load_sectors` (imported lazily)."""
-    loader: Callable[..., Mapping[str, Any]]
-    try:
-        from punos_lib.reference.sectors import load_sectors as loader
-    except ImportError as exc:  # the sectors module is written separately
-        raise InputError(
-            "punos_lib.reference.sectors is not available to read sectors.yaml; pass the sector ids explicitly"
-        ) from exc
-    return loader(path) if path is not None else loader()

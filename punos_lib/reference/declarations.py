@@ -33,11 +33,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-
-import yaml
-
 from punos_lib.errors import InputError, ValidationError
 from punos_lib.paths import data_dir
+from punos_lib.records import Problems, read_yaml
 
 __all__ = ["Declaration", "Source", "SOURCES", "load", "get"]
 
@@ -131,93 +129,67 @@ def _default_path() -> Path:
     return data_dir() / "datasets.yaml"
 
 
-def _read(path: Path) -> Any:
-    if not path.is_file():
-        raise ValidationError(
-            "the dataset declaration file does not exist; restore data/datasets.yaml from git "
-            "or pass the right path",
-            file=path,
-        )
-    try:
-        with path.open(encoding="utf-8") as handle:
-            return yaml.safe_load(handle)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise ValidationError(
-            f"not valid YAML ({getattr(exc, 'problem', exc)}); fix the syntax",
-            file=path,
-            row=mark.line + 1 if mark is not None else None,
-        ) from exc
-    except UnicodeDecodeError as exc:
-        raise ValidationError("not UTF-8 text; save the file as UTF-8", file=path) from exc
-
-
-def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, (str, list, tuple, dict)) and len(value) == 0)
-
-
-def _check_entry(entry: Mapping[str, Any], index: int, add: Any) -> None:
-    """Append every problem of one entry through ``add(message, index, field, value)``."""
-    for name in _REQUIRED_COMMON:
-        if _blank(entry.get(name)):
-            add("required field is missing or empty", index, name, None)
-    for name in entry:
-        if name not in _KNOWN_FIELDS:
-            add(f"unknown field (a typo?); known fields: {', '.join(sorted(_KNOWN_FIELDS))}", index, name, None)
+def _check_entry(entry: Mapping[str, Any], index: int, problems: Problems) -> None:
+    """Record every problem of one entry (``index`` counted from 1) in ``problems``."""
+    problems.require(entry, _REQUIRED_COMMON, row=index)
+    problems.known_keys(entry, _KNOWN_FIELDS, row=index)
     for name in ("id", "title_fi", "title_en", "catalogue"):
-        if name in entry and entry[name] is not None and not isinstance(entry[name], str):
-            add("must be text", index, name, entry[name])
+        if name in entry and entry[name] is not None:
+            problems.type(entry[name], str, row=index, field=name, what="text")
     used_in = entry.get("used_in")
     if used_in is not None and not (
         isinstance(used_in, list) and all(isinstance(u, str) and u for u in used_in)
     ):
-        add("must be a list of chapter ids, e.g. [vaesto, johdanto]", index, "used_in", used_in)
+        problems.add("must be a list of chapter ids, e.g. [vaesto, johdanto]", row=index, field="used_in",
+                     value=used_in)
     source = entry.get("source")
     if source is None:
         return
-    if source not in SOURCES:
-        add(f"unknown source; use one of {', '.join(SOURCES)}", index, "source", source)
+    if not problems.allowed(source, SOURCES, row=index, field="source"):
         return
-    for name in _REQUIRED_BY_SOURCE[source]:
-        if _blank(entry.get(name)):
-            add(f"required for source {source!r} but missing or empty", index, name, None)
+    problems.require(entry, _REQUIRED_BY_SOURCE[source], row=index)
     if source == "statfin":
         table = entry.get("table")
         if table is not None and not (isinstance(table, str) and table.count("/") == 1 and "." not in table):
-            add("must be '<folder>/<short table id>', e.g. 'vaerak/11re' (no .px)", index, "table", table)
+            problems.add("must be '<folder>/<short table id>', e.g. 'vaerak/11re' (no .px)", row=index,
+                         field="table", value=table)
         selection = entry.get("selection")
         if selection is not None and not isinstance(selection, dict):
-            add("must be a mapping of variable key to a list of codes, '*' or 'top:N'", index, "selection", selection)
+            problems.add("must be a mapping of variable key to a list of codes, '*' or 'top:N'", row=index,
+                         field="selection", value=selection)
         elif isinstance(selection, dict):
             for key, value in selection.items():
                 ok = (isinstance(value, list) and all(isinstance(v, str) for v in value)) or (
                     isinstance(value, str) and (value == "*" or value.startswith("top:"))
                 )
                 if not ok:
-                    add(f"selection for {key!r} must be a list of code strings, '*' or 'top:N'", index, "selection", value)
+                    problems.add(f"selection for {key!r} must be a list of code strings, '*' or 'top:N'",
+                                 row=index, field="selection", value=value)
     elif source == "geo":
         year = entry.get("year")
-        if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
-            add("must be a year as a number, e.g. 2025", index, "year", year)
+        if year is not None:
+            problems.type(year, int, row=index, field="year", what="a year as a number, e.g. 2025")
     elif source == "classifications":
         kind = entry.get("kind")
-        if kind is not None and kind not in _CLASSIFICATION_KINDS:
-            add(f"unknown kind; use one of {', '.join(_CLASSIFICATION_KINDS)}", index, "kind", kind)
-        if kind == "classification" and _blank(entry.get("classification")):
-            add("required for kind 'classification' (e.g. toimiala_1_20080101)", index, "classification", None)
+        if kind is not None:
+            problems.allowed(kind, _CLASSIFICATION_KINDS, row=index, field="kind")
+        if kind == "classification" and entry.get("classification") in (None, ""):
+            problems.add("required for kind 'classification' (e.g. toimiala_1_20080101)", row=index,
+                         field="classification")
         if kind == "key":
             year = entry.get("year")
             if year is None or isinstance(year, bool) or not isinstance(year, int):
-                add("required for kind 'key': the division year as a number, e.g. 2025", index, "year", year)
+                problems.add("required for kind 'key': the division year as a number, e.g. 2025", row=index,
+                             field="year", value=year)
     elif source == "import":
         fmt = entry.get("format")
-        if fmt is not None and fmt not in _IMPORT_FORMATS:
-            add(f"unknown format; use one of {', '.join(_IMPORT_FORMATS)}", index, "format", fmt)
+        if fmt is not None:
+            problems.allowed(fmt, _IMPORT_FORMATS, row=index, field="format")
         columns = entry.get("columns")
         if columns is not None and not (
             isinstance(columns, list) and columns and all(isinstance(c, str) and c for c in columns)
         ):
-            add("must be a non-empty list of column names", index, "columns", columns)
+            problems.add("must be a non-empty list of column names", row=index, field="columns", value=columns)
 
 
 def _build(entry: Mapping[str, Any]) -> Declaration:
@@ -260,47 +232,23 @@ def load(path: str | Path | None = None) -> list[Declaration]:
     ['tol']
     """
     file = Path(path) if path is not None else _default_path()
-    raw = _read(file)
+    raw = read_yaml(file)
     if not isinstance(raw, dict) or not isinstance(raw.get("datasets"), list):
         raise ValidationError(
             "the declaration must be a mapping with a 'datasets' list; see data/datasets.yaml",
             file=file,
             field="datasets",
         )
-    problems: list[str] = []
-    first: dict[str, Any] = {}
-
-    def add(message: str, index: int, name: str | None, value: object) -> None:
-        where = f"{file}, entry {index}" + (f", field {name!r}" if name else "")
-        if value is not None:
-            where += f", value {value!r}"
-        problems.append(f"{where}: {message}")
-        if not first:
-            first.update(message=message, row=index, field=name, value=value)
-
-    seen: dict[str, int] = {}
+    problems = Problems(file, unit="entry")
     for index, entry in enumerate(raw["datasets"], start=1):
         if not isinstance(entry, dict):
-            add("each dataset must be a mapping of fields", index, None, None)
+            problems.add("each dataset must be a mapping of fields", row=index)
             continue
-        _check_entry(entry, index, add)
-        ident = entry.get("id")
-        if isinstance(ident, str) and ident:
-            if ident in seen:
-                add(f"duplicate id (first used in entry {seen[ident]}); ids must be unique", index, "id", ident)
-            else:
-                seen[ident] = index
-    if problems:
-        count = len(problems)
-        raise ValidationError(
-            f"dataset declaration is not valid ({count} problem{'s' if count > 1 else ''}); "
-            f"first: {first['message']}. Fix the listed problems and run again",
-            file=file,
-            row=first["row"],
-            field=first["field"],
-            value=first["value"],
-            problems=problems,
-        )
+        if isinstance(entry.get("id"), str) and entry["id"]:
+            problems.label(index, entry["id"])
+        _check_entry(entry, index, problems)
+    problems.unique([e.get("id") if isinstance(e, dict) else None for e in raw["datasets"]], field="id")
+    problems.raise_if_any("dataset declaration")
     return [_build(entry) for entry in raw["datasets"]]
 
 

@@ -25,16 +25,16 @@ Codes must be quoted: YAML reads an unquoted ``02`` as the number 2.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-
 from punos_lib.errors import InputError, ValidationError
 from punos_lib.paths import data_dir
+from punos_lib.records import Problems, read_yaml
 
-__all__ = ["Sector", "load_sectors", "get_sector", "sector_of_industry"]
+__all__ = ["Sector", "load_sectors", "get_sector", "known_sector_ids", "sector_of_industry"]
 
 _TOP_KEYS = ("note_fi", "note_en", "order", "sectors")
 _SECTOR_KEYS = ("id", "name_fi", "name_en", "description_fi", "tol", "aml", "koulutusala")
@@ -83,99 +83,61 @@ def _default_path() -> Path:
     return data_dir() / "sectors.yaml"
 
 
-def _read_yaml(path: Path) -> Any:
-    from punos_lib.records import read_yaml
-
-    return read_yaml(path)
-
-def _text(path: Path, sid: str, record: Mapping[str, Any], key: str) -> str:
-    value = record[key]
-    if not isinstance(value, str) or not value.strip():
-        raise ValidationError(
-            f"sector {sid!r}: {key} must be a non-empty text", file=path, field=key, value=value
-        )
-    return value.strip()
+def _text(problems: Problems, row: int, record: Mapping[str, Any], key: str) -> str:
+    value = record.get(key)
+    if isinstance(value, str):
+        return value.strip()
+    if value is not None:  # a missing or empty value is reported by Problems.require
+        problems.add("must be a text", row=row, field=key, value=value)
+    return ""
 
 
-def _codes(path: Path, sid: str, record: Mapping[str, Any], key: str) -> tuple[str, ...]:
-    value = record[key]
+def _codes(problems: Problems, row: int, record: Mapping[str, Any], key: str) -> tuple[str, ...]:
+    value = record.get(key)
     if not isinstance(value, list) or not value:
-        raise ValidationError(
-            f"sector {sid!r}: {key} must be a non-empty list of quoted codes",
-            file=path,
-            field=key,
-            value=value,
-        )
+        if value is not None and value != []:  # a missing or empty list is reported by Problems.require
+            problems.add("must be a non-empty list of quoted codes", row=row, field=key, value=value)
+        return ()
     pattern, shape = _CODE_PATTERNS[key]
     codes: list[str] = []
     for code in value:
         if not isinstance(code, str):
-            raise ValidationError(
-                f"sector {sid!r}: {key} code must be a quoted text, {shape}; YAML reads "
-                "unquoted codes as numbers (02 becomes 2), so write it in quotes",
-                file=path,
-                field=key,
-                value=code,
-            )
-        if not pattern.match(code):
-            raise ValidationError(
-                f"sector {sid!r}: malformed {key} code, expected {shape}",
-                file=path,
-                field=key,
-                value=code,
-            )
-        if code in codes:
-            raise ValidationError(
-                f"sector {sid!r}: {key} code listed twice; remove the duplicate",
-                file=path,
-                field=key,
-                value=code,
-            )
-        codes.append(code)
+            problems.add(f"code must be a quoted text, {shape}; YAML reads unquoted codes as numbers "
+                         "(02 becomes 2), so write it in quotes", row=row, field=key, value=code)
+        elif not pattern.match(code):
+            problems.add(f"malformed {key} code, expected {shape}", row=row, field=key, value=code)
+        elif code in codes:
+            problems.add(f"{key} code listed twice; remove the duplicate", row=row, field=key, value=code)
+        else:
+            codes.append(code)
     return tuple(codes)
 
 
-def _sector(path: Path, index: int, record: Any) -> Sector:
+def _sector(problems: Problems, row: int, record: Any) -> Sector | None:
+    """The sector of entry ``row`` (counted from 1), or None after recording its problems."""
     if not isinstance(record, dict):
-        raise ValidationError(
-            f"sectors[{index}] must be a mapping with keys {', '.join(_SECTOR_KEYS)}",
-            file=path,
-            field="sectors",
-            value=record,
-        )
+        problems.add(f"must be a mapping with keys {', '.join(_SECTOR_KEYS)}", row=row, field="sectors",
+                     value=record)
+        return None
     sid = record.get("id")
-    if not isinstance(sid, str) or not _ID.match(sid):
-        raise ValidationError(
-            f"sectors[{index}]: id must be lower-case letters, digits or '_' starting with a "
-            "letter, e.g. 'metsa'",
-            file=path,
-            field="id",
-            value=sid,
-        )
-    unknown = sorted(set(record) - set(_SECTOR_KEYS), key=str)
-    if unknown:
-        raise ValidationError(
-            f"sector {sid!r}: unknown key(s) {', '.join(map(str, unknown))}; allowed keys are "
-            f"{', '.join(_SECTOR_KEYS)}",
-            file=path,
-            field=str(unknown[0]),
-        )
-    missing = [key for key in _SECTOR_KEYS if key not in record]
-    if missing:
-        raise ValidationError(
-            f"sector {sid!r}: missing field(s) {', '.join(missing)}; add them",
-            file=path,
-            field=missing[0],
-        )
-    return Sector(
-        id=sid,
-        name_fi=_text(path, sid, record, "name_fi"),
-        name_en=_text(path, sid, record, "name_en"),
-        tol=_codes(path, sid, record, "tol"),
-        aml=_codes(path, sid, record, "aml"),
-        koulutusala=_codes(path, sid, record, "koulutusala"),
-        description_fi=_text(path, sid, record, "description_fi"),
+    if isinstance(sid, str):
+        problems.label(row, repr(sid))
+    before = len(problems)
+    problems.known_keys(record, _SECTOR_KEYS, row=row)
+    problems.require(record, _SECTOR_KEYS, row=row)
+    if sid is not None and not (isinstance(sid, str) and _ID.match(sid)):
+        problems.add("id must be lower-case letters, digits or '_' starting with a letter, e.g. 'metsa'",
+                     row=row, field="id", value=sid)
+    sector = Sector(
+        id=sid if isinstance(sid, str) else "",
+        name_fi=_text(problems, row, record, "name_fi"),
+        name_en=_text(problems, row, record, "name_en"),
+        tol=_codes(problems, row, record, "tol"),
+        aml=_codes(problems, row, record, "aml"),
+        koulutusala=_codes(problems, row, record, "koulutusala"),
+        description_fi=_text(problems, row, record, "description_fi"),
     )
+    return sector if len(problems) == before else None
 
 
 def load_sectors(path: str | Path | None = None) -> dict[str, Sector]:
@@ -193,12 +155,12 @@ def load_sectors(path: str | Path | None = None) -> dict[str, Sector]:
 
     Raises
     ------
-    InputError
-        The file does not exist.
     ValidationError
-        The file breaks the layout described in the module docstring: unknown or missing keys,
-        malformed codes, duplicate ids, a TOL division in two sectors, an ``order`` that does
-        not list every sector exactly once. The message names the file, field, value and sector.
+        The file is missing or not YAML, or breaks the layout described in the module
+        docstring: unknown or missing keys, malformed codes, duplicate ids, a TOL division in two
+        sectors, an ``order`` that does not list every sector exactly once. Every problem of the
+        file is listed at once; each names the file, the sector (entry number and id), field and
+        value.
 
     Examples
     --------
@@ -207,92 +169,78 @@ def load_sectors(path: str | Path | None = None) -> dict[str, Sector]:
     ['metsa', 'ruoka', 'vesi']
     """
     file = Path(path) if path is not None else _default_path()
-    doc = _read_yaml(file)
+    doc = read_yaml(file)
     if not isinstance(doc, dict):
-        raise ValidationError(
-            f"the file must be a mapping with keys {', '.join(_TOP_KEYS)}", file=file
-        )
-    unknown = sorted(set(doc) - set(_TOP_KEYS), key=str)
-    if unknown:
-        raise ValidationError(
-            f"unknown top-level key(s) {', '.join(map(str, unknown))}; allowed keys are "
-            f"{', '.join(_TOP_KEYS)}",
-            file=file,
-            field=str(unknown[0]),
-        )
-    missing = [key for key in _TOP_KEYS if key not in doc]
-    if missing:
-        raise ValidationError(
-            f"missing top-level field(s) {', '.join(missing)}; add them",
-            file=file,
-            field=missing[0],
-        )
+        raise ValidationError(f"the file must be a mapping with keys {', '.join(_TOP_KEYS)}", file=file)
+    problems = Problems(file, unit="sector")
+    problems.known_keys(doc, _TOP_KEYS, row=None)
+    problems.require(doc, _TOP_KEYS, row=None)
     for key in ("note_fi", "note_en"):
-        if not isinstance(doc[key], str) or not doc[key].strip():
-            raise ValidationError(
-                "must be a non-empty text saying that the mapping is an editable assumption",
-                file=file,
-                field=key,
-                value=doc[key],
-            )
-    records = doc["sectors"]
-    if not isinstance(records, list) or not records:
-        raise ValidationError(
-            "sectors must be a non-empty list of sector mappings", file=file, field="sectors"
-        )
+        if key in doc and not (isinstance(doc[key], str) and doc[key].strip()):
+            problems.add("must be a non-empty text saying that the mapping is an editable assumption",
+                         field=key, value=doc[key])
+    records = doc.get("sectors")
+    if records is not None and not isinstance(records, list):
+        problems.add("must be a non-empty list of sector mappings", field="sectors")
+        records = []
+    records = records or []
 
     by_id: dict[str, Sector] = {}
     owner_of_division: dict[str, str] = {}
-    for index, record in enumerate(records):
-        sector = _sector(file, index, record)
+    for row, record in enumerate(records, start=1):
+        sector = _sector(problems, row, record)
+        if sector is None:
+            continue
         if sector.id in by_id:
-            raise ValidationError(
-                f"duplicate sector id {sector.id!r} (sectors[{index}]); ids must be unique",
-                file=file,
-                field="id",
-                value=sector.id,
-            )
+            problems.add("duplicate sector id; ids must be unique", row=row, field="id", value=sector.id)
+            continue
         for division in sector.tol:
             if division in owner_of_division:
-                raise ValidationError(
-                    f"sector {sector.id!r}: TOL division {division} is already in sector "
-                    f"{owner_of_division[division]!r}; a division may belong to one sector only",
-                    file=file,
-                    field="tol",
-                    value=division,
-                )
-            owner_of_division[division] = sector.id
+                problems.add(f"TOL division {division} is already in sector {owner_of_division[division]!r}; "
+                             "a division may belong to one sector only", row=row, field="tol", value=division)
+            else:
+                owner_of_division[division] = sector.id
         by_id[sector.id] = sector
 
-    order = doc["order"]
-    if not isinstance(order, list) or not all(isinstance(i, str) for i in order):
-        raise ValidationError(
-            "order must be a list of sector ids", file=file, field="order", value=order
-        )
-    for sid in order:
-        if sid not in by_id:
-            raise ValidationError(
-                f"order names sector {sid!r}, which is not defined under sectors "
-                f"(defined: {', '.join(by_id)})",
-                file=file,
-                field="order",
-                value=sid,
-            )
-    repeated = sorted({sid for sid in order if order.count(sid) > 1})
-    if repeated:
-        raise ValidationError(
-            f"order lists sector {repeated[0]!r} more than once", file=file, field="order",
-            value=repeated[0],
-        )
-    absent = [sid for sid in by_id if sid not in order]
-    if absent:
-        raise ValidationError(
-            f"sector {absent[0]!r} is defined but not listed in order; add it to order",
-            file=file,
-            field="order",
-            value=absent[0],
-        )
+    order = doc.get("order")
+    if order is not None and not (isinstance(order, list) and all(isinstance(i, str) for i in order)):
+        problems.add("must be a list of sector ids", field="order", value=order)
+        order = None
+    named = [r.get("id") for r in records if isinstance(r, dict)]
+    for sid in order or []:
+        if sid not in named:
+            problems.add(f"order names a sector that is not defined under sectors "
+                         f"(defined: {', '.join(map(str, named))})", field="order", value=sid)
+    for sid in sorted({sid for sid in order or [] if order.count(sid) > 1}):
+        problems.add("order lists this sector more than once", field="order", value=sid)
+    if order is not None:
+        for sid in named:
+            if isinstance(sid, str) and sid not in order:
+                problems.add("the sector is defined but not listed in order; add it to order", field="order",
+                             value=sid)
+    problems.raise_if_any("sector definition file")
     return {sid: by_id[sid] for sid in order}
+
+
+def known_sector_ids(sectors: object = None) -> tuple[str, ...]:
+    """The sector ids a curated record is validated against.
+
+    Parameters
+    ----------
+    sectors : mapping, iterable of str, str/Path or None
+        A mapping ``id -> Sector`` (as from :func:`load_sectors`), an iterable of ids, a path to
+        a ``sectors.yaml`` file, or ``None`` for the project's ``data/sectors.yaml``.
+    """
+    if isinstance(sectors, Mapping):
+        return tuple(str(k) for k in sectors)
+    if sectors is None or isinstance(sectors, (str, Path)):
+        return tuple(load_sectors(sectors))
+    if isinstance(sectors, Iterable):
+        return tuple(str(s) for s in sectors)
+    raise InputError(
+        f"sectors must be a mapping of sector ids, a list of ids or a path to sectors.yaml, "
+        f"not {type(sectors).__name__}"
+    )
 
 
 def get_sector(sector_id: str, path: str | Path | None = None) -> Sector:

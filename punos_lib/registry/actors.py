@@ -30,7 +30,8 @@ from matplotlib.lines import Line2D
 
 from punos_lib.errors import InputError
 from punos_lib.paths import data_dir
-from punos_lib.records import Problems, known_sector_ids, load_sector_mapping, read_csv_table, split_list
+from punos_lib.records import Problems, read_csv_table, require_columns, split_list
+from punos_lib.reference.sectors import known_sector_ids, load_sectors
 
 __all__ = [
     "ACTOR_TYPES",
@@ -76,6 +77,10 @@ _COLOURS = {
 _ASSUMPTION_MARKERS = ("oletus", "assumption")
 
 
+def _need_registry(frame: object, columns: Iterable[str], what: str) -> None:
+    require_columns(frame, columns, what, hint="pass the frames from load_registry()")
+
+
 def load_registry(
     dir: str | Path | None = None, *, sectors: object = None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -87,7 +92,7 @@ def load_registry(
         Folder with ``organisations.csv`` and ``relations.csv``; default
         ``data/actors`` of the project.
     sectors : mapping, list of ids, path or None
-        The known sector ids (see :func:`punos_lib.records.known_sector_ids`);
+        The known sector ids (see :func:`punos_lib.reference.sectors.known_sector_ids`);
         default: the project's ``sectors.yaml``.
 
     Returns
@@ -161,8 +166,8 @@ def build_graph(orgs: pd.DataFrame, rels: pd.DataFrame) -> nx.Graph:
     ``weight`` counts them. Organisations without relations are kept as
     isolated nodes.
     """
-    _need(orgs, ("id", "name_fi", "type"), "organisations")
-    _need(rels, ("from", "to", "kind"), "relations")
+    _need_registry(orgs, ("id", "name_fi", "type"), "organisations")
+    _need_registry(rels, ("from", "to", "kind"), "relations")
     graph = nx.Graph()
     for rec in orgs.sort_values("id").to_dict("records"):
         graph.add_node(rec["id"], name_fi=rec["name_fi"], type=rec["type"],
@@ -177,14 +182,6 @@ def build_graph(orgs: pd.DataFrame, rels: pd.DataFrame) -> nx.Graph:
     for (a, b), kinds in sorted(edges.items()):
         graph.add_edge(a, b, kinds=tuple(sorted(kinds)), weight=len(kinds))
     return graph
-
-
-def _need(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:
-    if not isinstance(frame, pd.DataFrame):
-        raise InputError(f"{what}: expected a DataFrame from load_registry(), got {type(frame).__name__}")
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise InputError(f"{what} frame lacks columns {missing}; pass the frames from load_registry()")
 
 
 def centrality(graph: nx.Graph) -> pd.DataFrame:
@@ -271,7 +268,7 @@ def brokers(
         connected pairs). Only actors with a score above zero, best first,
         ties by id. Empty (with these columns) when no pair is connected.
     """
-    _need(orgs, ("id", "type"), "organisations")
+    _need_registry(orgs, ("id", "type"), "organisations")
     types = dict(zip(orgs["id"], orgs["type"], strict=True))
     edu_set = set(education_types)
     work_set = set(working_life_types)
@@ -314,7 +311,7 @@ def _sector_table(sectors: object) -> list[tuple[str, str]]:
     if isinstance(sectors, Mapping):
         return [(str(k), str(getattr(v, "name_fi", v if isinstance(v, str) else k))) for k, v in sectors.items()]
     if sectors is None or isinstance(sectors, (str, Path)):
-        return _sector_table(load_sector_mapping(sectors))
+        return _sector_table(load_sectors(sectors))
     return [(str(s), str(s)) for s in sectors]
 
 
@@ -336,7 +333,7 @@ def sector_coverage(orgs: pd.DataFrame, sectors: object = None) -> pd.DataFrame:
         type (order of :data:`ACTOR_TYPES`), ``total``, and the flags
         ``lacks_education`` and ``lacks_business``.
     """
-    _need(orgs, ("id", "type", "sectors"), "organisations")
+    _need_registry(orgs, ("id", "type", "sectors"), "organisations")
     rows = []
     for sector, name in _sector_table(sectors):
         tagged = orgs[orgs["sectors"].map(lambda tags, s=sector: s in tuple(tags))]
@@ -361,7 +358,7 @@ def plot_network(
     The spring layout uses a fixed ``seed`` so the picture is the same on
     every run. Legend and source line are in Finnish.
     """
-    _need(orgs, ("id", "type", "name_fi"), "organisations")
+    _need_registry(orgs, ("id", "type", "name_fi"), "organisations")
     if graph.number_of_nodes() == 0:
         raise InputError("the network has no actors to draw; check the registry")
     nodes = sorted(graph.nodes)
@@ -429,9 +426,9 @@ def describe_network_fi(orgs: pd.DataFrame, rels: pd.DataFrame, centrality: pd.D
     top : int
         How many central actors to name.
     """
-    _need(orgs, ("id", "type", "name_fi"), "organisations")
-    _need(rels, ("kind", "source"), "relations")
-    _need(centrality, ("id", "name_fi", "degree", "betweenness", "community"), "centrality")
+    _need_registry(orgs, ("id", "type", "name_fi"), "organisations")
+    _need_registry(rels, ("kind", "source"), "relations")
+    _need_registry(centrality, ("id", "name_fi", "degree", "betweenness", "community"), "centrality")
     n_orgs, n_rels = len(orgs), len(rels)
     type_counts = orgs["type"].value_counts()
     by_type = [f"{ACTOR_TYPES[t]} {int(type_counts[t])}" for t in ACTOR_TYPES if t in type_counts]

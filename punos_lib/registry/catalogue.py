@@ -23,7 +23,7 @@ import pandas as pd
 
 from punos_lib.errors import InputError, ValidationError
 from punos_lib.paths import data_dir
-from punos_lib.records import Problems, read_yaml
+from punos_lib.records import Problems, read_yaml, require_columns
 
 __all__ = [
     "KINDS",
@@ -186,12 +186,8 @@ def load_catalogue(path: str | Path | None = None) -> pd.DataFrame:
     return frame
 
 
-def _check_frame(cat: pd.DataFrame, needed: tuple[str, ...]) -> None:
-    if not isinstance(cat, pd.DataFrame):
-        raise InputError(f"expected the DataFrame from load_catalogue(), got {type(cat).__name__}")
-    missing = [c for c in needed if c not in cat.columns]
-    if missing:
-        raise InputError(f"catalogue frame lacks columns {missing}; pass the result of load_catalogue()")
+def _check_frame(cat: object, needed: tuple[str, ...]) -> None:
+    require_columns(cat, needed, "catalogue", hint="pass the result of load_catalogue()")
 
 
 def coverage_matrix(cat: pd.DataFrame) -> pd.DataFrame:

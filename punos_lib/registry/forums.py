@@ -42,7 +42,8 @@ from punos_lib.registry.actors import ACTOR_TYPES
 from punos_lib._atomic import atomic_write_bytes
 from punos_lib.errors import InputError, ValidationError
 from punos_lib.paths import data_dir
-from punos_lib.records import Problems, known_sector_ids, load_sector_mapping, read_csv_table, read_yaml
+from punos_lib.records import Problems, read_csv_table, read_yaml
+from punos_lib.reference.sectors import known_sector_ids, load_sectors
 
 __all__ = [
     "STATES",
@@ -322,7 +323,7 @@ def write_template(
     output = Path(output)
     if output.suffix.lower() != ".xlsx":
         raise InputError(f"the template must be an .xlsx file, got {output}; give a name ending in .xlsx")
-    mapping = sectors if isinstance(sectors, Mapping) else load_sector_mapping(sectors)
+    mapping = sectors if isinstance(sectors, Mapping) else load_sectors(sectors)
     if sector not in mapping:
         raise InputError(f"unknown sector {sector!r}; use one of: {', '.join(mapping)}")
     info = mapping[sector]

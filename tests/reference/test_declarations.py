@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 
 import pytest
@@ -100,7 +102,9 @@ def test_bad_entries(tmp_path: Path, body: str, row: int, field: str) -> None:
     assert err.row == row
     assert err.field == field
     assert str(path) in str(err)
-    assert f"entry {row}, field {field!r}" in str(err)
+    # a YAML list has entries, not rows; the entry is named by its dataset id
+    assert re.search(rf"entry {row} \([ab]\), field {field!r}", str(err)), str(err)
+    assert "row " not in str(err)
 
 
 def test_all_problems_listed(tmp_path: Path) -> None:
@@ -119,9 +123,39 @@ def test_not_yaml_and_missing_file(tmp_path: Path) -> None:
     path.write_text("datasets:\n  - id: [unclosed\n", encoding="utf-8")
     with pytest.raises(ValidationError, match="not valid YAML"):
         declarations.load(path)
-    with pytest.raises(ValidationError, match="does not exist"):
+    with pytest.raises(ValidationError, match="file not found"):
         declarations.load(tmp_path / "absent.yaml")
     top = tmp_path / "list.yaml"
     top.write_text("- a\n- b\n", encoding="utf-8")
     with pytest.raises(ValidationError, match="'datasets' list"):
         declarations.load(top)
+
+
+def test_tenth_entry_is_called_entry_with_its_id(tmp_path: Path) -> None:
+    good = "".join(
+        f"  - {{id: d{i}, title_fi: D, source: geo, layer: k, scale: 1000k, year: 2025, used_in: [x]}}\n"
+        for i in range(1, 10)
+    )
+    bad = "  - {id: population, title_fi: V, source: statfin, table: vaerak/11re, used_in: [x]}\n"
+    with pytest.raises(ValidationError) as info:
+        declarations.load(_write(tmp_path, good + bad))
+    text = str(info.value)
+    assert "entry 10 (population), field 'selection'" in text
+    assert "row 10" not in text
+    assert info.value.row == 10
+
+
+def test_every_problem_of_every_entry_is_reported_at_once(tmp_path: Path) -> None:
+    body = (
+        "  - {id: a, title_fi: A, source: geo, layer: k, scale: 1000k, year: x, used_in: [x]}\n"
+        "  - {id: b, title_fi: B, source: nowhere, used_in: [x], colour: red}\n"
+        "  - {id: a, title_fi: C, source: import, format: csv, columns: [], used_in: [x]}\n"
+    )
+    with pytest.raises(ValidationError) as info:
+        declarations.load(_write(tmp_path, body))
+    problems = info.value.problems
+    assert any("entry 1 (a), field 'year'" in p for p in problems)
+    assert any("entry 2 (b), field 'source'" in p for p in problems)
+    assert any("entry 2 (b), field 'colour'" in p for p in problems)
+    assert any("entry 3 (a), field 'columns'" in p for p in problems)
+    assert any("entry 3 (a), field 'id'" in p and "first used in entry 1" in p for p in problems)

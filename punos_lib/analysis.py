@@ -27,7 +27,7 @@ Groups of functions
   :func:`top_bottom`, :func:`shift_share_by_section`, :func:`sector_jobs`,
   :func:`self_sufficiency_table`
 - sector profiles: :func:`sector_occupations`, :func:`sector_tightness`,
-  :func:`sector_education`, :func:`sector_chapter_markdown`
+  :func:`sector_education` (chapter 7's text is written by :mod:`punos_lib.publish.generated`)
 - areas and presentation: :func:`resolve_year`, :func:`region_municipalities`,
   :func:`region_codes`, :func:`with_regions`, :func:`mark_region`, :func:`for_display`
 """
@@ -77,8 +77,6 @@ __all__ = [
     "sector_occupations",
     "sector_tightness",
     "sector_education",
-    "sector_chapter_markdown",
-    "SECTOR_PROFILE_LABELS",
     "for_display",
 ]
 
@@ -113,15 +111,6 @@ _UNKNOWN_INDUSTRY = "X"
 _DIVISION = re.compile(r"^\d{2}$")
 _SECTION = re.compile(r"^[A-UX]$")
 _REGION = re.compile(r"^MK\d{2}$")
-
-#: Labels of the sector profile notebook that chapter 7 embeds, in order.
-SECTOR_PROFILE_LABELS: tuple[str, ...] = (
-    "fig-sektori-tyopaikat",
-    "tbl-sektori-lq",
-    "tbl-sektori-ammatit",
-    "tbl-sektori-kohtaanto",
-    "tbl-sektori-koulutus",
-)
 
 # Finnish column headings for tables shown in the study (see for_display).
 _FI_COLUMNS: dict[str, str] = {
@@ -1319,88 +1308,6 @@ def sector_education(
     _carry(out, education)
     out.attrs["year"] = chosen
     return out
-
-
-def sector_chapter_markdown(sectors: Mapping[str, Any], notebook_dir_rel: str) -> str:
-    """The Quarto text of chapter 7's sector sections, one per sector, in the given order.
-
-    Each section has the sector's name as a level-2 heading (with a ``#sec-<id>`` anchor), its
-    description and TOL divisions, and embeds the labelled outputs
-    (:data:`SECTOR_PROFILE_LABELS`) of ``<notebook_dir_rel>/sector_profile-<id>.ipynb``, each
-    followed by a short reading guide. The publisher writes the result to
-    ``study/_generated/sectors.qmd``, which ``study/07-toimialaprofiilit.qmd`` includes.
-
-    Parameters
-    ----------
-    sectors : mapping of id to Sector
-        :func:`punos_lib.reference.sectors.load_sectors` (order kept).
-    notebook_dir_rel : str
-        The executed notebooks' folder relative to the chapter that includes the text, e.g.
-        ``"../outputs/notebooks"``.
-
-    Raises
-    ------
-    InputError
-        ``sectors`` is empty or ``notebook_dir_rel`` is empty.
-
-    Examples
-    --------
-    >>> from punos_lib.reference.sectors import Sector
-    >>> s = Sector("vesi", "Vesiala", "Water", ("36", "37"), ("3132",), ("0712",), "Vesihuolto.")
-    >>> text = sector_chapter_markdown({"vesi": s}, "../outputs/notebooks")
-    >>> "{{< embed ../outputs/notebooks/sector_profile-vesi.ipynb#tbl-sektori-lq >}}" in text
-    True
-    """
-    if not sectors:
-        raise InputError("sector_chapter_markdown: no sectors given; data/sectors.yaml lists none")
-    if not isinstance(notebook_dir_rel, str) or not notebook_dir_rel.strip():
-        raise InputError("notebook_dir_rel must be a folder such as '../outputs/notebooks'")
-    folder = notebook_dir_rel.strip().rstrip("/")
-    guides = {
-        "fig-sektori-tyopaikat": (
-            "Kuvio vertaa alan työpaikkojen kehitystä maakunnassa ja koko maassa indeksinä "
-            "(ensimmäinen vuosi = 100). Jos maakunnan viiva on koko maan viivan yläpuolella, ala "
-            "on kasvanut alueella suhteellisesti nopeammin kuin maassa keskimäärin. Indeksi ei "
-            "kerro alan koosta: pieni ala voi muuttua suhteellisesti paljon."
-        ),
-        "tbl-sektori-lq": (
-            "Taulukko näyttää alan toimialojen sijaintiosamäärät. Yli 1 tarkoittaa, että "
-            "toimialan osuus alueen työpaikoista on suurempi kuin koko maassa eli alue on "
-            "erikoistunut siihen; alle 1 tarkoittaa päinvastaista."
-        ),
-        "tbl-sektori-ammatit": (
-            "Taulukko listaa alan keskeiset ammatit, niiden työlliset alueella ja 55 vuotta "
-            "täyttäneiden osuuden. Korkea osuus ennakoi eläköitymisestä syntyvää "
-            "korvauskysyntää. Sarake 'Ikätiedon alue' kertoo, onko ikätieto maakunnasta vai "
-            "koko maasta, koska avoimissa tilastoissa ammattia, ikää ja aluetta ei ole "
-            "ristiintaulukoitu."
-        ),
-        "tbl-sektori-kohtaanto": (
-            "Taulukko näyttää alan ammattien työttömät työnhakijat ja avoimet työpaikat "
-            "viimeisten 12 kuukauden keskiarvoina sekä kireyden (avoimet työpaikat työtöntä "
-            "kohden). Kireys yli 1 viittaa rekrytointivaikeuksiin, alle 1 tarjolla olevaan "
-            "työvoimaan. Kaikki avoimet paikat eivät tule TE-palveluihin, ja pienet solut on "
-            "tietosuojasyistä jätetty pois."
-        ),
-        "tbl-sektori-koulutus": (
-            "Taulukko näyttää alan koulutusalojen koulutustarjonnan alueella. Puuttuva arvo "
-            "tarkoittaa, ettei aineistossa ole tietoa tältä alalta tai alueelta."
-        ),
-    }
-    parts: list[str] = []
-    for sid, sector in sectors.items():
-        notebook = f"{folder}/sector_profile-{sid}.ipynb"
-        divisions = ", ".join(sector.tol)
-        parts.append(f"## {sector.name_fi} {{#sec-{sid}}}\n")
-        parts.append(f"{sector.description_fi}\n")
-        parts.append(
-            f"Ala on määritelty toimialaluokituksen TOL 2008 toimialoina {divisions} "
-            "(tiedosto `data/sectors.yaml`).\n"
-        )
-        for label in SECTOR_PROFILE_LABELS:
-            parts.append(f"{{{{< embed {notebook}#{label} >}}}}\n")
-            parts.append(f"**Mitä tämä tarkoittaa.** {guides[label]}\n")
-    return "\n".join(parts)
 
 
 # --------------------------------------------------------------------------- presentation

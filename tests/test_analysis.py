@@ -11,7 +11,7 @@ import pytest
 
 from punos_lib import analysis
 from punos_lib.errors import InputError
-from punos_lib.reference.sectors import Sector, load_sectors
+from punos_lib.reference.sectors import Sector
 
 PROV_A = {"datasets": ["population"], "entries": ["population/data"], "synthetic": True,
           "attribution": ["Lähde: Tilastokeskus"], "updated": {"population": "2025-04-01"}}
@@ -390,20 +390,6 @@ def test_sector_education_falls_back_to_the_broad_field_once():
     out = analysis.sector_education(edu, sector, "MK10")
     assert out[["field", "covers", "value"]].values.tolist() == [["08", "0811, 0821", 40.0]]
     assert out["field_name"].iloc[0] == "Maa- ja metsätalousalat"
-
-
-def test_sector_chapter_markdown_covers_every_sector_in_order():
-    sectors = load_sectors()
-    text = analysis.sector_chapter_markdown(sectors, "../outputs/notebooks/")
-    positions = [text.index(f"{{#sec-{sid}}}") for sid in sectors]
-    assert positions == sorted(positions)
-    for sid, sector in sectors.items():
-        assert f"## {sector.name_fi} {{#sec-{sid}}}" in text
-        for label in analysis.SECTOR_PROFILE_LABELS:
-            assert f"{{{{< embed ../outputs/notebooks/sector_profile-{sid}.ipynb#{label} >}}}}" in text
-    assert text.count("{{< embed") == len(sectors) * len(analysis.SECTOR_PROFILE_LABELS)
-    with pytest.raises(InputError):
-        analysis.sector_chapter_markdown({}, "../outputs/notebooks")
 
 
 def test_for_display_headings_and_rounding():

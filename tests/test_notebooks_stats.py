@@ -8,7 +8,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from punos_lib.analysis import SECTOR_PROFILE_LABELS
+from punos_lib.publish.generated import SECTOR_PROFILE_LABELS
 
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ("overview", "economy", "sector_profile")

@@ -19,9 +19,10 @@ import pytest
 
 from punos_lib import publish
 from punos_lib.errors import PublishError
+from punos_lib.publish.book import slug
 
-FIXTURE = Path(__file__).resolve().parent / "fixtures" / "publish"
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
+FIXTURE = REPO / "tests" / "fixtures" / "publish"
 
 
 @pytest.fixture
@@ -211,7 +212,7 @@ def test_the_study_book_description() -> None:
     assert [c.split("/")[-1][:2] for c in book.chapters[1:]] == [f"{n:02d}" for n in range(2, 12)]
     assert book.appendices == ("study/_generated/liite-aineistot.qmd",)
     assert book.output_file == "osaamistarpeiden-ennakointi-etela-savo"
-    assert publish._slug("Väestö ja työ – Etelä-Savo") == "vaesto-ja-tyo-etela-savo"
+    assert slug("Väestö ja työ – Etelä-Savo") == "vaesto-ja-tyo-etela-savo"
 
 
 def test_sector_notebooks_may_share_labels(project: Path) -> None:

@@ -1,0 +1,122 @@
+"""Executed notebooks read for embedding: the output of the cell a chapter embeds, or a placeholder."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from punos_lib.errors import PublishError
+from punos_lib.publish._common import located_error
+from punos_lib.publish.chapters import Embed
+
+__all__ = ["Notebooks", "Output"]
+
+
+@dataclass
+class Output:
+    """One embeddable output of a notebook cell, with its caption (``#| fig-cap:`` / ``#| tbl-cap:``)."""
+
+    kind: str            # "png" | "svg" | "html" | "markdown" | "text" | "missing"
+    data: Any
+    caption: str
+    run_id: str
+
+
+def _cell_options(source: str) -> dict[str, str]:
+    options: dict[str, str] = {}
+    for line in source.splitlines():
+        if not line.startswith("#|"):
+            if line.strip():
+                break
+            continue
+        key, _, value = line[2:].partition(":")
+        value = value.strip()
+        try:
+            parsed = yaml.safe_load(value) if value else ""
+        except yaml.YAMLError:
+            parsed = value
+        options[key.strip()] = str(parsed) if parsed is not None else ""
+    return options
+
+
+class Notebooks:
+    """Executed notebooks and the statuses of their runs, read once each."""
+
+    def __init__(self, outputs: Path) -> None:
+        self.outputs = outputs
+        self.cache: dict[Path, dict[str, Any]] = {}
+        run_file = outputs / "run.json"
+        self.status: dict[str, str] = {}
+        if run_file.is_file():
+            try:
+                record = json.loads(run_file.read_text(encoding="utf-8"))
+                for run_id, e in (record.get("executions") or {}).items():
+                    self.status[run_id] = str(e.get("status"))
+            except (json.JSONDecodeError, AttributeError) as exc:
+                raise PublishError(f"{run_file} is not a valid run record ({exc}); run `punos run` again") from exc
+
+    def resolve(self, embed: Embed) -> Output:
+        """The output ``embed`` names: a figure, table, Markdown or text, or ``missing`` when its run failed."""
+        run_id = embed.notebook.stem
+        failed = self.status.get(run_id) == "failed"
+        missing = Output("missing", f"Osa puuttuu: muistion {embed.notebook.name} ajo epäonnistui", "", run_id)
+        if not embed.notebook.is_file():
+            if failed:
+                return missing
+            raise located_error(embed.file, embed.line, f"embedded notebook {embed.notebook} does not exist; "
+                       "run `punos run` first (or fix the path)")
+        nb = self.cache.get(embed.notebook)
+        if nb is None:
+            try:
+                nb = json.loads(embed.notebook.read_text(encoding="utf-8"))
+            except (OSError, json.JSONDecodeError) as exc:
+                raise located_error(embed.file, embed.line, f"cannot read notebook {embed.notebook}: {exc}") from exc
+            self.cache[embed.notebook] = nb
+        for cell in nb.get("cells", []):
+            source = cell.get("source", "")
+            source = "".join(source) if isinstance(source, list) else source
+            options = _cell_options(source)
+            if options.get("label") != embed.label:
+                continue
+            caption = options.get("fig-cap") or options.get("tbl-cap") or ""
+            if failed or any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
+                return Output("missing", missing.data, caption, run_id)
+            out = self._pick(cell.get("outputs", []), caption, run_id, embed)
+            if out is None:
+                raise located_error(embed.file, embed.line, f"cell '{embed.label}' in {embed.notebook} has no output to "
+                           "embed; make the cell display its figure or table")
+            return out
+        if failed:
+            return missing
+        raise located_error(embed.file, embed.line, f"no cell with '#| label: {embed.label}' in {embed.notebook}; "
+                   "check the label in the chapter and the notebook")
+
+    def _pick(self, outputs: list[dict[str, Any]], caption: str, run_id: str, embed: Embed) -> Output | None:
+        rich = [o.get("data", {}) for o in outputs if o.get("output_type") in ("display_data", "execute_result")]
+        for mime, kind in (("image/png", "png"), ("image/svg+xml", "svg"), ("text/html", "html"),
+                           ("text/markdown", "markdown")):
+            for data in rich:
+                if mime in data:
+                    value = data[mime]
+                    value = "".join(value) if isinstance(value, list) else value
+                    return Output(kind, value, caption, run_id)
+        if embed.label.startswith("fig-"):
+            # The contract also saves every figure file; use it when the cell did not display one.
+            for ext in ("png", "svg"):
+                f = self.outputs / "figures" / run_id / f"{embed.label}.{ext}"
+                if f.is_file():
+                    data = f.read_bytes()
+                    return Output(ext, base64.b64encode(data).decode() if ext == "png" else data.decode(),
+                                   caption, run_id)
+        texts = [("".join(d["text/plain"]) if isinstance(d["text/plain"], list) else d["text/plain"])
+                 for d in rich if "text/plain" in d]
+        texts += ["".join(o["text"]) if isinstance(o.get("text"), list) else o.get("text", "")
+                  for o in outputs if o.get("output_type") == "stream" and o.get("name") == "stdout"]
+        if texts:
+            return Output("text", "".join(t if t.endswith("\n") else t + "\n" for t in texts), caption, run_id)
+        return None

@@ -1,0 +1,86 @@
+"""``punos render``: the engine chosen, the generated parts written, the study rendered."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from punos_lib import paths
+from punos_lib.errors import PublishError
+from punos_lib.publish.book import for_region, load_book
+from punos_lib.publish.builtin import render_builtin
+from punos_lib.publish.generated import write_generated
+from punos_lib.publish.provenance import snapshot_entries
+from punos_lib.publish.quarto import find_quarto, render_quarto
+from punos_lib.publish.report import RenderReport
+
+__all__ = ["render"]
+
+
+def render(
+    *,
+    formats: Iterable[str] = ("html", "pdf"),
+    project_dir: str | os.PathLike[str] | None = None,
+    outputs_dir: str | os.PathLike[str] | None = None,
+    quarto: str | os.PathLike[str] | bool | None = None,
+) -> RenderReport:
+    """Render the study to ``outputs/site/`` (website) and ``outputs/<name>.pdf``.
+
+    Parameters
+    ----------
+    formats : iterable of {"html", "pdf"}
+        What to produce.
+    project_dir, outputs_dir : path-like, optional
+        Defaults: :func:`punos_lib.paths.project_dir`, :func:`punos_lib.paths.outputs_dir`. The
+        snapshot (for the demo marks and the provenance appendix) is ``PUNOS_SNAPSHOT`` or the
+        project's ``data/snapshot``.
+    quarto : path-like or bool, optional
+        The quarto executable; None finds it on PATH or in ``QUARTO_PATH``; False forces the
+        built-in pandoc + Typst renderer.
+
+    Returns
+    -------
+    RenderReport
+        Paths of the site index, pages and PDF, and warnings.
+
+    Raises
+    ------
+    PublishError
+        Executed notebooks are missing, a chapter uses unsupported Quarto syntax (file and line
+        named), or pandoc/Typst/Quarto failed.
+
+    Examples
+    --------
+    >>> report = render(formats=["html"])  # doctest: +SKIP
+    >>> report.site_index.name  # doctest: +SKIP
+    'index.html'
+    """
+    wanted = tuple(dict.fromkeys(formats))
+    bad = [f for f in wanted if f not in ("html", "pdf")]
+    if bad or not wanted:
+        raise PublishError(f"unknown output format(s) {bad or list(wanted)}; choose from 'html' and 'pdf'")
+    book = load_book(project_dir)
+    # An explicit project keeps its own outputs and snapshot unless the environment moves them.
+    if outputs_dir is not None:
+        outputs = Path(outputs_dir).resolve()
+    else:
+        outputs = paths.outputs_dir() if project_dir is None or os.environ.get("PUNOS_OUTPUTS") \
+            else book.project / "outputs"
+    snapshot = paths.snapshot_dir() if project_dir is None or os.environ.get("PUNOS_SNAPSHOT") \
+        else book.project / "data" / "snapshot"
+    nb_dir = outputs / "notebooks"
+    if not nb_dir.is_dir() or not any(nb_dir.glob("*.ipynb")):
+        raise PublishError(f"no executed notebooks in {nb_dir}; run `punos run` first")
+    synthetic, entries = snapshot_entries(snapshot)
+    write_generated(book, entries, synthetic)
+
+    region_warnings: list[str] = []
+    book = for_region(book, outputs, region_warnings)
+    exe = find_quarto(quarto)
+    if exe:
+        report = render_quarto(exe, book, wanted, outputs, synthetic)
+        report.warnings[:0] = region_warnings
+        return report
+
+    return render_builtin(book, wanted, outputs, synthetic, region_warnings)

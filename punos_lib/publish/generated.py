@@ -1,0 +1,135 @@
+"""The parts of the study written at render time into ``study/_generated/`` (git-ignored).
+
+- ``aineistot.md``: the provenance list, for a chapter that includes it;
+- ``liite-aineistot.qmd``: the same as a whole appendix chapter (``_quarto.yml`` lists it);
+- ``sectors.qmd``: chapter 7's sections, one per sector of ``data/sectors.yaml``
+  (:func:`sector_chapter_markdown`), which ``study/07-toimialaprofiilit.qmd`` includes.
+
+Both engines render these files, so Quarto and the built-in renderer show the same text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from punos_lib._atomic import atomic_write_bytes
+from punos_lib.errors import InputError
+from punos_lib.publish.book import Book
+from punos_lib.publish.provenance import provenance_markdown
+from punos_lib.snapshot import Entry
+
+__all__ = ["APPENDIX_FILE", "GENERATED_DIR", "SECTOR_PROFILE_LABELS", "sector_chapter_markdown",
+           "write_generated"]
+
+GENERATED_DIR = "study/_generated"
+PROVENANCE_FILE = "aineistot.md"
+SECTORS_FILE = "sectors.qmd"
+APPENDIX_FILE = "liite-aineistot.qmd"
+APPENDIX_TITLE = "Aineistot ja niiden alkuperä"
+
+#: Labels of the sector profile notebook that chapter 7 embeds, in order.
+SECTOR_PROFILE_LABELS: tuple[str, ...] = (
+    "fig-sektori-tyopaikat",
+    "tbl-sektori-lq",
+    "tbl-sektori-ammatit",
+    "tbl-sektori-kohtaanto",
+    "tbl-sektori-koulutus",
+)
+
+
+def sector_chapter_markdown(sectors: Mapping[str, Any], notebook_dir_rel: str) -> str:
+    """The Quarto text of chapter 7's sector sections, one per sector, in the given order.
+
+    Each section has the sector's name as a level-2 heading (with a ``#sec-<id>`` anchor), its
+    description and TOL divisions, and embeds the labelled outputs
+    (:data:`SECTOR_PROFILE_LABELS`) of ``<notebook_dir_rel>/sector_profile-<id>.ipynb``, each
+    followed by a short reading guide. The publisher writes the result to
+    ``study/_generated/sectors.qmd``, which ``study/07-toimialaprofiilit.qmd`` includes.
+
+    Parameters
+    ----------
+    sectors : mapping of id to Sector
+        :func:`punos_lib.reference.sectors.load_sectors` (order kept).
+    notebook_dir_rel : str
+        The executed notebooks' folder relative to the chapter that includes the text, e.g.
+        ``"../outputs/notebooks"``.
+
+    Raises
+    ------
+    InputError
+        ``sectors`` is empty or ``notebook_dir_rel`` is empty.
+
+    Examples
+    --------
+    >>> from punos_lib.reference.sectors import Sector
+    >>> s = Sector("vesi", "Vesiala", "Water", ("36", "37"), ("3132",), ("0712",), "Vesihuolto.")
+    >>> text = sector_chapter_markdown({"vesi": s}, "../outputs/notebooks")
+    >>> "{{< embed ../outputs/notebooks/sector_profile-vesi.ipynb#tbl-sektori-lq >}}" in text
+    True
+    """
+    if not sectors:
+        raise InputError("sector_chapter_markdown: no sectors given; data/sectors.yaml lists none")
+    if not isinstance(notebook_dir_rel, str) or not notebook_dir_rel.strip():
+        raise InputError("notebook_dir_rel must be a folder such as '../outputs/notebooks'")
+    folder = notebook_dir_rel.strip().rstrip("/")
+    guides = {
+        "fig-sektori-tyopaikat": (
+            "Kuvio vertaa alan työpaikkojen kehitystä maakunnassa ja koko maassa indeksinä "
+            "(ensimmäinen vuosi = 100). Jos maakunnan viiva on koko maan viivan yläpuolella, ala "
+            "on kasvanut alueella suhteellisesti nopeammin kuin maassa keskimäärin. Indeksi ei "
+            "kerro alan koosta: pieni ala voi muuttua suhteellisesti paljon."
+        ),
+        "tbl-sektori-lq": (
+            "Taulukko näyttää alan toimialojen sijaintiosamäärät. Yli 1 tarkoittaa, että "
+            "toimialan osuus alueen työpaikoista on suurempi kuin koko maassa eli alue on "
+            "erikoistunut siihen; alle 1 tarkoittaa päinvastaista."
+        ),
+        "tbl-sektori-ammatit": (
+            "Taulukko listaa alan keskeiset ammatit, niiden työlliset alueella ja 55 vuotta "
+            "täyttäneiden osuuden. Korkea osuus ennakoi eläköitymisestä syntyvää "
+            "korvauskysyntää. Sarake 'Ikätiedon alue' kertoo, onko ikätieto maakunnasta vai "
+            "koko maasta, koska avoimissa tilastoissa ammattia, ikää ja aluetta ei ole "
+            "ristiintaulukoitu."
+        ),
+        "tbl-sektori-kohtaanto": (
+            "Taulukko näyttää alan ammattien työttömät työnhakijat ja avoimet työpaikat "
+            "viimeisten 12 kuukauden keskiarvoina sekä kireyden (avoimet työpaikat työtöntä "
+            "kohden). Kireys yli 1 viittaa rekrytointivaikeuksiin, alle 1 tarjolla olevaan "
+            "työvoimaan. Kaikki avoimet paikat eivät tule TE-palveluihin, ja pienet solut on "
+            "tietosuojasyistä jätetty pois."
+        ),
+        "tbl-sektori-koulutus": (
+            "Taulukko näyttää alan koulutusalojen koulutustarjonnan alueella. Puuttuva arvo "
+            "tarkoittaa, ettei aineistossa ole tietoa tältä alalta tai alueelta."
+        ),
+    }
+    parts: list[str] = []
+    for sid, sector in sectors.items():
+        notebook = f"{folder}/sector_profile-{sid}.ipynb"
+        divisions = ", ".join(sector.tol)
+        parts.append(f"## {sector.name_fi} {{#sec-{sid}}}\n")
+        parts.append(f"{sector.description_fi}\n")
+        parts.append(
+            f"Ala on määritelty toimialaluokituksen TOL 2008 toimialoina {divisions} "
+            "(tiedosto `data/sectors.yaml`).\n"
+        )
+        for label in SECTOR_PROFILE_LABELS:
+            parts.append(f"{{{{< embed {notebook}#{label} >}}}}\n")
+            parts.append(f"**Mitä tämä tarkoittaa.** {guides[label]}\n")
+    return "\n".join(parts)
+
+
+def write_generated(book: Book, entries: Sequence[Entry], synthetic: bool) -> None:
+    """Write the generated parts of ``book`` into its ``study/_generated/`` (see the module text)."""
+    folder = book.project / GENERATED_DIR
+    provenance = provenance_markdown(entries, synthetic)
+    atomic_write_bytes(folder / PROVENANCE_FILE, provenance.encode("utf-8"))
+    appendix = f'---\ntitle: "{APPENDIX_TITLE}"\n---\n\n{provenance}'
+    atomic_write_bytes(folder / APPENDIX_FILE, appendix.encode("utf-8"))
+    sectors_file = book.project / "data" / "sectors.yaml"
+    if sectors_file.is_file():
+        from punos_lib.reference.sectors import load_sectors
+
+        text = sector_chapter_markdown(load_sectors(sectors_file), "../outputs/notebooks")
+        atomic_write_bytes(folder / SECTORS_FILE, text.encode("utf-8"))

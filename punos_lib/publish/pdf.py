@@ -1,0 +1,155 @@
+"""The built-in renderer's PDF: the whole book as one Typst document compiled with the ``typst`` package.
+
+The PDF is compiled with a fixed timestamp and no document date, so identical inputs give identical bytes.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import re
+import shutil
+from collections.abc import Sequence
+from html.parser import HTMLParser
+from pathlib import Path
+from string import Template
+
+from punos_lib._atomic import atomic_write_bytes
+from punos_lib.errors import PublishError
+from punos_lib.publish._common import pandoc, template
+from punos_lib.publish.book import DEMO_BANNER, Book
+from punos_lib.publish.chapters import Chapter, Embed
+from punos_lib.publish.embeds import Notebooks, Output
+from punos_lib.publish.numbering import KINDS, Numbered, Numbers, cross_references
+
+__all__ = ["render_pdf"]
+
+_FIXED_TIME = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
+
+
+class _TableParser(HTMLParser):
+    """Rows of the first HTML table (pandas' ``to_html``) as text, for the Typst version."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[list[str]] = []
+        self.header_rows = 0
+        self._cell: list[str] | None = None
+        self._in_head = False
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "style":
+            self._skip += 1
+        elif tag == "thead":
+            self._in_head = True
+        elif tag == "tr":
+            self.rows.append([])
+            if self._in_head:
+                self.header_rows += 1
+        elif tag in ("td", "th"):
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "style":
+            self._skip -= 1
+        elif tag == "thead":
+            self._in_head = False
+        elif tag in ("td", "th") and self._cell is not None and self.rows:
+            self.rows[-1].append(" ".join("".join(self._cell).split()))
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None and not self._skip:
+            self._cell.append(data)
+
+
+def _typst_str(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+
+def _typst_embed(emb: Embed, out: Output, num: Numbered, site: Path, build: Path) -> str:
+    label = f"<{num.anchor}>"
+    if out.kind == "missing":
+        return f"#missing-part({_typst_str(out.data)}) {label}"
+    numbering = f', supplement: [{KINDS[num.kind]}], numbering: (..n) => "{num.number}"' if num.kind else ", numbering: none"
+    caption = f", caption: {_typst_str(out.caption)}" if out.caption else ""
+    if out.kind in ("png", "svg"):
+        name = f"{out.run_id}-{emb.label}.{out.kind}"
+        data = base64.b64decode(out.data) if out.kind == "png" else out.data.encode("utf-8")
+        target = build / "figures" / name
+        atomic_write_bytes(target, data)
+        return (f'#figure(image("figures/{name}", width: 100%), kind: image{numbering}{caption}) {label}')
+    if out.kind == "html":
+        parser = _TableParser()
+        parser.feed(out.data)
+        rows = [r for r in parser.rows if r]
+        if rows:
+            width = max(len(r) for r in rows)
+            n_head = min(max(parser.header_rows, 1), len(rows))
+            lines = []
+            for r_i, row in enumerate(rows):
+                padded = row + [""] * (width - len(row))
+                wrap = "strong" if r_i < n_head else "text"
+                lines.append(", ".join(f"{wrap}({_typst_str(c)})" for c in padded))
+            # table.header repeats the heading rows when a long table continues on the next page.
+            header = "table.header(" + ",\n  ".join(lines[:n_head]) + ")"
+            table = f"table(columns: {width}, {header},\n  " + ",\n  ".join(lines[n_head:]) + ")"
+            return f"#figure({table}, kind: table{numbering}{caption}) {label}"
+        content = _typst_str(re.sub(r"<[^>]+>", " ", out.data))
+    elif out.kind == "markdown":
+        content = "[\n" + pandoc(out.data, "typst").strip() + "\n]"
+    else:
+        content = f"raw({_typst_str(out.data)}, block: true)"
+    return f"#figure({content}, kind: table{numbering}{caption}) {label}"
+
+
+def render_pdf(book: Book, chapters: Sequence[Chapter], numbers: Numbers, nbs: Notebooks,
+               site: Path, outputs: Path, synthetic: bool) -> Path:
+    """Compile the book into ``outputs/<output-file>.pdf`` (the Typst source stays in ``outputs/.publish/pdf``)."""
+    import typst
+
+    build = outputs / ".publish" / "pdf"
+    if build.exists():
+        shutil.rmtree(build)
+    md: list[str] = []
+    in_appendix = False
+    for ch in chapters:
+        if ch.appendix and not in_appendix:
+            in_appendix = True
+            md += ["", "```{=typst}", "#counter(heading).update(0)",
+                   '#set heading(numbering: "A.1", supplement: [Liite])', "```", ""]
+        for it in ch.items:
+            if isinstance(it, Embed):
+                out = nbs.resolve(it)
+                if out.kind == "markdown" and not numbers[it].kind:
+                    # Text the notebook wrote in Markdown joins the chapter's own text.
+                    md += ["", out.data, ""]
+                    continue
+                md += ["", "```{=typst}", _typst_embed(it, out, numbers[it], site, build), "```", ""]
+            elif it[0] == "open":
+                md += ["", "```{=typst}", f"#callout(kind: {_typst_str(it[1])}, title: {_typst_str(it[2])})[", "```", ""]
+            elif it[0] == "close":
+                md += ["", "```{=typst}", "]", "```", ""]
+            elif it[0] == "code":
+                md.append(it[1])
+            else:
+                md.append(cross_references(it[1], it[2], it[3], numbers, "typst"))
+        md.append("")
+    body = pandoc("\n".join(md) + "\n", "typst")
+    source = Template(template("book.typ")).safe_substitute(
+        title=_typst_str(book.title)[1:-1], subtitle=_typst_str(book.subtitle)[1:-1],
+        author=_typst_str(book.author)[1:-1], lang=book.lang[:2],
+        banner=DEMO_BANNER if synthetic else "", body=body,
+    )
+    typ = build / f"{book.output_file}.typ"
+    atomic_write_bytes(typ, source.encode("utf-8"))
+    try:
+        pdf = typst.compile(str(typ), root=str(build), timestamp=int(_FIXED_TIME.timestamp()),
+                            ignore_system_fonts=True)
+    except Exception as exc:  # typst raises its own error type with the source location
+        raise PublishError(f"Typst could not compile {typ}: {exc}") from exc
+    target = outputs / f"{book.output_file}.pdf"
+    atomic_write_bytes(target, pdf)
+    return target

@@ -1,0 +1,119 @@
+"""The built-in renderer's website: one page per chapter, sidebar, previous/next links, local CSS,
+figures and tables with CSV/XLSX download links, the demo banner on every page for synthetic data."""
+
+from __future__ import annotations
+
+import base64
+import html
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from string import Template
+
+from punos_lib._atomic import atomic_write_bytes
+from punos_lib.publish._common import pandoc, template
+from punos_lib.publish.book import DEMO_BANNER, Book
+from punos_lib.publish.chapters import Chapter, Embed
+from punos_lib.publish.embeds import Notebooks, Output
+from punos_lib.publish.numbering import KINDS, Numbered, Numbers, cross_references
+
+__all__ = ["render_html"]
+
+
+def _html_embed(emb: Embed, out: Output, num: Numbered, site: Path, outputs: Path,
+                warnings: list[str]) -> str:
+    label = html.escape(num.anchor)
+    prefix = f"{KINDS[num.kind]} {num.number}. " if num.kind else ""
+    caption = html.escape(out.caption)
+    cap_html = f'<span class="fig-number">{prefix}</span>{caption}' if (prefix or caption) else ""
+    if out.kind == "missing":
+        return f'<div class="missing" id="{label}">{html.escape(out.data)}</div>'
+    if out.kind in ("png", "svg"):
+        name = f"{out.run_id}-{emb.label}.{out.kind}"
+        data = base64.b64decode(out.data) if out.kind == "png" else out.data.encode("utf-8")
+        atomic_write_bytes(site / "figures" / name, data)
+        body = (f'<figure id="{label}"><img src="figures/{html.escape(name)}" alt="{caption}">'
+                + (f"<figcaption>{cap_html}</figcaption>" if cap_html else "") + "</figure>")
+    else:
+        if out.kind == "html":
+            inner = re.sub(r"<style[^>]*>.*?</style>", "", out.data, flags=re.S).strip()
+            if cap_html:
+                # The page gives the numbered caption; the notebook's own <caption> would repeat it.
+                inner = re.sub(r"<caption[^>]*>.*?</caption>", "", inner, count=1, flags=re.S)
+        elif out.kind == "markdown":
+            inner = pandoc(out.data, "html5")
+        else:
+            inner = f"<pre>{html.escape(out.data)}</pre>"
+        cap = f'<p class="table-caption">{cap_html}</p>' if cap_html else ""
+        body = f'<div class="table-wrap" id="{label}">{cap}{inner}</div>'
+    links = []
+    for ext in ("csv", "xlsx"):
+        src = outputs / "tables" / out.run_id / f"{emb.label}.{ext}"
+        if src.is_file():
+            atomic_write_bytes(site / "tables" / out.run_id / src.name, src.read_bytes())
+            links.append(f'<a href="tables/{html.escape(out.run_id)}/{html.escape(src.name)}">{ext.upper()}</a>')
+    if links:
+        body += f'\n<p class="downloads">Lataa aineisto: {" · ".join(links)}</p>'
+    elif num.kind:
+        warnings.append(f"{emb.file}:{emb.line}: no data file outputs/tables/{out.run_id}/{emb.label}.csv|.xlsx "
+                        "to link for download")
+    return body
+
+
+def render_html(book: Book, chapters: Sequence[Chapter], numbers: Numbers,
+                nbs: Notebooks, site: Path, outputs: Path, synthetic: bool, warnings: list[str]) -> list[Path]:
+    """Write the pages of ``chapters`` into ``site`` and return them in book order.
+
+    Data files behind figures and tables are copied from ``outputs/tables/``; a numbered output
+    without one adds a warning.
+    """
+    page_t = Template(template("page.html"))
+    atomic_write_bytes(site / "style.css", template("style.css").encode("utf-8"))
+    pages = []
+    for i, ch in enumerate(chapters):
+        md: list[str] = []
+        for it in ch.items:
+            if isinstance(it, Embed):
+                block = _html_embed(it, nbs.resolve(it), numbers[it], site, outputs, warnings)
+                md += ["", "```{=html}", block, "```", ""]
+            elif it[0] == "open":
+                md += ["", "```{=html}", f'<div class="callout callout-{it[1]}"><p class="callout-title">'
+                       f"{html.escape(it[2])}</p>", "```", ""]
+            elif it[0] == "close":
+                md += ["", "```{=html}", "</div>", "```", ""]
+            elif it[0] == "code":
+                md.append(it[1])
+            else:
+                md.append(cross_references(it[1], it[2], it[3], numbers, "html"))
+        body = pandoc("\n".join(md) + "\n", "html5")
+        nav = _nav(chapters, ch)
+        prev_link = (f'<a class="prev" href="{chapters[i - 1].page}">← {html.escape(chapters[i - 1].title)}</a>'
+                     if i > 0 else "<span></span>")
+        next_link = (f'<a class="next" href="{chapters[i + 1].page}">{html.escape(chapters[i + 1].title)} →</a>'
+                     if i + 1 < len(chapters) else "<span></span>")
+        text = page_t.substitute(
+            lang=html.escape(book.lang),
+            page_title=html.escape(ch.title if ch.page != "index.html" else book.title)
+            + ("" if ch.page == "index.html" else f" – {html.escape(book.title)}"),
+            banner=f'<div class="demo-banner" role="alert">{DEMO_BANNER}</div>\n' if synthetic else "",
+            book_title=html.escape(book.title), book_subtitle=html.escape(book.subtitle),
+            nav=nav, body=body.strip(), pager=f"{prev_link}\n{next_link}", author=html.escape(book.author),
+        )
+        path = site / ch.page
+        atomic_write_bytes(path, text.encode("utf-8"))
+        pages.append(path)
+    return pages
+
+
+def _nav(chapters: Sequence[Chapter], current: Chapter) -> str:
+    def item(ch: Chapter) -> str:
+        cls = ' class="current"' if ch is current else ""
+        aria = ' aria-current="page"' if ch is current else ""
+        return f'<li{cls}><a href="{ch.page}"{aria}>{html.escape(ch.title)}</a></li>'
+
+    main = [item(c) for c in chapters if not c.appendix]
+    apps = [item(c) for c in chapters if c.appendix]
+    out = "<ol>\n" + "\n".join(main) + "\n</ol>"
+    if apps:
+        out += '\n<p class="nav-section">Liitteet</p>\n<ol type="A">\n' + "\n".join(apps) + "\n</ol>"
+    return out

@@ -1,6 +1,6 @@
 """Where data comes in: the only code that talks to the public APIs, and the readers of their formats.
 
-- :mod:`~punos_lib.sources.statfin`  Statistics Finland PxWeb API v1 client
+- :mod:`~punos_lib.sources.statfin`  Statistics Finland PxWeb API v1: selection, split, assemble, client
 - :mod:`~punos_lib.sources.jsonstat` JSON-stat 2.0 reader; :mod:`~punos_lib.sources.px` PC-Axis reader
 - :mod:`~punos_lib.sources.geo`      geo.stat.fi WFS boundaries, municipality key, harmonisation
 - :mod:`~punos_lib.sources.classifications` classification API; :mod:`~punos_lib.sources.vipunen` Vipunen API

@@ -143,32 +143,6 @@ def test_fetch_raw_keeps_bodies_and_assemble_rebuilds_the_frame(client: PxWebCli
         assemble(bodies + bodies[:1])
 
 
-def test_assemble_refuses_parts_of_different_tables() -> None:
-    a = {"version": "2.0", "class": "dataset", "id": ["x"], "size": [1],
-         "dimension": {"x": {"category": {"index": {"a": 0}}}}, "value": [1]}
-    b = {"version": "2.0", "class": "dataset", "id": ["y"], "size": [1],
-         "dimension": {"y": {"category": {"index": {"a": 0}}}}, "value": [1]}
-    with pytest.raises(ParseError, match="not from one selection"):
-        assemble([a, b])
-    with pytest.raises(ParseError, match="part 2: not valid JSON"):
-        assemble([json.dumps(a).encode(), b"{\"version\": \"2.0\", \"val"])
-    with pytest.raises(InputError):
-        assemble([])
-
-
-def test_chunk_sizes_reach_the_least_grid_of_requests() -> None:
-    # Hand-computed: 61 × 20 × 25 × 2 = 61,000 cells, 1,000 per request → 61 requests at best.
-    chunks = statfin._chunk_sizes([61, 20, 25, 2], 1000)
-    assert chunks == [1, 20, 25, 2]
-    # 300 × 400 = 120,000 → 120 at best: cut both (5 areas × 200, or any 1,000-cell box).
-    chunks = statfin._chunk_sizes([300, 400], 1000)
-    assert math.prod(chunks) <= 1000
-    assert math.ceil(300 / chunks[0]) * math.ceil(400 / chunks[1]) == 120
-    # 50 × 50 × 4 at 100 per request: no single dimension can be cut alone; 100 requests exist.
-    chunks = statfin._chunk_sizes([50, 50, 4], 100)
-    assert math.prod(chunks) <= 100
-    assert math.prod(math.ceil(n / c) for n, c in zip([50, 50, 4], chunks, strict=True)) == 100
-    assert statfin._chunk_sizes([3, 4], 12) == [3, 4]
 
 
 def test_transient_faults_are_retried(server: PxWebServer) -> None:
@@ -369,47 +343,10 @@ def test_only_https_to_known_hosts() -> None:
         PxWebClient(lang="de")
 
 
-def test_resolve_selection_keys_and_values() -> None:
-    meta = {"title": "t", "variables": [
-        {"code": "alue_23_20260101", "text": "Alue", "values": ["SSS", "KU091", "KU491"], "elimination": True},
-        {"code": "ikaryhma_10_20180101", "text": "Ikä", "values": ["SSS", "000", "001"], "elimination": True},
-        {"code": "timeperiod_y", "text": "Vuosi", "values": ["2023", "2024", "2025"], "time": True},
-        {"code": "contentscode", "text": "Tiedot", "values": ["a", "b"]},
-    ]}
-    got = resolve_selection(meta, {"alue": ["KU491", "KU091", "KU491"], "ikä": "000", "Vuosi": "top:5"})
-    assert got == {"alue_23_20260101": ["KU091", "KU491"], "ikaryhma_10_20180101": ["000"],
-                   "timeperiod_y": ["2023", "2024", "2025"], "contentscode": ["a", "b"]}
-    assert resolve_selection(meta, None) == {"timeperiod_y": ["2023", "2024", "2025"], "contentscode": ["a", "b"]}
-    with pytest.raises(SelectionError, match="both select"):
-        resolve_selection(meta, {"@area": ["SSS"], "Alue": ["SSS"]})
-    with pytest.raises(SelectionError, match="empty"):
-        resolve_selection(meta, {"@time": []})
-    with pytest.raises(SelectionError, match="no area variable"):
-        resolve_selection({"variables": [meta["variables"][2]]}, {"@area": ["SSS"]})
-    with pytest.raises(SelectionError, match="several variables"):
-        resolve_selection({"variables": [dict(meta["variables"][0]), dict(meta["variables"][0], code="alue_x")]}, {"alu": "*"})
 
 
-def test_keys_without_diacritics_match() -> None:
-    meta = {"variables": [
-        {"code": "Alue", "text": "Alue", "values": ["SSS"], "map": "Alue 2026"},
-        {"code": "Ammattiryhmä", "text": "Ammattiryhmä", "values": ["SSS", "2512"]},
-        {"code": "timeperiod_m", "text": "Kuukausi", "values": ["2026M06", "2026M07"], "time": True},
-    ]}
-    assert resolve_selection(meta, {"ammattiryhma": ["2512"], "kuukausi": "top:1"}) == {
-        "Alue": ["SSS"], "Ammattiryhmä": ["2512"], "timeperiod_m": ["2026M07"]}
 
 
-def test_split_selection_covers_every_cell_once() -> None:
-    sel = {"a": [str(i) for i in range(7)], "b": ["x", "y", "z"], "c": ["p", "q"]}
-    boxes = statfin.split_selection(sel, 5)
-    assert all(math.prod(len(v) for v in box.values()) <= 5 for box in boxes)
-    cells = [(a, b, c) for box in boxes for a in box["a"] for b in box["b"] for c in box["c"]]
-    assert sorted(cells) == sorted((a, b, c) for a in sel["a"] for b in sel["b"] for c in sel["c"])
-    # By hand: boxes of ≤ 5 cells over 7 × 3 × 2 — (2,1,2) → 4·3·1 = 12, (5,1,1) → 2·3·2 = 12,
-    # (1,3,1) → 7·1·2 = 14, (1,1,2) → 21; no grid does better than 12.
-    assert len(boxes) == 12
-    assert statfin.build_query({"b": ["x"]})["query"] == [{"code": "b", "selection": {"filter": "item", "values": ["x"]}}]
 
 
 def test_clients_of_one_host_share_the_pacer_and_keep_a_callers_own(server: PxWebServer) -> None:

@@ -170,7 +170,8 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_snapshot(args: argparse.Namespace) -> int:
-    from punos_lib.snapshot.store import Snapshot, import_file
+    from punos_lib.snapshot.importing import import_file
+    from punos_lib.snapshot.store import Snapshot
 
     if args.snapshot_command is None:
         raise PunosError("give a snapshot subcommand: verify, list or import (see `punos snapshot --help`)")

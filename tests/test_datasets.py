@@ -200,7 +200,8 @@ def test_population_from_real_new_and_old_form(tmp_path: Path, reference: Path) 
 
 def test_imported_rows_need_a_year(tmp_path):
     from punos_lib.errors import SnapshotError
-    from punos_lib.snapshot.store import Snapshot, import_file
+    from punos_lib.snapshot.importing import import_file
+    from punos_lib.snapshot.store import Snapshot
 
     csv = tmp_path / "edu.csv"
     csv.write_text("region,year,level,field,measure,value\nMK10,2024,amk,0913,tutkinnot,5\n"
@@ -215,7 +216,8 @@ def test_imported_rows_need_a_year(tmp_path):
 def test_commuters_of_a_merged_municipality_are_unknown_not_summed(tmp_path):
     import json as _json
 
-    from punos_lib.snapshot.store import Snapshot, import_file
+    from punos_lib.snapshot.importing import import_file
+    from punos_lib.snapshot.store import Snapshot
 
     areas = {"KU507": "Mäntyharju", "KU588": "Pertunmaa", "KU491": "Mikkeli"}
     contents = {"c1": "Alueella olevat työpaikat", "c2": "Alueella asuvat työlliset",
@@ -245,7 +247,8 @@ def test_commuters_of_a_merged_municipality_are_unknown_not_summed(tmp_path):
 def _import_population(tmp_path, dims, values):
     import json as _json
 
-    from punos_lib.snapshot.store import Snapshot, import_file
+    from punos_lib.snapshot.importing import import_file
+    from punos_lib.snapshot.store import Snapshot
 
     payload = {"version": "2.0", "class": "dataset", "id": [d[0] for d in dims], "size": [len(d[2]) for d in dims],
                "role": {"geo": ["alue"], "time": ["vuosi"]},

@@ -982,6 +982,8 @@ def build_demo(
         from tqdm import tqdm
 
         iterator = tqdm(decls, desc="punos demo", unit="dataset", file=None)
+    # Marks the snapshot half-written until the last dataset is in (a killed demo fails verify).
+    snap.begin_write("punos demo", repairs=True)
     for decl in iterator:
         existing = snap.entries(dataset=decl.id) if snap.exists else []
         if any(not e.synthetic for e in existing):
@@ -1016,4 +1018,5 @@ def build_demo(
                            media_type="application/json", updated=FIXED_TIME, part=number,
                            parts=len(names), query={"name": name, "year": year}, **common)
         # geo: no boundaries in the demo, on purpose (maps use the tile grid)
+    snap.end_write()
     return snap

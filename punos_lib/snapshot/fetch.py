@@ -301,6 +301,10 @@ def fetch_all(
     from tqdm import tqdm
 
     bar = tqdm(todo, desc="punos fetch", unit="dataset", file=sys.stderr, disable=not progress)
+    # A fetch killed half-way leaves the in-progress marker, so verify reports the snapshot as
+    # interrupted until a fetch finishes; a complete fetch of every dataset repairs any earlier one.
+    if todo:
+        snap.begin_write("punos fetch", repairs=not datasets)
     try:
         for position, decl in enumerate(bar):
             bar.set_postfix_str(decl.id)
@@ -318,6 +322,9 @@ def fetch_all(
                 report.failed[decl.id] = f"cannot write to the snapshot at {snap.root}: {exc}"
             else:
                 report.done.append(decl.id)
+        if todo:
+            # failed datasets may still hold what an earlier, interrupted write left
+            snap.end_write(repaired=not report.failed)
     finally:
         bar.close()
         for client in clients.values():

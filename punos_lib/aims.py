@@ -458,7 +458,7 @@ def actors_by_municipality(orgs: pd.DataFrame, municipalities: pd.DataFrame, reg
     orgs : pandas.DataFrame
         From :func:`punos_lib.registry.actors.load_registry` (``municipality`` = 3-digit code).
     municipalities : pandas.DataFrame
-        From :func:`punos_lib.datasets.municipalities` (``code`` = ``KUxxx``, ``name_fi``,
+        From :func:`punos_lib.datasets.municipalities` (``area`` = ``KUxxx``, ``name_fi``,
         ``region``).
     region : str
         Region code, e.g. ``"MK10"``.
@@ -466,7 +466,7 @@ def actors_by_municipality(orgs: pd.DataFrame, municipalities: pd.DataFrame, reg
     Returns
     -------
     pandas.DataFrame
-        ``code, name_fi, actors`` for every municipality of the region, sorted by code.
+        ``area, name_fi, actors`` for every municipality of the region, sorted by code.
         ``attrs["outside_region"]`` = number of actors located elsewhere (e.g. national
         agencies in Helsinki), ``attrs["outside_names"]`` their names.
 
@@ -480,16 +480,16 @@ def actors_by_municipality(orgs: pd.DataFrame, municipalities: pd.DataFrame, reg
     --------
     >>> orgs = pd.DataFrame({"id": ["a", "b", "c"], "name_fi": ["A", "B", "C"],
     ...                      "municipality": ["491", "491", "091"]})
-    >>> munis = pd.DataFrame({"code": ["KU491", "KU740", "KU091"], "name_fi": ["Mikkeli", "Savonlinna",
+    >>> munis = pd.DataFrame({"area": ["KU491", "KU740", "KU091"], "name_fi": ["Mikkeli", "Savonlinna",
     ...                       "Helsinki"], "region": ["MK10", "MK10", "MK01"]})
     >>> counts = actors_by_municipality(orgs, munis, "MK10")
     >>> counts["actors"].tolist(), counts.attrs["outside_region"]
     ([2, 0], 1)
     """
     require_columns(orgs, ("id", "name_fi", "municipality"), "actors_by_municipality (organisations)")
-    require_columns(municipalities, ("code", "name_fi", "region"), "actors_by_municipality (municipalities)")
+    require_columns(municipalities, ("area", "name_fi", "region"), "actors_by_municipality (municipalities)")
     codes = "KU" + orgs["municipality"].astype(str).str.zfill(3)
-    known = set(municipalities["code"].astype(str))
+    known = set(municipalities["area"].astype(str))
     unknown = orgs.loc[~codes.isin(known), ["id", "municipality"]]
     if len(unknown):
         listed = ", ".join(f"{i} ({m})" for i, m in unknown.itertuples(index=False))
@@ -502,11 +502,11 @@ def actors_by_municipality(orgs: pd.DataFrame, municipalities: pd.DataFrame, reg
                          "use a region code such as 'MK10'")
     counts = codes.value_counts()
     frame = pd.DataFrame({
-        "code": members["code"].astype(str).to_numpy(),
+        "area": members["area"].astype(str).to_numpy(),
         "name_fi": members["name_fi"].astype(str).to_numpy(),
-    }).sort_values("code", kind="stable").reset_index(drop=True)
-    frame["actors"] = [int(counts.get(c, 0)) for c in frame["code"]]
-    inside = codes.isin(set(frame["code"]))
+    }).sort_values("area", kind="stable").reset_index(drop=True)
+    frame["actors"] = [int(counts.get(c, 0)) for c in frame["area"]]
+    inside = codes.isin(set(frame["area"]))
     frame.attrs["outside_region"] = int((~inside).sum())
     frame.attrs["outside_names"] = sorted(orgs.loc[~inside.to_numpy(), "name_fi"].astype(str))
     frame.attrs["provenance"] = curated_provenance(_REGISTRY_SOURCE)
@@ -529,11 +529,13 @@ def actors_map(orgs: pd.DataFrame, region: str, *, snapshot: Any = None,
     from punos_lib import datasets
     from punos_lib.present import maps
 
-    counts = actors_by_municipality(orgs, datasets.municipalities(snapshot), region)
+    municipalities = datasets.municipalities(snapshot)
+    counts = actors_by_municipality(orgs, municipalities, region)
     outside = counts.attrs["outside_region"]
     note = f"Alueen ulkopuolella sijaitsevia toimijoita {outside} (esim. valtakunnalliset toimijat)."
     fig = maps.auto_map(counts, region=region, column="actors", legend_title="Toimijoita",
-                        provenance=counts.attrs["provenance"], snapshot=snapshot, scheme="user_defined",
+                        provenance=counts.attrs["provenance"], municipalities=municipalities,
+                        boundaries=datasets.boundaries(snapshot), scheme="user_defined",
                         bins=[0, 2, 9, max(10, int(counts["actors"].max()))], decimals=0,
                         title=title, note=note)
     return fig, counts

@@ -260,7 +260,7 @@ def region_municipalities(municipalities: pd.DataFrame, region: str) -> list[str
     Parameters
     ----------
     municipalities : DataFrame
-        :func:`punos_lib.datasets.municipalities` (columns ``code``, ``region``).
+        :func:`punos_lib.datasets.municipalities` (columns ``area``, ``region``).
     region : str
         ``"MK10"`` etc.
 
@@ -269,7 +269,7 @@ def region_municipalities(municipalities: pd.DataFrame, region: str) -> list[str
     InputError
         No municipality belongs to ``region``; the message lists the valid region codes.
     """
-    _columns(municipalities, ["code", "region"], "region_municipalities")
+    _columns(municipalities, ["area", "region"], "region_municipalities")
     rows = municipalities[municipalities["region"].astype(str) == region]
     if rows.empty:
         valid = ", ".join(sorted(municipalities["region"].astype(str).unique()))
@@ -277,7 +277,7 @@ def region_municipalities(municipalities: pd.DataFrame, region: str) -> list[str
             f"region {region!r} has no municipalities in the municipality key; valid region codes "
             f"are {valid}"
         )
-    return sorted(rows["code"].astype(str).tolist())
+    return sorted(rows["area"].astype(str).tolist())
 
 
 def mark_region(frame: pd.DataFrame, region: str, *, value: str, ascending: bool = False) -> pd.DataFrame:
@@ -319,20 +319,20 @@ def with_regions(frame: pd.DataFrame, municipalities: pd.DataFrame, value: str) 
     frame : DataFrame
         Columns ``area``, optional ``area_name``, ``value`` and key columns.
     municipalities : DataFrame
-        ``code``, ``region``, ``region_name_fi``.
+        ``area``, ``region``, ``region_name_fi``.
     value : str
         The column to sum.
 
     Examples
     --------
     >>> f = pd.DataFrame({"area": ["SSS", "KU1", "KU2"], "year": [1, 1, 1], "n": [9.0, 2.0, 3.0]})
-    >>> m = pd.DataFrame({"code": ["KU1", "KU2"], "region": ["MK10"] * 2, "region_name_fi": ["R"] * 2})
+    >>> m = pd.DataFrame({"area": ["KU1", "KU2"], "region": ["MK10"] * 2, "region_name_fi": ["R"] * 2})
     >>> with_regions(f, m, "n").query("area == 'MK10'")["n"].tolist()
     [5.0]
     """
     _columns(frame, ["area", value], "with_regions")
-    _columns(municipalities, ["code", "region", "region_name_fi"], "with_regions (municipalities)")
-    region_of = dict(zip(municipalities["code"].astype(str), municipalities["region"].astype(str)))
+    _columns(municipalities, ["area", "region", "region_name_fi"], "with_regions (municipalities)")
+    region_of = dict(zip(municipalities["area"].astype(str), municipalities["region"].astype(str)))
     names = dict(zip(municipalities["region"].astype(str), municipalities["region_name_fi"].astype(str)))
     areas = frame["area"].astype(str)
     present = {a for a in areas.unique() if _REGION.match(a)}
@@ -588,13 +588,13 @@ def region_municipality_table(
         ``area`` (KUxxx), ``area_name``, ``subregion``, ``employment_area``, ``population``
         in ``year`` (latest by default), by code; ``attrs["year"]``.
     """
-    _columns(municipalities, ["code", "name_fi", "region", "subregion"], "region_municipality_table")
+    _columns(municipalities, ["area", "name_fi", "region", "subregion"], "region_municipality_table")
     _columns(population, ["area", "year", "population"], "region_municipality_table")
     chosen = resolve_year(population, year)
     codes = region_municipalities(municipalities, region)
     now = population[population["year"] == chosen]
     totals = now.assign(area=now["area"].astype(str)).groupby("area")["population"].sum(min_count=1)
-    rows = municipalities.set_index(municipalities["code"].astype(str)).loc[codes]
+    rows = municipalities.set_index(municipalities["area"].astype(str)).loc[codes]
     out = pd.DataFrame({
         "area": codes,
         "area_name": rows["name_fi"].astype(str).to_numpy(),

@@ -801,16 +801,17 @@ def municipalities(snap: SnapLike = None) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``code (KUxxx), name_fi, name_sv, name_en, region (MKxx), region_name_fi, subregion,
-        employment_area, x_km, y_km``.
+        ``area (KUxxx), name_fi, name_sv, name_en, region (MKxx), region_name_fi, subregion,
+        employment_area, x_km, y_km``. The code column is ``area`` as in every other frame
+        here, so maps and analysis join on it without renaming.
     """
     snapshot = _snapshot(snap)
 
     def build() -> pd.DataFrame:
         key = _plain(load("municipality_key", snapshot))
         centres = geo.load_curated_key()[["code", "x_km", "y_km"]]
-        out = key.merge(centres, on="code", how="left")
-        cols = ["code", "name_fi", "name_sv", "name_en", "region", "region_name_fi", "subregion",
+        out = key.merge(centres, on="code", how="left").rename(columns={"code": "area"})
+        cols = ["area", "name_fi", "name_sv", "name_en", "region", "region_name_fi", "subregion",
                 "employment_area", "x_km", "y_km"]
         return out[cols].reset_index(drop=True)
 
@@ -837,8 +838,9 @@ _BOUNDARY_DATASETS = {"municipality": "municipality_boundaries", "region": "regi
 def boundaries(snap: SnapLike = None, level: Literal["municipality", "region"] = "municipality") -> Any:
     """Boundaries as a GeoDataFrame (EPSG:3067), or ``None`` when the snapshot has none.
 
-    ``None`` is the documented answer for a snapshot without boundaries (the demo never has any);
-    maps then draw a tile grid instead.
+    The area code column is ``area`` (``KUxxx`` or ``MKxx``), as in the other frames. ``None``
+    is the documented answer for a snapshot without boundaries (the demo never has any); maps
+    then draw a tile grid instead.
     """
     from punos_lib.errors import InputError
 
@@ -848,6 +850,6 @@ def boundaries(snap: SnapLike = None, level: Literal["municipality", "region"] =
     dataset = _BOUNDARY_DATASETS[level]
     if not snapshot.exists or not snapshot.entries(dataset=dataset):
         return None
-    return load(dataset, snapshot)
+    return load(dataset, snapshot).rename(columns={"code": "area"})
 
 

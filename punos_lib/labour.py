@@ -112,8 +112,8 @@ DEGREES = "tutkinnot"
 
 #: Finnish headings of this module's columns, for ``analysis.for_display(frame, rename=...)``.
 FI_COLUMNS: dict[str, str] = {
-    "code": "Aluekoodi",
-    "name": "Alue",
+    "area": "Aluekoodi",
+    "area_name": "Alue",
     "occupation": "Ammattikoodi",
     "occupation_name": "Ammattiryhmä",
     "employed": "Työlliset",
@@ -821,9 +821,8 @@ def area_labour_market(jobseekers: pd.DataFrame, areas: Sequence[str], *,
     Returns
     -------
     DataFrame
-        ``code, name, unemployed, labour_force, vacancies, unemployment_rate, tightness``
-        (``code`` as :func:`punos_lib.present.maps.auto_map` expects); ``attrs["months"]`` =
-        (first, last).
+        ``area, area_name, unemployed, labour_force, vacancies, unemployment_rate,
+        tightness``; ``attrs["months"]`` = (first, last).
     """
     _columns(jobseekers, ["area", "month", "unemployed", "labour_force", "vacancies"],
              "area_labour_market")
@@ -839,7 +838,7 @@ def area_labour_market(jobseekers: pd.DataFrame, areas: Sequence[str], *,
                                                               "vacancies")}
         n = len(part)
         rows.append({
-            "code": str(area), "name": _area_name(part, str(area)),
+            "area": str(area), "area_name": _area_name(part, str(area)),
             **{c: sums[c] / n for c in sums},
             "unemployment_rate": sums["unemployed"] / sums["labour_force"] * 100.0
             if sums["labour_force"] else float("nan"),

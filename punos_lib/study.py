@@ -7,7 +7,7 @@ A study notebook starts with a parameters cell (``region``, ``sector``, ``year``
     ...
     #| label: fig-vaesto
     #| fig-cap: "Väestö kunnittain"
-    study.show(fig, "fig-vaesto", data=frame)
+    study.show(fig, "fig-vaesto", caption="Väestö kunnittain", data=frame)
 
 :meth:`Study.show` writes the data to ``outputs/tables/<run_id>/<label>.csv`` and ``.xlsx`` and a
 figure to ``outputs/figures/<run_id>/<label>.png`` and ``.svg`` (docs/architecture.md), then
@@ -413,14 +413,40 @@ class Study:
 
     @cached_property
     def municipalities(self) -> list[str]:
-        """Codes (``KUxxx``) of the region's municipalities, sorted."""
-        from punos_lib import datasets
+        """Codes (``KUxxx``) of the region's municipalities in the current division, sorted.
 
-        munis = datasets.municipalities(self.snapshot)
-        codes = sorted(munis.loc[munis["region"].astype(str) == self.region, "code"].astype(str))
-        if not codes:
-            raise InputError(f"no municipality of region {self.region} in the municipality table")
-        return codes
+        The one way a notebook gets them (from the snapshot's municipality key).
+        """
+        from punos_lib import datasets
+        from punos_lib.analysis import region_municipalities
+
+        return region_municipalities(datasets.municipalities(self.snapshot), self.region)
+
+    def map(self, values: pd.DataFrame, *, column: str, legend_title: str,
+            level: str = "municipality", **kwargs: Any) -> Figure:
+        """A map of ``values`` for this region: a choropleth when the snapshot has boundaries,
+        else the tile map (:func:`punos_lib.present.maps.auto_map`).
+
+        The study context loads the municipality key and the boundaries from its snapshot, so
+        drawing never reads data itself.
+
+        Parameters
+        ----------
+        values : DataFrame
+            ``area`` (KUxxx for municipalities, MKxx for regions) and ``column``.
+        column, legend_title : str
+        level : {"municipality", "region"}
+        **kwargs
+            Passed on to :func:`~punos_lib.present.maps.auto_map` (title, decimals, scheme, k,
+            bins, note, sources).
+        """
+        from punos_lib import datasets
+        from punos_lib.present import maps
+
+        return maps.auto_map(values, level=level, region=self.region, column=column,
+                             legend_title=legend_title,
+                             boundaries=datasets.boundaries(self.snapshot, level=level),
+                             municipalities=datasets.municipalities(self.snapshot), **kwargs)
 
     # -- outputs ------------------------------------------------------------------------------
     @property
@@ -450,13 +476,17 @@ class Study:
         return bool(snap.exists and snap.synthetic())
 
     def show(self, obj: Figure | pd.DataFrame, label: str, *, caption: str | None = None,
-             data: pd.DataFrame | None = None, sources: str | Sequence[str] | None = None) -> None:
+             data: pd.DataFrame | None = None, sources: str | Sequence[str] | None = None,
+             note: str | Sequence[str] | None = None) -> None:
         """Save a figure or table under ``label`` and display it in the notebook.
 
         Parameters
         ----------
         obj : Figure or DataFrame
-            A figure (finished with :func:`punos_lib.present.figures.finish`) or a table.
+            A figure or a table. A figure without a source line is finished here
+            (:func:`punos_lib.present.figures.finish`: source line, update date, notes and, for
+            synthetic data, the demo mark) from ``data.attrs["provenance"]``; maps and other
+            figures that finish themselves are saved as they are.
         label : str
             The cell's label: ``fig-…`` for figures, ``tbl-…`` for tables.
         caption : str, optional
@@ -465,7 +495,10 @@ class Study:
             The data behind a figure (required for figures: every figure's data is published);
             for tables, default the table itself.
         sources : str or list of str, optional
-            Source line for a table when its provenance has no attribution.
+            Source names added to the provenance's attribution (figures), or the source line of
+            a table whose provenance has no attribution.
+        note : str or list of str, optional
+            Extra lines under a figure (definitions, caveats).
 
         Writes ``outputs/tables/<run_id>/<label>.csv|.xlsx`` and, for figures,
         ``outputs/figures/<run_id>/<label>.png|.svg``. When the data is synthetic a figure without
@@ -491,11 +524,21 @@ class Study:
             raise InputError(f"show({label!r}): data must be a pandas DataFrame, got {type(table).__name__}")
         provenance = _provenance_of(table) or (_provenance_of(obj) if not is_fig else None)
         synthetic = self._is_synthetic(provenance)
+        if is_fig:
+            # Finished before anything is written, so a figure without a source fails cleanly.
+            if not figures.is_finished(obj):
+                figures.finish(obj, sources=sources, provenance=provenance, note=note)
+            elif note is not None:
+                raise InputError(f"show({label!r}): the figure is already finished (a map or a "
+                                 "registry figure); pass the note to the function that drew it")
+            if synthetic and not figures.is_marked_synthetic(obj):
+                figures.mark_synthetic(obj, list((provenance or {}).get("datasets") or []))
+        elif note is not None:
+            raise InputError(f"show({label!r}): note= is for figures; put a table's remark in "
+                             "its caption")
         write_table(table, self.tables_dir / label, caption=caption, provenance=provenance,
                     synthetic=synthetic)
         if is_fig:
-            if synthetic and not figures.is_marked_synthetic(obj):
-                figures.mark_synthetic(obj, list((provenance or {}).get("datasets") or []))
             figures.save(obj, self.figures_dir / label)
             self._display_figure(obj, label, caption)
         else:

@@ -171,7 +171,7 @@ def test_collection_files_counts_records(tmp_path):
 
 def _munis() -> pd.DataFrame:
     return pd.DataFrame({
-        "code": ["KU740", "KU491", "KU046", "KU091", "KU398"],
+        "area": ["KU740", "KU491", "KU046", "KU091", "KU398"],
         "name_fi": ["Savonlinna", "Mikkeli", "Enonkoski", "Helsinki", "Lahti"],
         "region": ["MK10", "MK10", "MK10", "MK01", "MK07"],
     })
@@ -181,7 +181,7 @@ def test_actors_by_municipality_counts_region_members_and_reports_the_rest():
     orgs = pd.DataFrame({"id": list("abcde"), "name_fi": ["A", "B", "C", "D", "E"],
                          "municipality": ["491", "491", "740", "091", "091"]})
     counts = aims.actors_by_municipality(orgs, _munis(), "MK10")
-    assert counts[["code", "actors"]].values.tolist() == [["KU046", 0], ["KU491", 2], ["KU740", 1]]
+    assert counts[["area", "actors"]].values.tolist() == [["KU046", 0], ["KU491", 2], ["KU740", 1]]
     assert counts.attrs["outside_region"] == 2
     assert counts.attrs["outside_names"] == ["D", "E"]
     other = aims.actors_by_municipality(orgs, _munis(), "MK07")

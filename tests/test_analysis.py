@@ -158,7 +158,7 @@ def test_population_change_on_real_municipal_populations(reference):
 
 def test_region_municipalities_from_the_real_2025_key(reference):
     key = pd.read_csv(reference / "keys/municipality_key_2025.csv", dtype=str)
-    frame = pd.DataFrame({"code": "KU" + key["kunta"],
+    frame = pd.DataFrame({"area": "KU" + key["kunta"],
                           "region": "MK" + key["maakunta_code"].str.zfill(2)})
     codes = analysis.region_municipalities(frame, "MK10")
     # DOMAIN.md: the 11 municipalities of Etelä-Savo from 1.1.2025.
@@ -169,7 +169,7 @@ def test_region_municipalities_from_the_real_2025_key(reference):
 
 
 def test_region_municipality_table():
-    munis = pd.DataFrame({"code": ["KU491", "KU046", "KU091"], "name_fi": ["Mikkeli", "Enonkoski", "Helsinki"],
+    munis = pd.DataFrame({"area": ["KU491", "KU046", "KU091"], "name_fi": ["Mikkeli", "Enonkoski", "Helsinki"],
                           "region": ["MK10", "MK10", "MK01"], "subregion": ["SK101", "SK105", "SK011"],
                           "employment_area": ["1", "2", "3"]})
     pop = pd.DataFrame({"area": ["KU491", "KU491", "KU046", "KU491"], "age": [0, 1, 0, 0],
@@ -340,7 +340,7 @@ def test_with_regions_sums_municipalities_and_keeps_given_regions():
     frame = pd.DataFrame({"area": ["SSS", "KU491", "KU046", "KU091", "MK01", "KU593"],
                           "area_name": ["KOKO MAA", "Mikkeli", "Enonkoski", "Helsinki", "Uusimaa", "P"],
                           "year": [2024] * 6, "population": [100.0, 50.0, 1.0, 60.0, 70.0, np.nan]})
-    munis = pd.DataFrame({"code": ["KU491", "KU046", "KU091", "KU593"],
+    munis = pd.DataFrame({"area": ["KU491", "KU046", "KU091", "KU593"],
                           "region": ["MK10", "MK10", "MK01", "MK11"],
                           "region_name_fi": ["Etelä-Savo", "Etelä-Savo", "Uusimaa", "X"]})
     out = _with(frame, PROV_A)

@@ -26,7 +26,7 @@ def snap(tmp_path_factory: pytest.TempPathFactory) -> Snapshot:
 
 def _es_codes(snap: Snapshot) -> set[str]:
     munis = datasets.municipalities(snap)
-    return set(munis.loc[munis["region"] == "MK10", "code"])
+    return set(munis.loc[munis["region"] == "MK10", "area"])
 
 
 def test_population_columns_and_types(snap: Snapshot) -> None:
@@ -136,10 +136,10 @@ def test_imports(snap: Snapshot) -> None:
 
 def test_areas_and_boundaries(snap: Snapshot) -> None:
     munis = datasets.municipalities(snap)
-    assert list(munis.columns) == ["code", "name_fi", "name_sv", "name_en", "region", "region_name_fi",
+    assert list(munis.columns) == ["area", "name_fi", "name_sv", "name_en", "region", "region_name_fi",
                                    "subregion", "employment_area", "x_km", "y_km"]
     assert len(munis) == 308
-    mikkeli = munis[munis["code"] == "KU491"].iloc[0]
+    mikkeli = munis[munis["area"] == "KU491"].iloc[0]
     assert (mikkeli["name_sv"], mikkeli["region"], mikkeli["region_name_fi"]) == ("S:t Michel", "MK10", "Etelä-Savo")
     regs = datasets.regions(snap)
     assert len(regs) == 19 and regs.loc[regs["region"] == "MK10", "region_name_en"].item() == "South Savo"

@@ -216,7 +216,7 @@ def _areas() -> pd.DataFrame:
 
 
 def test_area_labour_market_ratios_of_sums() -> None:
-    out = labour.area_labour_market(_areas(), ["KU1", "KU2"], months=2).set_index("code")
+    out = labour.area_labour_market(_areas(), ["KU1", "KU2"], months=2).set_index("area")
     assert out.loc["KU1", "unemployed"] == 20.0
     assert out.loc["KU1", "unemployment_rate"] == 20.0
     assert out.loc["KU1", "tightness"] == pytest.approx(8 / 40)

@@ -93,3 +93,14 @@ def test_chapter_7_includes_the_generated_sector_sections():
 
     for sector in load_sectors().values():
         assert f"## {sector.name_fi}" not in text
+
+
+@pytest.mark.parametrize("path", sorted((REPO / "notebooks").glob("*.ipynb")), ids=lambda p: p.stem)
+def test_notebooks_leave_finishing_maps_and_area_codes_to_the_library(path):
+    # ctx.show finishes figures from their data, ctx.map loads what a map needs, and every frame
+    # names its area codes "area": a notebook that does any of this itself has drifted.
+    source = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
+    assert "figures.finish(" not in source
+    assert "maps.auto_map(" not in source
+    assert '"code"' not in source
+    assert "region_municipalities(" not in source  # ctx.municipalities is the one way

@@ -207,3 +207,75 @@ def test_figure_needs_its_data(tmp_path):
 def test_table_label_must_start_with_tbl(tmp_path):
     with pytest.raises(InputError, match="tbl-"):
         Study(outputs_dir=tmp_path).show(_frame(), "fig-vaesto")
+
+
+# -- show finishes figures from their data ------------------------------------------------------
+def _texts(fig, gid):
+    return [t.get_text() for t in fig.texts if t.get_gid() == gid]
+
+
+def test_show_finishes_a_bare_figure_from_the_data_provenance(tmp_path, shown):
+    s = Study(outputs_dir=tmp_path, snapshot_dir=tmp_path / "snap")
+    df = _frame(PROV_DEMO)
+    fig = figures.bar_h(df, "väestö", "kunta")
+    assert not figures.is_finished(fig)
+    s.show(fig, "fig-vaesto", data=df, note="Luvut ovat vuoden lopun tilanne.")
+    assert _texts(fig, figures.SOURCE_GID) == ["Lähde: Tilastokeskus (tiedot päivitetty 25.4.2025)"]
+    assert _texts(fig, figures.NOTE_GID) == ["Luvut ovat vuoden lopun tilanne."]
+    assert figures.is_marked_synthetic(fig)
+    # The same bytes as finishing by hand: show() does exactly what figures.finish does.
+    by_hand = figures.finish(figures.bar_h(df, "väestö", "kunta"), provenance=PROV_DEMO,
+                             note="Luvut ovat vuoden lopun tilanne.")
+    assert figures.render(by_hand, "svg") == (tmp_path / "figures" / "mk10" / "fig-vaesto.svg").read_bytes()
+
+
+def test_show_keeps_a_figure_that_finished_itself(tmp_path, shown):
+    df = _frame()
+    fig = figures.finish(figures.bar_h(df, "väestö", "kunta"), sources="Oma lähde", note="Kartan huomautus")
+    Study(outputs_dir=tmp_path, snapshot_dir=tmp_path / "snap").show(fig, "fig-vaesto", data=df)
+    assert _texts(fig, figures.SOURCE_GID) == ["Lähde: Oma lähde"]
+    assert _texts(fig, figures.NOTE_GID) == ["Kartan huomautus"]
+
+
+def test_show_refuses_a_note_for_a_finished_figure_before_writing(tmp_path):
+    df = _frame()
+    with pytest.raises(InputError, match="already finished"):
+        Study(outputs_dir=tmp_path).show(_figure(df), "fig-vaesto", data=df, note="x")
+    assert not (tmp_path / "tables").exists()
+
+
+def test_show_refuses_a_note_for_a_table(tmp_path):
+    with pytest.raises(InputError, match="caption"):
+        Study(outputs_dir=tmp_path).show(_frame(), "tbl-vaesto", note="x")
+    assert not (tmp_path / "tables").exists()
+
+
+def test_show_of_a_figure_without_any_source_writes_nothing(tmp_path):
+    df = _frame()
+    df.attrs = {}
+    with pytest.raises(InputError):
+        Study(outputs_dir=tmp_path, snapshot_dir=tmp_path / "snap").show(
+            figures.bar_h(df, "väestö", "kunta"), "fig-vaesto", data=df)
+    assert not (tmp_path / "tables").exists() and not (tmp_path / "figures").exists()
+
+
+# -- the region's municipalities and maps from the study's snapshot ----------------------------------
+@pytest.fixture(scope="module")
+def demo_snapshot(tmp_path_factory):
+    from punos_lib.snapshot import demo
+
+    return demo.build_demo(tmp_path_factory.mktemp("demo-study"), progress=False).root
+
+
+def test_municipalities_and_map_come_from_the_study_snapshot(demo_snapshot, tmp_path):
+    s = Study("MK10", snapshot_dir=demo_snapshot, outputs_dir=tmp_path)
+    codes = s.municipalities
+    assert "KU491" in codes and codes == sorted(codes) and all(c.startswith("KU") for c in codes)
+    values = pd.DataFrame({"area": codes, "v": np.arange(len(codes), dtype=float)})
+    values.attrs["provenance"] = PROV_DEMO
+    fig = s.map(values, column="v", legend_title="Arvo")  # the demo has no boundaries: tiles
+    tiles = {p.get_gid() for p in fig.axes[0].patches if (p.get_gid() or "").startswith("tile-")}
+    assert tiles == {f"tile-{c}" for c in codes}
+    assert figures.is_finished(fig) and figures.is_marked_synthetic(fig)
+    other = Study("MK01", snapshot_dir=demo_snapshot, outputs_dir=tmp_path).municipalities
+    assert not set(other) & set(codes)

@@ -62,6 +62,7 @@ __all__ = [
     "source_line",
     "mark_synthetic",
     "is_marked_synthetic",
+    "is_finished",
     "finish",
     "render",
     "save",
@@ -307,6 +308,15 @@ def mark_synthetic(fig: Figure, datasets: Sequence[str] = ()) -> Figure:
 def is_marked_synthetic(fig: Figure) -> bool:
     """True when ``fig`` carries the demo mark added by :func:`mark_synthetic`."""
     return any(t.get_gid() == DEMO_GID for t in fig.texts)
+
+
+def is_finished(fig: Figure) -> bool:
+    """True when ``fig`` already has the source line added by :func:`finish`.
+
+    Maps and the registry figures finish themselves (they add their own caption lines);
+    :meth:`punos_lib.study.Study.show` finishes every other figure from its data's provenance.
+    """
+    return any(t.get_gid() == SOURCE_GID for t in fig.texts)
 
 
 def _updated(provenance: Mapping[str, Any]) -> str | None:

@@ -332,7 +332,7 @@ def choropleth(gdf: Any, column: str, *, region: str | None = None, neighbours: 
                legend_title: str, sources: str | Sequence[str] | None = None,
                provenance: Mapping[str, Any] | None = None, title: str | None = None,
                note: str | Sequence[str] | None = None, regions: Any = None,
-               region_column: str = "region", code_column: str = "code",
+               region_column: str = "region", code_column: str = "area",
                name_column: str | None = "name_fi", labels: bool = True,
                decimals: int | None = None) -> Figure:
     """Municipality choropleth of one region, neighbours greyed, with a locator inset.
@@ -340,7 +340,7 @@ def choropleth(gdf: Any, column: str, *, region: str | None = None, neighbours: 
     Parameters
     ----------
     gdf : GeoDataFrame (EPSG:3067)
-        Municipalities with ``code``, ``column`` and, when ``region`` is given, ``region``
+        Municipalities with ``area`` (KUxxx), ``column`` and, when ``region`` is given, ``region``
         (e.g. ``"MK10"``). Include the whole country (or at least the neighbours) to get grey
         neighbours and a meaningful inset.
     column : str
@@ -356,7 +356,7 @@ def choropleth(gdf: Any, column: str, *, region: str | None = None, neighbours: 
     sources, provenance, note
         Passed to :func:`punos_lib.present.figures.finish` (source line, demo mark).
     regions : GeoDataFrame, optional
-        Region outlines for the inset (``code`` = region code); by default dissolved from
+        Region outlines for the inset (``area`` = region code); by default dissolved from
         ``gdf`` by ``region_column``.
 
     Raises
@@ -383,7 +383,7 @@ def choropleth(gdf: Any, column: str, *, region: str | None = None, neighbours: 
     outlines = regions
     if outlines is None and region is not None and len(others):
         outlines = gdf[[region_column, "geometry"]].dissolve(by=region_column, as_index=False)
-        outlines = outlines.rename(columns={region_column: "code"})
+        outlines = outlines.rename(columns={region_column: "area"})
     elif outlines is not None:
         _check_geo(outlines, "choropleth (regions)")
     fig, axd = _map_figure(with_inset=outlines is not None)
@@ -415,7 +415,7 @@ def choropleth(gdf: Any, column: str, *, region: str | None = None, neighbours: 
     if title:
         ax.set_title(title)
     if outlines is not None:
-        _inset(axd["inset"], outlines, region, "code")
+        _inset(axd["inset"], outlines, region, "area")
     _legend(axd["legend"], classes, colors, legend_title, decimals, missing=missing,
             neighbours=drew_neighbours)
     return figures.finish(fig, sources=sources, provenance=provenance, note=note)
@@ -427,14 +427,14 @@ def choropleth(gdf: Any, column: str, *, region: str | None = None, neighbours: 
 def _draw_tiles(ax: Any, cells: pd.DataFrame, column: str, classes: Classification,
                 colors: Sequence[Any], decimals: int | None, *, highlight: str | None = None,
                 names: bool = True, fontsize: float = 6.5) -> bool:
-    """Draw one square per row of ``cells`` (code, row, col, name, column); row 0 on top.
+    """Draw one square per row of ``cells`` (area, row, col, name, column); row 0 on top.
 
     ``names=False`` writes only the values (small panels have no room for names).
     """
     idx = classes.assign(cells[column])
     dec = decimals if decimals is not None else _auto_decimals([classes.lower, *classes.bins])
     for (code, row, col, name, value), cls in zip(
-            cells[["code", "row", "col", "name", column]].itertuples(index=False), idx):
+            cells[["area", "row", "col", "name", column]].itertuples(index=False), idx):
         face = colors[cls] if cls >= 0 else _MISSING_COLOR
         chosen = highlight is not None and code == highlight
         ax.add_patch(Rectangle((col, -row), 0.94, 0.94, facecolor=face,
@@ -458,20 +458,20 @@ def _draw_tiles(ax: Any, cells: pd.DataFrame, column: str, classes: Classificati
 
 def _tile_cells(frame: pd.DataFrame, column: str, members: pd.DataFrame, tiles: pd.DataFrame,
                 where: str) -> pd.DataFrame:
-    _check_columns(tiles, ["code", "row", "col"], f"{where} (tile positions)")
-    missing = sorted(set(members["code"]) - set(tiles["code"]))
+    _check_columns(tiles, ["area", "row", "col"], f"{where} (tile positions)")
+    missing = sorted(set(members["area"]) - set(tiles["area"]))
     if missing:
         raise InputError(f"{where}: no tile position for municipality code(s) {', '.join(missing)}; "
                          "the tile grid must cover every municipality of the region")
-    cells = members.merge(tiles[["code", "row", "col"]], on="code", how="left")
-    values = frame[["code", column]].drop_duplicates("code")
-    matched = set(values["code"]) & set(cells["code"])
+    cells = members.merge(tiles[["area", "row", "col"]], on="area", how="left")
+    values = frame[["area", column]].drop_duplicates("area")
+    matched = set(values["area"]) & set(cells["area"])
     if not matched:
         raise InputError(
             f"{where}: no code of the values frame matches the municipalities "
-            f"(values e.g. {', '.join(map(str, values['code'].head(3)))}; municipalities e.g. "
-            f"{', '.join(map(str, cells['code'].head(3)))}); use the same code form (KU491)")
-    cells = cells.merge(values, on="code", how="left")
+            f"(values e.g. {', '.join(map(str, values['area'].head(3)))}; municipalities e.g. "
+            f"{', '.join(map(str, cells['area'].head(3)))}); use the same code form (KU491)")
+    cells = cells.merge(values, on="area", how="left")
     cells[column] = pd.to_numeric(cells[column], errors="coerce").astype(float)
     return cells
 
@@ -487,30 +487,28 @@ def tile_map(frame: pd.DataFrame, column: str, *, municipalities: pd.DataFrame, 
     Parameters
     ----------
     frame : DataFrame
-        ``code`` (KUxxx) and ``column``.
+        ``area`` (KUxxx) and ``column``.
     municipalities : DataFrame
-        ``code``, ``name_fi``, ``region`` (as from ``datasets.municipalities()``; ``x_km``,
+        ``area``, ``name_fi``, ``region`` (as from ``datasets.municipalities()``; ``x_km``,
         ``y_km`` are needed when ``tiles`` is not given).
     region : str
         Region code; its municipalities get tiles (neighbours are omitted).
     tiles : DataFrame, optional
-        ``code``, ``row`` (0 = northernmost), ``col`` (0 = westernmost); default
-        ``geo.tile_grid(members)``.
+        ``area``, ``row`` (0 = northernmost), ``col`` (0 = westernmost); default
+        the geo tile grid of the members (:func:`punos_lib.sources.geo.tile_grid`).
     scheme, k, bins, legend_title, sources, provenance, title, note, decimals
         As in :func:`choropleth`. The caption :data:`TILE_CAPTION` is always added.
     """
-    _check_columns(frame, ["code", column], "tile_map (values)")
-    _check_columns(municipalities, ["code", "name_fi", "region"], "tile_map (municipalities)")
+    _check_columns(frame, ["area", column], "tile_map (values)")
+    _check_columns(municipalities, ["area", "name_fi", "region"], "tile_map (municipalities)")
     members = municipalities[municipalities["region"].astype(str) == region]
     if members.empty:
         found = sorted(set(municipalities["region"].astype(str)))
         raise InputError(f"tile_map: no municipality of region {region!r} "
                          f"(regions present: {', '.join(found[:25])})")
     if tiles is None:
-        from punos_lib.sources import geo
-
-        tiles = geo.tile_grid(members)
-    members = members[["code", "name_fi"]].rename(columns={"name_fi": "name"})
+        tiles = _tile_grid(members)
+    members = members[["area", "name_fi"]].rename(columns={"name_fi": "name"})
     cells = _tile_cells(frame, column, members, tiles, "tile_map")
     classes = classify(cells[column], scheme, k, bins=bins)
     colors = classes.colors()
@@ -527,6 +525,15 @@ def tile_map(frame: pd.DataFrame, column: str, *, municipalities: pd.DataFrame, 
 # ---------------------------------------------------------------------------------------------
 # regions compared
 # ---------------------------------------------------------------------------------------------
+def _tile_grid(members: pd.DataFrame) -> pd.DataFrame:
+    """Tile positions of ``members`` (``area``, ``x_km``, ``y_km``) from the geo tile grid."""
+    from punos_lib.sources import geo
+
+    # geo names the area column "code" (its own vocabulary); the maps' frames use "area".
+    grid = geo.tile_grid(members[["area", "x_km", "y_km"]].rename(columns={"area": "code"}))
+    return grid.rename(columns={"code": "area"})
+
+
 def _check_region(region: str) -> None:
     if region not in REGIONS:
         raise InputError(f"unknown region {region!r}; valid codes: {', '.join(REGIONS)}")
@@ -542,35 +549,35 @@ def region_map(values: pd.DataFrame, column: str, *, region: str, boundaries: An
     Parameters
     ----------
     values : DataFrame
-        ``code`` (MKxx) and ``column``.
+        ``area`` (MKxx) and ``column``.
     boundaries : GeoDataFrame (EPSG:3067), optional
-        Region polygons with ``code``; without them the regions are drawn as tiles
+        Region polygons with ``area``; without them the regions are drawn as tiles
         (:data:`REGION_TILES`) with the tile caption.
     """
     _check_region(region)
-    _check_columns(values, ["code", column], "region_map (values)")
-    vals = values[["code", column]].drop_duplicates("code")
+    _check_columns(values, ["area", column], "region_map (values)")
+    vals = values[["area", column]].drop_duplicates("area")
     if boundaries is not None:
         _check_geo(boundaries, "region_map")
-        _check_columns(boundaries, ["code"], "region_map (boundaries)")
-        gdf = boundaries.merge(vals, on="code", how="left")
+        _check_columns(boundaries, ["area"], "region_map (boundaries)")
+        gdf = boundaries.merge(vals, on="area", how="left")
         if gdf[column].notna().sum() == 0:
             raise InputError("region_map: no code of the values matches the region boundaries "
-                             f"(values e.g. {', '.join(map(str, vals['code'].head(3)))}); use MKxx")
+                             f"(values e.g. {', '.join(map(str, vals['area'].head(3)))}); use MKxx")
         classes = classify(gdf[column], scheme, k, bins=bins)
         colors = classes.colors()
         fig, axd = _map_figure(with_inset=False, size=(6.3, 6.3))
         ax = axd["map"]
         missing = _draw_polygons(ax, gdf, column, classes, colors)
-        gdf[gdf["code"] == region].boundary.plot(ax=ax, color="black", linewidth=1.6)
+        gdf[gdf["area"] == region].boundary.plot(ax=ax, color="black", linewidth=1.6)
         ax.set_aspect("equal")
         ax.set_axis_off()
         _north_arrow(ax)
         notes = figures._as_list(note)
     else:
         tiles = pd.DataFrame([(c, r, col) for c, (r, col) in REGION_TILES.items()],
-                             columns=["code", "row", "col"])
-        members = pd.DataFrame({"code": list(REGIONS), "name": list(REGIONS.values())})
+                             columns=["area", "row", "col"])
+        members = pd.DataFrame({"area": list(REGIONS), "name": list(REGIONS.values())})
         cells = _tile_cells(vals, column, members, tiles, "region_map")
         classes = classify(cells[column], scheme, k, bins=bins)
         colors = classes.colors()
@@ -602,7 +609,7 @@ def small_multiples(frames_by_label: Mapping[str, Any], column: str, *, region: 
     ----------
     frames_by_label : mapping of panel title → frame
         GeoDataFrames (EPSG:3067, with ``region_column`` when ``region`` is given) for polygon
-        panels, or plain DataFrames (``code``, ``column``) for tile panels, which then need
+        panels, or plain DataFrames (``area``, ``column``) for tile panels, which then need
         ``municipalities`` and ``region`` (and optionally ``tiles``).
     column : str
         The value column in every frame.
@@ -627,15 +634,13 @@ def small_multiples(frames_by_label: Mapping[str, Any], column: str, *, region: 
             if municipalities is None or region is None:
                 raise InputError("small_multiples: plain frames are drawn as tiles and need "
                                  "municipalities=… and region=… (or pass GeoDataFrames)")
-            _check_columns(frame, ["code", column], f"small_multiples (panel {label!r})")
+            _check_columns(frame, ["area", column], f"small_multiples (panel {label!r})")
             members = municipalities[municipalities["region"].astype(str) == region]
             if members.empty:
                 raise InputError(f"small_multiples: no municipality of region {region!r}")
             if tiles is None:
-                from punos_lib.sources import geo
-
-                tiles = geo.tile_grid(members)
-            members = members[["code", "name_fi"]].rename(columns={"name_fi": "name"})
+                tiles = _tile_grid(members)
+            members = members[["area", "name_fi"]].rename(columns={"name_fi": "name"})
             panels[label] = _tile_cells(frame, column, members, tiles,
                                         f"small_multiples (panel {label!r})")
     pooled = pd.concat([pd.Series(p[column], dtype=float) for p in panels.values()])
@@ -674,46 +679,48 @@ def small_multiples(frames_by_label: Mapping[str, Any], column: str, *, region: 
 
 
 def auto_map(values: pd.DataFrame, *, level: str = "municipality", region: str,
-             column: str = "value", legend_title: str, provenance: Mapping[str, Any] | None = None,
-             sources: str | Sequence[str] | None = None, snapshot: Any = None,
-             **kwargs: Any) -> Figure:
-    """Choropleth when the snapshot has boundaries, else a tile map.
+             column: str = "value", legend_title: str, municipalities: pd.DataFrame,
+             boundaries: Any = None, provenance: Mapping[str, Any] | None = None,
+             sources: str | Sequence[str] | None = None, **kwargs: Any) -> Figure:
+    """Choropleth when there are boundaries, else a tile map.
+
+    The caller loads the data (:meth:`punos_lib.study.Study.map` does it from the study's
+    snapshot); drawing never reads files.
 
     Parameters
     ----------
     values : DataFrame
-        ``code`` (KUxxx for municipalities, MKxx for regions) and ``column``.
+        ``area`` (KUxxx for municipalities, MKxx for regions) and ``column``.
     level : {"municipality", "region"}
         Municipalities of ``region`` (neighbours greyed), or the 19 regions compared.
     region : str
         The study region, e.g. ``"MK10"``.
+    municipalities : DataFrame
+        :func:`punos_lib.datasets.municipalities` (``area``, ``name_fi``, ``region``,
+        ``x_km``, ``y_km``).
+    boundaries : GeoDataFrame (EPSG:3067), optional
+        :func:`punos_lib.datasets.boundaries` of ``level``; ``None`` draws tiles.
     provenance : dict, optional
         Default ``values.attrs["provenance"]``.
-    snapshot : Snapshot, optional
-        Default: the project snapshot.
     **kwargs
-        Passed on (scheme, k, bins, title, note, decimals).
+        Passed on (scheme, k, bins, title, note, decimals, tiles).
     """
-    from punos_lib import datasets
-
     if level not in ("municipality", "region"):
         raise InputError(f"auto_map: unknown level {level!r}; use 'municipality' or 'region'")
     _check_region(region)
-    _check_columns(values, ["code", column], "auto_map (values)")
+    _check_columns(values, ["area", column], "auto_map (values)")
     if provenance is None:
         provenance = values.attrs.get("provenance")
-    boundaries = datasets.boundaries(snapshot, level=level)
     if level == "region":
         return region_map(values, column, region=region, boundaries=boundaries,
                           legend_title=legend_title, sources=sources, provenance=provenance,
                           **kwargs)
-    munis = datasets.municipalities(snapshot)
     if boundaries is None:
-        return tile_map(values, column, municipalities=munis, region=region,
+        return tile_map(values, column, municipalities=municipalities, region=region,
                         legend_title=legend_title, sources=sources, provenance=provenance, **kwargs)
     gdf = boundaries
     if "region" not in gdf.columns:
-        gdf = gdf.merge(munis[["code", "region"]], on="code", how="left")
-    gdf = gdf.merge(values[["code", column]].drop_duplicates("code"), on="code", how="left")
+        gdf = gdf.merge(municipalities[["area", "region"]], on="area", how="left")
+    gdf = gdf.merge(values[["area", column]].drop_duplicates("area"), on="area", how="left")
     return choropleth(gdf, column, region=region, legend_title=legend_title, sources=sources,
                       provenance=provenance, **kwargs)

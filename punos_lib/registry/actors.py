@@ -396,7 +396,11 @@ def plot_network(
               fontsize=7, title_fontsize=7.5, frameon=False)
     ax.set_title(title, fontsize=9)
     ax.set_axis_off()
-    fig.text(0.01, 0.01, source + f" Numeroitu {len(ranked)} keskeisintä toimijaa.", fontsize=6)
+    from punos_lib.present.figures import SOURCE_GID
+
+    # The gid marks this as the figure's source line, so Study.show keeps it instead of adding one.
+    fig.text(0.01, 0.01, source + f" Numeroitu {len(ranked)} keskeisintä toimijaa.", fontsize=6,
+             gid=SOURCE_GID)
     fig.subplots_adjust(left=0.02, right=0.68, top=0.94, bottom=0.05)
     return fig
 

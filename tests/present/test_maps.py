@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-import types
-
 import geopandas as gpd
 import matplotlib.colors as mcolors
 import numpy as np
@@ -12,7 +9,6 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-import punos_lib
 from punos_lib.present import figures, maps
 from punos_lib.reference.regions import REGIONS
 from punos_lib.errors import InputError
@@ -33,7 +29,7 @@ def _grid() -> gpd.GeoDataFrame:
         for row in range(3):
             n += 1
             x0, y0 = 500_000 + col * 10_000, 6_800_000 + row * 10_000
-            rows.append({"code": f"KU{n:03d}", "name_fi": f"Kunta {n}",
+            rows.append({"area": f"KU{n:03d}", "name_fi": f"Kunta {n}",
                          "region": "MK10" if col < 2 else "MK09", "value": float(n * 100),
                          "geometry": box(x0, y0, x0 + 10_000, y0 + 10_000)})
     return gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:3067")
@@ -156,11 +152,11 @@ def test_choropleth_on_real_boundaries(reference):
     gdf = gpd.read_file(reference / "geo" / "kunta1000k_2025_with_neighbors_and_province.geojson")
     gdf = gdf.to_crs(3067)
     key = pd.read_csv(reference / "keys" / "municipality_key_2025.csv", dtype=str)
-    key = pd.DataFrame({"code": "KU" + key["kunta"].str.zfill(3),
+    key = pd.DataFrame({"area": "KU" + key["kunta"].str.zfill(3),
                         "region": "MK" + key["maakunta_code"].str.zfill(2)})
-    gdf["code"] = "KU" + gdf["kunta"].astype(str).str.zfill(3)
+    gdf["area"] = "KU" + gdf["kunta"].astype(str).str.zfill(3)
     gdf["name_fi"] = gdf["nimi"]
-    gdf = gdf.merge(key, on="code")
+    gdf = gdf.merge(key, on="area")
     gdf["value"] = np.arange(len(gdf), dtype=float)
     fig = maps.choropleth(gdf, "value", region="MK10", legend_title="Arvo", sources="Tilastokeskus")
     names = {t.get_text() for t in fig.axes[0].texts}
@@ -173,7 +169,7 @@ def test_choropleth_on_real_boundaries(reference):
 # -- tile map ----------------------------------------------------------------------------------
 def _municipalities() -> pd.DataFrame:
     return pd.DataFrame({
-        "code": ["KU491", "KU740", "KU593", "KU178", "KU046", "KU091"],
+        "area": ["KU491", "KU740", "KU593", "KU178", "KU046", "KU091"],
         "name_fi": ["Mikkeli", "Savonlinna", "Pieksämäki", "Juva", "Enonkoski", "Helsinki"],
         "region": ["MK10", "MK10", "MK10", "MK10", "MK10", "MK01"],
         "x_km": [514, 613, 506, 544, 596, 386],
@@ -181,12 +177,12 @@ def _municipalities() -> pd.DataFrame:
     })
 
 
-TILES = pd.DataFrame({"code": ["KU593", "KU046", "KU491", "KU178", "KU740"],
+TILES = pd.DataFrame({"area": ["KU593", "KU046", "KU491", "KU178", "KU740"],
                       "row": [0, 0, 1, 1, 1], "col": [0, 2, 0, 1, 2]})
 
 
 def test_tile_map_places_every_municipality_and_says_it_is_a_tile_map():
-    values = pd.DataFrame({"code": ["KU491", "KU740", "KU593", "KU178", "KU046", "KU091"],
+    values = pd.DataFrame({"area": ["KU491", "KU740", "KU593", "KU178", "KU046", "KU091"],
                            "v": [51980.0, 32085.0, 17077.0, 5802.0, 1300.0, 674500.0]})
     fig = maps.tile_map(values, "v", municipalities=_municipalities(), region="MK10", tiles=TILES,
                         legend_title="Väestö", sources="Tilastokeskus")
@@ -202,14 +198,14 @@ def test_tile_map_places_every_municipality_and_says_it_is_a_tile_map():
 
 
 def test_tile_map_requires_a_position_for_every_municipality():
-    values = pd.DataFrame({"code": ["KU491"], "v": [1.0]})
+    values = pd.DataFrame({"area": ["KU491"], "v": [1.0]})
     with pytest.raises(InputError, match="KU046"):
         maps.tile_map(values, "v", municipalities=_municipalities(), region="MK10",
-                      tiles=TILES[TILES["code"] != "KU046"], legend_title="V", sources="Tilastokeskus")
+                      tiles=TILES[TILES["area"] != "KU046"], legend_title="V", sources="Tilastokeskus")
 
 
 def test_tile_map_codes_must_match():
-    values = pd.DataFrame({"code": ["491", "740"], "v": [1.0, 2.0]})
+    values = pd.DataFrame({"area": ["491", "740"], "v": [1.0, 2.0]})
     with pytest.raises(InputError, match="KU491"):
         maps.tile_map(values, "v", municipalities=_municipalities(), region="MK10", tiles=TILES,
                       legend_title="V", sources="Tilastokeskus")
@@ -219,7 +215,7 @@ def test_tile_map_uses_geo_tile_grid_by_default():
     geo = pytest.importorskip("punos_lib.sources.geo")
     if not hasattr(geo, "tile_grid"):
         pytest.skip("punos_lib.sources.geo.tile_grid not available yet")
-    values = pd.DataFrame({"code": _municipalities()["code"], "v": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]})
+    values = pd.DataFrame({"area": _municipalities()["area"], "v": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]})
     fig = maps.tile_map(values, "v", municipalities=_municipalities(), region="MK10",
                         legend_title="V", sources="Tilastokeskus")
     gids = {p.get_gid() for p in fig.axes[0].patches}
@@ -228,7 +224,7 @@ def test_tile_map_uses_geo_tile_grid_by_default():
 
 # -- regions and small multiples ---------------------------------------------------------------
 def test_region_map_tiles_all_19_regions_and_highlights_the_chosen_one():
-    values = pd.DataFrame({"code": list(REGIONS), "v": np.arange(19, dtype=float)})
+    values = pd.DataFrame({"area": list(REGIONS), "v": np.arange(19, dtype=float)})
     fig = maps.region_map(values, "v", region="MK10", legend_title="V", sources="Tilastokeskus")
     patches = {p.get_gid(): p for p in fig.axes[0].patches if (p.get_gid() or "").startswith("tile-")}
     assert len(patches) == 19
@@ -237,7 +233,7 @@ def test_region_map_tiles_all_19_regions_and_highlights_the_chosen_one():
 
 
 def test_region_map_rejects_unknown_region():
-    values = pd.DataFrame({"code": ["MK10"], "v": [1.0]})
+    values = pd.DataFrame({"area": ["MK10"], "v": [1.0]})
     with pytest.raises(InputError, match="MK21"):
         maps.region_map(values, "v", region="MK03", legend_title="V", sources="Tilastokeskus")
 
@@ -245,9 +241,9 @@ def test_region_map_rejects_unknown_region():
 def test_region_map_on_real_region_boundaries(reference):
     regions = gpd.read_file(reference / "geo" / "derived" / "maakunnat_2025_dissolved_from_kunnat.geojson")
     regions = regions.to_crs(3067)
-    regions["code"] = "MK" + regions["maakunta"].astype(str).str.zfill(2)
-    assert set(regions["code"]) == set(REGIONS)
-    values = pd.DataFrame({"code": list(REGIONS), "v": np.arange(19, dtype=float)})
+    regions["area"] = "MK" + regions["maakunta"].astype(str).str.zfill(2)
+    assert set(regions["area"]) == set(REGIONS)
+    values = pd.DataFrame({"area": list(REGIONS), "v": np.arange(19, dtype=float)})
     fig = maps.region_map(values, "v", region="MK10", boundaries=regions, legend_title="V",
                           sources="Tilastokeskus")
     assert _legend(fig).get_title().get_text() == "V\n(Kvantiilit, 5 luokkaa)"
@@ -271,31 +267,27 @@ def test_small_multiples_share_one_classification():
 
 
 # -- auto_map ----------------------------------------------------------------------------------
-def _fake_datasets(monkeypatch, boundaries):
-    fake = types.ModuleType("punos_lib.datasets")
-    fake.boundaries = lambda snap=None, level="municipality": boundaries
-    fake.municipalities = lambda snap=None: _grid().drop(columns=["geometry", "value"]).assign(
+def _munis() -> pd.DataFrame:
+    return _grid().drop(columns=["geometry", "value"]).assign(
         x_km=[500 + 10 * (i // 3) for i in range(12)], y_km=[6800 + 10 * (i % 3) for i in range(12)])
-    monkeypatch.setitem(sys.modules, "punos_lib.datasets", fake)
-    monkeypatch.setattr(punos_lib, "datasets", fake, raising=False)
 
 
-def test_auto_map_uses_boundaries_when_the_snapshot_has_them(monkeypatch):
-    _fake_datasets(monkeypatch, _grid()[["code", "name_fi", "geometry"]])
-    values = pd.DataFrame(_grid()[["code", "value"]])
+def test_auto_map_uses_boundaries_when_there_are_some():
+    values = pd.DataFrame(_grid()[["area", "value"]])
     values.attrs["provenance"] = PROV_DEMO
-    fig = maps.auto_map(values, region="MK10", legend_title="Arvo")
+    fig = maps.auto_map(values, region="MK10", legend_title="Arvo", municipalities=_munis(),
+                        boundaries=_grid()[["area", "name_fi", "geometry"]])
     assert len(fig.axes) == 3  # choropleth: map, inset, legend
     assert maps.TILE_CAPTION not in _texts(fig)
     assert figures.DEMO_TEXT in _texts(fig)  # provenance taken from the values frame
 
 
-def test_auto_map_falls_back_to_tiles_without_boundaries(monkeypatch):
-    _fake_datasets(monkeypatch, None)
-    values = pd.DataFrame(_grid()[["code", "value"]])
-    tiles = pd.DataFrame({"code": [f"KU{n:03d}" for n in range(1, 7)],
+def test_auto_map_falls_back_to_tiles_without_boundaries():
+    values = pd.DataFrame(_grid()[["area", "value"]])
+    tiles = pd.DataFrame({"area": [f"KU{n:03d}" for n in range(1, 7)],
                           "row": [2, 1, 0, 2, 1, 0], "col": [0, 0, 0, 1, 1, 1]})
     fig = maps.auto_map(values, region="MK10", legend_title="Arvo", sources="Tilastokeskus",
-                        tiles=tiles)
+                        municipalities=_munis(), boundaries=None, tiles=tiles)
     assert maps.TILE_CAPTION in _texts(fig)
     assert len([p for p in fig.axes[0].patches if (p.get_gid() or "").startswith("tile-")]) == 6
+

@@ -226,7 +226,7 @@ def test_classifications_and_key(tmp_path: Path) -> None:
     # the fetched key is what datasets.municipalities reads (the same id is declared in the project)
     munis = datasets.municipalities(snap)
     assert munis.attrs["provenance"]["synthetic"] is False
-    assert munis.loc[munis["code"] == "KU491", "region"].item() == "MK10"
+    assert munis.loc[munis["area"] == "KU491", "region"].item() == "MK10"
     # Unchanged: skipped. A new key year or another classification id: fetched again.
     again = fetch.fetch_all(snap_dir, progress=False, client_factories={"classifications": lambda: fake},
                             declaration_path=path)

@@ -18,7 +18,10 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 study: $(STAMP)
-	@if [ ! -f data/snapshot/manifest.json ]; then $(BIN)/punos demo; fi
+	@# Real statistics shipped in data/real/ first, then example data only for what they do not cover
+	@# (both keep whatever `punos fetch` or `punos snapshot import` stored).
+	$(BIN)/punos bundle
+	$(BIN)/punos demo --no-progress
 	$(BIN)/punos run --workers $(WORKERS)
 	$(BIN)/punos render
 

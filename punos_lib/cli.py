@@ -76,6 +76,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=None, help="random seed (default: the fixed demo seed)")
     p.add_argument("--no-progress", action="store_true", help="do not show a progress bar")
 
+    p = sub.add_parser(
+        "bundle",
+        help="put the real statistics shipped in data/real/ into the snapshot (no network)",
+        description=(
+            "Write the real statistics bundled with the project (data/real/, listed with their "
+            "provenance in data/real/PROVENANCE.md) into the snapshot as real entries (source "
+            "'bundled'). Synthetic entries of those datasets are replaced; datasets fetched from the "
+            "API or imported by hand are left as they are. Run `punos demo` afterwards for example "
+            "data of the datasets no bundled file covers; `punos fetch` replaces bundled data with "
+            "fresh API data."
+        ),
+    )
+    _snapshot_arg(p)
+
     p = sub.add_parser("snapshot", help="inspect, verify or add to the snapshot")
     snap_sub = p.add_subparsers(dest="snapshot_command", metavar="SUBCOMMAND")
     q = snap_sub.add_parser(
@@ -165,8 +179,32 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     if args.seed is not None:
         kwargs["seed"] = args.seed
     snap = demo.build_demo(args.snapshot, **kwargs)
-    print(f"demo snapshot written to {snap.root} ({len(snap.entries())} entries, all marked synthetic)")
+    entries = snap.entries()
+    real = sorted({e.dataset for e in entries if not e.synthetic})
+    kept = f"; real data kept for {', '.join(real)}" if real else ""
+    print(f"demo snapshot written to {snap.root} ({sum(e.synthetic for e in entries)} entries marked "
+          f"synthetic{kept})")
     return EXIT_OK
+
+
+def _cmd_bundle(args: argparse.Namespace) -> int:
+    from punos_lib.snapshot import bundled
+
+    print(bundled.load_bundle(args.snapshot).summary())
+    return EXIT_OK
+
+
+def _origin(entry: object) -> str:
+    """Where an entry came from, for `punos snapshot list`."""
+    from punos_lib.snapshot.bundled import SOURCE as BUNDLED
+
+    if getattr(entry, "synthetic", False):
+        return "SYNTHETIC example"
+    if getattr(entry, "source", None) == BUNDLED:
+        return "real (bundled)"
+    if getattr(entry, "kind", None) == "import":
+        return "real (imported)"
+    return "real (API)"
 
 
 def _cmd_snapshot(args: argparse.Namespace) -> int:
@@ -188,8 +226,7 @@ def _cmd_snapshot(args: argparse.Namespace) -> int:
         return EXIT_FAILED if report.problems else EXIT_OK
     if args.snapshot_command == "list":
         for e in snap.entries():
-            flag = "SYNTHETIC" if e.synthetic else "real"
-            print(f"{e.id}\t{flag}\t{e.source}\t{e.updated or '-'}\t{e.sha256[:12]}\t{e.url or '-'}")
+            print(f"{e.id}\t{_origin(e)}\t{e.source}\t{e.updated or '-'}\t{e.sha256[:12]}\t{e.url or '-'}")
         return EXIT_OK
     if args.snapshot_command == "import":
         from punos_lib.reference import declarations
@@ -266,6 +303,7 @@ def _cmd_forum(args: argparse.Namespace) -> int:
 _COMMANDS = {
     "fetch": _cmd_fetch,
     "demo": _cmd_demo,
+    "bundle": _cmd_bundle,
     "snapshot": _cmd_snapshot,
     "run": _cmd_run,
     "render": _cmd_render,

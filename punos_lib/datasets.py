@@ -39,7 +39,7 @@ from punos_lib.errors import ParseError, SnapshotError
 from punos_lib.snapshot.store import Snapshot
 
 __all__ = [
-    "load", "population", "population_projection", "jobs_by_industry", "employed_by_industry_residence",
+    "load", "population", "municipality_population", "population_projection", "jobs_by_industry", "employed_by_industry_residence",
     "self_sufficiency", "occupations_by_region", "occupations_by_age", "jobseekers_by_area",
     "jobseekers_by_occupation", "education_supply", "workforce_by_occupation_age", "municipalities",
     "regions", "boundaries", "clear_cache",
@@ -426,6 +426,38 @@ def population(snap: SnapLike = None, *, by_age: bool = True) -> pd.DataFrame:
     snapshot = _snapshot(snap)
     frame = _cached(snapshot, f"population:{by_age}", lambda: _population_like("population", snapshot, by_age))
     return _with_provenance(frame, snapshot, ["population"])
+
+
+def municipality_population(snap: SnapLike = None) -> pd.DataFrame:
+    """Population on 31 Dec by municipality and year (StatFin 11ra), 2025 municipal division.
+
+    The table gives totals only (no age). Municipalities are harmonised to the 2025 division;
+    region rows (MKxx) are summed from them when the table has none, and the whole country
+    (``SSS``) is the sum of all municipalities when the table lacks it (every municipality,
+    Åland included, is in the table, so the sum is the country's population).
+
+    Returns
+    -------
+    DataFrame
+        ``area, area_name, year, population``.
+    """
+    snapshot = _snapshot(snap)
+
+    def build() -> pd.DataFrame:
+        frame = _population_like("municipality_population", snapshot, by_age=False)
+        if (frame["area"] == "SSS").any():
+            return frame
+        munis = frame[frame["area"].astype(str).str.startswith("KU")]
+        country = munis.groupby("year", sort=True, as_index=False)["population"].sum(min_count=1)
+        country.insert(0, "area", "SSS")
+        country.insert(1, "area_name", "KOKO MAA")
+        attrs = dict(frame.attrs)
+        out = pd.concat([frame, country[list(frame.columns)]], ignore_index=True)
+        out.attrs = attrs
+        return out
+
+    frame = _cached(snapshot, "municipality_population", build)
+    return _with_provenance(frame, snapshot, ["municipality_population"])
 
 
 def population_projection(snap: SnapLike = None, *, by_age: bool = True) -> pd.DataFrame:

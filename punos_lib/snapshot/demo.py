@@ -484,6 +484,26 @@ def _tables(world: _World) -> dict[str, _Table]:
         cube_11re,
     )
 
+    # 11ra (municipality totals; drawn without the generator so the other tables stay as they were)
+    years_11ra = [str(y) for y in range(1990, 2025)]
+
+    def cube_11ra(ch: dict[str, list[str]]) -> np.ndarray:
+        yrs = np.asarray(_years(ch["timeperiod_y"]), dtype=float)
+        totals = np.rint(world.pop2024[:, None] * (1.0 + world.growth[:, None]) ** (yrs[None, :] - 2024))
+        cube = _region_sum(world, totals, ch["alue_23_20260101"])  # area × year
+        return cube[..., None].repeat(len(ch["contentscode"]), axis=-1)
+
+    t11ra = _Table(
+        "vaerak/11ra", "Tunnuslukuja väestöstä muuttujina Alue, Vuosi ja Tiedot",
+        "Tilastokeskus, väestörakenne", "11ra -- Tunnuslukuja väestöstä alueittain, 1990-2024",
+        [
+            _area_var("alue_23_20260101", munis, regions, "Alue 2026"),
+            _Var("timeperiod_y", "Vuosi", years_11ra, years_11ra, role="time"),
+            _Var("contentscode", "Tiedot", ["vaerak-vaesto"], ["Väestö 31.12."], role="metric"),
+        ],
+        cube_11ra,
+    )
+
     # 14wx (2024 division: Pertunmaa separate) ------------------------------------------------
     munis_2024 = pd.concat(
         [munis, pd.DataFrame([{"code": "588", "name_fi": "Pertunmaa", "region": "MK10"}])], ignore_index=True
@@ -778,7 +798,7 @@ def _tables(world: _World) -> dict[str, _Table]:
         cube_12ti,
         suppressed_status="...",
     )
-    return {t.table: t for t in (t11re, t14wx, t115h, t115i, t125s, t115s, t115r, t12r5, t12ti)}
+    return {t.table: t for t in (t11re, t11ra, t14wx, t115h, t115i, t125s, t115s, t115r, t12r5, t12ti)}
 
 
 # ------------------------------------------------------------------------------------------------

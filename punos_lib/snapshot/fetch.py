@@ -37,6 +37,7 @@ from punos_lib.sources import geo
 from punos_lib.sources._http import offline
 from punos_lib.reference.declarations import Declaration
 from punos_lib.errors import InputError, OfflineError, PunosError
+from punos_lib.snapshot.bundled import SOURCE as BUNDLED
 from punos_lib.snapshot.store import Snapshot
 from punos_lib.sources.statfin import ATTRIBUTION, LICENCE
 
@@ -107,8 +108,8 @@ def _expected_key_names(decl: Declaration) -> list[str]:
 def _complete(snap: Snapshot, decl: Declaration) -> bool:
     """All real entries of the dataset present and matching their checksums."""
     entries = snap.entries(dataset=decl.id) if snap.exists else []
-    if not entries or any(e.synthetic for e in entries):
-        return False  # demo data is replaced by real data
+    if not entries or any(e.synthetic or e.source == BUNDLED for e in entries):
+        return False  # demo data and the bundled real data are replaced by fresh API data
     if not all(snap.is_valid(e.id) for e in entries):
         return False
     kinds = [e.kind for e in entries]

@@ -1,0 +1,485 @@
+"""Convert the recorded real statistics into the bundled files under data/real/ (developers only).
+
+Reads the recorded public files in ``../shared/data/reference`` (see its PROVENANCE.md) and writes
+``data/real/``: one gzip-compressed payload per snapshot entry in the shape ``punos fetch`` stores
+(PxWeb metadata JSON, json-stat2 data, classification-API key payloads, GeoJSON boundaries),
+``data/real/bundle.yaml`` (what :mod:`punos_lib.snapshot.bundled` reads: every file with its
+dataset, producer, table, period, where it was recorded from, how it was converted, SHA-256,
+licence and attribution) and ``data/real/PROVENANCE.md`` (the same for people).
+
+No value is altered. What the conversion does is said per file in ``conversion``: reshaping into
+json-stat2 with the table's real variable codes, names replaced by codes, derived totals (named as
+such), reprojection of boundaries. The output is deterministic: rerunning it on the same inputs
+gives byte-identical files (gzip without a timestamp, canonical JSON).
+
+    python tools/bundle_real_data.py [REFERENCE_DIR [OUT_DIR]]   # default ../shared/data/reference, data/real
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import hashlib
+import io
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "data" / "real"
+DEFAULT_REFERENCE = ROOT.parent / "shared" / "data" / "reference"
+
+LICENCE = "CC BY 4.0"
+ATTRIBUTION = "Lähde: Tilastokeskus"
+# When the conversion was made: the fetched_at of every bundled entry (fixed, so builds are reproducible).
+CONVERTED = "2026-12-01T00:00:00Z"
+STATFIN_TABLE = "https://pxdata.stat.fi/PxWeb/pxweb/fi/StatFin/StatFin__{subject}/statfin_{subject}_pxt_{table}.px/"
+
+# Finnish names of the 19 regions of 2025 (Statistics Finland's regional classification).
+REGION_NAMES = {
+    "01": "Uusimaa", "02": "Varsinais-Suomi", "04": "Satakunta", "05": "Kanta-Häme", "06": "Pirkanmaa",
+    "07": "Päijät-Häme", "08": "Kymenlaakso", "09": "Etelä-Karjala", "10": "Etelä-Savo",
+    "11": "Pohjois-Savo", "12": "Pohjois-Karjala", "13": "Keski-Suomi", "14": "Etelä-Pohjanmaa",
+    "15": "Pohjanmaa", "16": "Keski-Pohjanmaa", "17": "Pohjois-Pohjanmaa", "18": "Kainuu", "19": "Lappi",
+    "21": "Ahvenanmaa",
+}
+
+
+def _canonical(obj: Any) -> bytes:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _gzip(payload: bytes) -> bytes:
+    # mtime=0 and no file name: the same payload always gives the same bytes
+    buf = io.BytesIO()
+    with gzip.GzipFile(fileobj=buf, mode="wb", compresslevel=9, mtime=0, filename="") as fh:
+        fh.write(payload)
+    return buf.getvalue()
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _jsonstat(label: str, source: str, updated: str | None, notes: list[str],
+              dims: list[tuple[str, str, str | None, list[str], list[str]]], values: list[Any],
+              table: str) -> dict[str, Any]:
+    """A json-stat2 dataset as PxWeb sends it: dims = (code, text, role, codes, labels)."""
+    dimension: dict[str, Any] = {}
+    roles: dict[str, list[str]] = {}
+    for code, text, role, codes, labels in dims:
+        category: dict[str, Any] = {"index": {c: i for i, c in enumerate(codes)},
+                                    "label": dict(zip(codes, labels, strict=True))}
+        if role == "metric":
+            category["unit"] = {c: {"base": "lukumäärä", "decimals": 0} for c in codes}
+        dimension[code] = {"label": text, "category": category}
+        if role:
+            roles.setdefault(role, []).append(code)
+    out: dict[str, Any] = {"version": "2.0", "class": "dataset", "label": label, "source": source}
+    if updated:
+        out["updated"] = updated
+    out.update({"note": notes, "role": roles, "id": [d[0] for d in dims], "size": [len(d[3]) for d in dims],
+                "dimension": dimension, "extension": {"px": {"tableid": table, "decimals": 0, "language": "fi"}},
+                "value": values})
+    return out
+
+
+# ------------------------------------------------------------------------------------------------
+# population by region and single year of age (11re)
+
+
+def _pop_file(path: Path) -> tuple[list[str], dict[tuple[str, int], list[int]]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh, delimiter="\t"))
+    years = rows[0][3:]
+    data = {}
+    for row in rows[1:]:
+        data[(row[0], int(row[2]))] = [int(v) for v in row[3:]]
+    return years, data
+
+
+def build_11re(ref: Path) -> tuple[dict[str, bytes], dict[str, Any]]:
+    meta_path = ref / "statfin_api" / "new_2026" / "api-metadata-population.json"
+    meta = json.loads(meta_path.read_bytes())
+    var = {v["code"]: v for v in meta["variables"]}
+    ages = var["ikaryhma_10_20180101"]
+    age_codes = [c for c in ages["values"] if c != "SSS"]
+    age_labels = [t for c, t in zip(ages["values"], ages["valueTexts"], strict=True) if c != "SSS"]
+    years_f, women = _pop_file(ref / "population_age" / "popF.txt")
+    years_m, men = _pop_file(ref / "population_age" / "popM.txt")
+    if years_f != years_m:
+        raise SystemExit("popF.txt and popM.txt have different years")
+    # locations.txt: 19 regions and the whole country (246)
+    areas = [("SSS", "KOKO MAA", "246")] + [(f"MK{c}", n, str(int(c))) for c, n in REGION_NAMES.items()]
+    sexes = [("SSS", "Yhteensä"), ("1", "Miehet"), ("2", "Naiset")]
+    values: list[int] = []
+    for _, _, reg in areas:
+        for age in range(len(age_codes)):
+            m, f = men[(reg, age)], women[(reg, age)]
+            for sex, _ in sexes:
+                series = [a + b for a, b in zip(m, f, strict=True)] if sex == "SSS" else (m if sex == "1" else f)
+                values.extend(series)
+    dims = [
+        ("alue_23_20260101", "Alue", "geo", [a[0] for a in areas], [a[1] for a in areas]),
+        ("ikaryhma_10_20180101", "Ikä", None, age_codes, age_labels),
+        ("sukupuoli_9_20180101", "Sukupuoli", None, [s[0] for s in sexes], [s[1] for s in sexes]),
+        ("timeperiod_y", "Vuosi", "time", years_f, years_f),
+        ("contentscode", "Tiedot", "metric", ["vaerak-vaesto"], ["Väestö 31.12."]),
+    ]
+    notes = ["Väestö 31.12. maakunnittain (maakuntajako 2025) ja koko maa, yhden vuoden ikäryhmät, "
+             "1972–2025. Vuoden 2025 luku on ennakkotieto (kuukausitaulukko 11lj, 2025M12)."]
+    payload = _jsonstat(meta["title"], "Tilastokeskus, väestörakenne", None, notes, dims, values,
+                        "11re")
+    files = {
+        "vaerak_11re_metadata.json.gz": _gzip(meta_path.read_bytes()),
+        "vaerak_11re_regions_age_1972-2025.json.gz": _gzip(_canonical(payload)),
+    }
+    common = {
+        "dataset": "population", "producer": "Tilastokeskus (Statistics Finland), väestörakenne",
+        "table": "vaerak/11re", "licence": LICENCE, "attribution": ATTRIBUTION,
+        "url": STATFIN_TABLE.format(subject="vaerak", table="11re"),
+    }
+    records = {
+        "vaerak_11re_metadata.json.gz": {
+            **common, "kind": "metadata", "media_type": "application/json",
+            "title": "11re table metadata (PxWeb v1, variables and values)",
+            "period": "1972–2025",
+            "recorded_from": {"repository": "markusl/statfin-mcp",
+                              "commit": "0d7c5042f61e61f922f7b6479e07ba6fa8b3ba60",
+                              "path": "tests/fixtures (new_2026/api-metadata-population.json in the shared reference)"},
+            "conversion": "the recorded metadata response, gzip-compressed; bytes unchanged",
+            "recorded_sha256": {"statfin_api/new_2026/api-metadata-population.json": _sha(meta_path)},
+        },
+        "vaerak_11re_regions_age_1972-2025.json.gz": {
+            **common, "kind": "data", "media_type": "application/json-stat2",
+            "title": "Population on 31 Dec by region (2025 division), single year of age and sex, 1972–2025",
+            "period": "1972–2025 (2025 preliminary)",
+            "recorded_from": {"repository": "PPgp/bayesPopFINdata",
+                              "commit": "a608130eb6d5883012996187dab85b8a7c340493",
+                              "path": "popF.txt, popM.txt (downloaded from StatFin 11re by that repository on 2026-06-19)"},
+            "conversion": (
+                "popF.txt (women) and popM.txt (men) reshaped into one json-stat2 dataset with the "
+                "variable codes of the recorded 11re metadata (alue_23_20260101, ikaryhma_10_20180101, "
+                "sukupuoli_9_20180101, timeperiod_y, contentscode vaerak-vaesto); region numbers 1..21 "
+                "written as MK01..MK21 with their Finnish names, 246 (Finland) as SSS; age 0..100 as "
+                "000..099 and 100-; sex total SSS added as the sum men + women (integers); every "
+                "recorded value kept unchanged"),
+            "recorded_sha256": {"population_age/popF.txt": _sha(ref / "population_age" / "popF.txt"),
+                                "population_age/popM.txt": _sha(ref / "population_age" / "popM.txt")},
+        },
+    }
+    return files, records
+
+
+# ------------------------------------------------------------------------------------------------
+# population projection 2024 by municipality and age (14wx)
+
+
+def build_14wx(ref: Path) -> tuple[dict[str, bytes], dict[str, Any]]:
+    path = ref / "vaenn_14wx" / "population_raw.json"
+    raw = path.read_bytes()
+    name = "vaenn_14wx_municipalities_age_2024_2035_2040.json.gz"
+    record = {
+        "dataset": "population_projection", "kind": "data", "media_type": "application/json-stat2",
+        "producer": "Tilastokeskus (Statistics Finland), väestöennuste", "table": "vaenn/14wx",
+        "title": "Population projection 2024 by municipality (2024 division) and age 0–99, "
+                 "years 2024, 2035 and 2040",
+        "period": "2024, 2035, 2040 (projection 2024; ages 0–99)",
+        "updated": json.loads(raw)["updated"],
+        "licence": LICENCE, "attribution": ATTRIBUTION,
+        "url": STATFIN_TABLE.format(subject="vaenn", table="14wx"),
+        "recorded_from": {"repository": "Olliwn/truth_engine",
+                          "commit": "3ac17808c4f13ce8485ac1ed848d248756622e38",
+                          "path": "population_raw.json"},
+        "conversion": "the recorded json-stat2 response (old-form codes Alue, Vuosi, Sukupuoli, Ikä, "
+                      "Tiedot vaesto_e24), gzip-compressed; bytes unchanged",
+        "recorded_sha256": {"vaenn_14wx/population_raw.json": _sha(path)},
+    }
+    return {name: _gzip(raw)}, {name: record}
+
+
+# ------------------------------------------------------------------------------------------------
+# municipality population totals (11ra, PxWeb Excel export)
+
+
+def _key_names(ref: Path, year: int) -> dict[str, str]:
+    with (ref / "keys" / f"municipality_key_{year}.csv").open(encoding="utf-8", newline="") as fh:
+        return {row["municipality_name_fi"]: row["kunta"].zfill(3) for row in csv.DictReader(fh)}
+
+
+def build_11ra(ref: Path) -> tuple[dict[str, bytes], dict[str, Any]]:
+    import openpyxl
+
+    path = ref / "commuting" / "Vakilukuja.xlsx"
+    sheet = openpyxl.load_workbook(path, read_only=True, data_only=False).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    title = str(rows[0][0])
+    header = rows[2]
+    year_cols = [i for i, v in enumerate(header) if isinstance(v, str) and v.isdigit()]
+    years = [str(header[i]) for i in year_cols]
+    codes_of = _key_names(ref, 2022)  # the export is on the 2022 municipal division
+    areas: list[tuple[str, str]] = []
+    values: list[int] = []
+    for row in rows[3:]:
+        if not row[0] or not isinstance(row[year_cols[0]], (int, float)):
+            continue
+        name = str(row[0]).strip()
+        code = codes_of.get(name) or codes_of.get(name.split(" - ")[0])  # "Maarianhamina - Mariehamn"
+        if code is None:
+            raise SystemExit(f"{path}: municipality {name!r} is not in the 2022 municipality key")
+        areas.append((f"KU{code}", name))
+        for i in year_cols:
+            value = row[i]
+            if not isinstance(value, int):
+                raise SystemExit(f"{path}: {name} {header[i]}: {value!r} is not a count")
+            values.append(value)
+    if len(areas) != len(codes_of):
+        raise SystemExit(f"{path}: {len(areas)} municipalities, the 2022 key has {len(codes_of)}")
+    # json-stat order is area × content × year, as the export's layout (Alue, Tiedot, Vuosi)
+    dims = [
+        ("Alue", "Alue", "geo", [a[0] for a in areas], [a[1] for a in areas]),
+        ("Tiedot", "Tiedot", "metric", ["vaesto"], ["Väestö 31.12."]),
+        ("Vuosi", "Vuosi", "time", years, years),
+    ]
+    notes = ["Väestö 31.12. kunnittain, kuntajako 2022 (Tilastokeskus 11ra, PxWeb-Excel-vienti)."]
+    payload = _jsonstat(title, "Tilastokeskus, väestörakenne", None, notes, dims, values, "11ra")
+    name = f"vaerak_11ra_municipalities_{years[0]}-{years[-1]}.json.gz"
+    record = {
+        "dataset": "municipality_population", "kind": "data", "media_type": "application/json-stat2",
+        "producer": "Tilastokeskus (Statistics Finland), väestörakenne", "table": "vaerak/11ra",
+        "title": f"Population on 31 Dec by municipality (2022 division), {years[0]}–{years[-1]}",
+        "period": f"{years[0]}–{years[-1]}",
+        "licence": LICENCE, "attribution": ATTRIBUTION,
+        "url": STATFIN_TABLE.format(subject="vaerak", table="11ra"),
+        "recorded_from": {"repository": "EeroAnt/ML-draftarea",
+                          "commit": "e168c5b9eeff54d56c894b8b035f481e91a6df41",
+                          "path": "Vakilukuja.xlsx (PxWeb Excel export, internal code 001_11ra_2022)"},
+        "conversion": (
+            "the workbook's table (municipality names × years) as json-stat2 with the export's "
+            "variables Alue, Tiedot, Vuosi (pre-2026 codes; the content code 'vaesto' is ours, the "
+            "export gives only the text 'Väestö 31.12.'); names replaced by municipality codes KUxxx "
+            "of the 2022 key (rOpenGov/geofi municipality_key_2022; 'Maarianhamina - Mariehamn' = 478); "
+            "the AVERAGE column the repository's author added is dropped; every count unchanged"),
+        "recorded_sha256": {"commuting/Vakilukuja.xlsx": _sha(path),
+                            "keys/municipality_key_2022.csv": _sha(ref / "keys" / "municipality_key_2022.csv")},
+    }
+    return {name: _gzip(_canonical(payload))}, {name: record}
+
+
+# ------------------------------------------------------------------------------------------------
+# municipality key 2025 (classification API payloads)
+
+
+def _item(classification: str, code: str, names: dict[str, str], order: int) -> dict[str, Any]:
+    lang_names = {"fi": "suomi", "sv": "ruotsi", "en": "englanti"}
+    return {"classification": {"localId": classification}, "localId": f"{classification}/{code}",
+            "level": 1.0, "code": code, "order": order * 10, "parentItemLocalId": None, "parentCode": None,
+            "classificationItemNames": [{"langName": lang_names[lang], "lang": lang, "name": name}
+                                        for lang, name in names.items()]}
+
+
+def build_key(ref: Path, year: int = 2025) -> tuple[dict[str, bytes], dict[str, Any]]:
+    path = ref / "keys" / f"municipality_key_{year}.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = sorted(csv.DictReader(fh), key=lambda r: r["kunta"].zfill(3))
+    stamp = f"1_{year}0101"
+
+    def uniq(code_col: str) -> list[dict[str, str]]:
+        seen: dict[str, dict[str, str]] = {}
+        for r in rows:
+            seen.setdefault(str(int(r[code_col])), r)
+        return [seen[c] for c in sorted(seen, key=int)]
+
+    payloads: dict[str, Any] = {}
+    for lang in ("fi", "sv", "en"):
+        payloads[f"kunta:{lang}"] = [_item(f"kunta_{stamp}", r["kunta"].zfill(3),
+                                           {lang: r[f"municipality_name_{lang}"]}, i)
+                                     for i, r in enumerate(rows, start=1)]
+        payloads[f"maakunta:{lang}"] = [_item(f"maakunta_{stamp}", str(int(r["maakunta_code"])).zfill(2),
+                                              {lang: r[f"maakunta_name_{lang}"]}, i)
+                                        for i, r in enumerate(uniq("maakunta_code"), start=1)]
+    targets = {"maakunta": ("maakunta_code", 2), "seutukunta": ("seutukunta_code", 3),
+               "tyollisyysalue": ("tyollisyysalue_code", 0)}
+    for target in ("seutukunta", "tyollisyysalue"):
+        col, width = targets[target]
+        payloads[f"{target}:fi"] = [_item(f"{target}_{stamp}", str(int(r[col])).zfill(width),
+                                          {"fi": r[col.replace("_code", "_name_fi")]}, i)
+                                    for i, r in enumerate(uniq(col), start=1)]
+    for target, (col, width) in targets.items():
+        source_id, target_id = f"kunta_{stamp}", f"{target}_{stamp}"
+        payloads[f"kunta#{target}"] = [
+            {"correspondenceTable": {"localId": f"{source_id}#{target_id}"},
+             "sourceItem": {"localId": f"{source_id}/{r['kunta'].zfill(3)}", "code": r["kunta"].zfill(3),
+                            "classificationItemNames": [{"lang": "fi", "name": r["municipality_name_fi"]}]},
+             "targetItem": {"localId": f"{target_id}/{str(int(r[col])).zfill(width)}",
+                            "code": str(int(r[col])).zfill(width),
+                            "classificationItemNames": [{"lang": "fi", "name": r[col.replace('_code', '_name_fi')]}]}}
+            for r in rows]
+    name = f"municipality_key_{year}.json.gz"
+    record = {
+        "dataset": "municipality_key", "kind": "key", "media_type": "application/json",
+        "producer": "Tilastokeskus (Statistics Finland), luokitukset (classification API)",
+        "table": f"kunta_{stamp} with maakunta, seutukunta, tyollisyysalue",
+        "title": f"Municipalities of {year} with region, sub-region and employment area",
+        "period": f"municipal division 1.1.{year}",
+        "licence": LICENCE, "attribution": ATTRIBUTION,
+        "url": "https://data.stat.fi/api/classifications/v2/",
+        "year": year,
+        "recorded_from": {"repository": "rOpenGov/geofi", "commit": "de9392bbeac7ce09d13637ec000b8c9e69ce5c52",
+                          "path": f"data/municipality_key_{year}.rda (built by geofi from the classification API; "
+                                  "CSV conversion in the shared reference)"},
+        "conversion": (
+            "one JSON object {request name: payload}, each payload in the classification API's form "
+            "(items kunta/maakunta in fi, sv, en; seutukunta, tyollisyysalue in fi; correspondence maps "
+            "kunta#maakunta, kunta#seutukunta, kunta#tyollisyysalue), rebuilt from the key table's "
+            "codes and names; every code and name unchanged"),
+        "recorded_sha256": {f"keys/municipality_key_{year}.csv": _sha(path)},
+    }
+    return {name: _gzip(_canonical(dict(sorted(payloads.items()))))}, {name: record}
+
+
+# ------------------------------------------------------------------------------------------------
+# boundaries (EPSG:3067)
+
+
+def _to_3067(features: list[dict[str, Any]], keep: list[str]) -> list[dict[str, Any]]:
+    import shapely
+    from pyproj import Transformer
+    from shapely.geometry import mapping, shape
+
+    transformer = Transformer.from_crs("EPSG:4326", "EPSG:3067", always_xy=True)
+
+    def project(xy: np.ndarray) -> np.ndarray:
+        x, y = transformer.transform(xy[:, 0], xy[:, 1])
+        return np.round(np.column_stack([x, y]))  # whole metres: the sources are generalised to ~1 km
+
+    out = []
+    for feature in features:
+        geom = shapely.transform(shape(feature["geometry"]), project)
+        coords = json.loads(json.dumps(mapping(geom)), parse_float=lambda s: int(float(s)))
+        out.append({"type": "Feature",
+                    "properties": {k: feature["properties"][k] for k in keep if k in feature["properties"]},
+                    "geometry": coords})
+    return out
+
+
+def _geojson(features: list[dict[str, Any]]) -> bytes:
+    return _canonical({"type": "FeatureCollection",
+                       "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::3067"}},
+                       "features": features})
+
+
+def build_boundaries(ref: Path) -> tuple[dict[str, bytes], dict[str, Any]]:
+    kunta_path = ref / "geo" / "kunta1000k_2025_with_neighbors_and_province.geojson"
+    kunta = json.loads(kunta_path.read_bytes())
+    features = sorted(kunta["features"], key=lambda f: str(f["properties"]["kunta"]))
+    munis = _to_3067(features, ["kunta", "vuosi", "nimi", "namn", "name"])
+    region_path = ref / "geo" / "nls_maakuntarajat_4500k_2023.json"
+    regions = json.loads(region_path.read_bytes())
+    region_features = sorted(regions["features"], key=lambda f: int(f["properties"]["NATCODE"]))
+    regs = _to_3067(region_features, ["NATCODE", "NAMEFIN", "NAMESWE"])
+    files = {"kunta1000k_2025_epsg3067.geojson.gz": _gzip(_geojson(munis)),
+             "maakunta4500k_2023_epsg3067.geojson.gz": _gzip(_geojson(regs))}
+    records = {
+        "kunta1000k_2025_epsg3067.geojson.gz": {
+            "dataset": "municipality_boundaries", "kind": "boundaries", "media_type": "application/geo+json",
+            "producer": "Tilastokeskus (Statistics Finland), tilastointialueet WFS",
+            "table": "tilastointialueet:kunta1000k_2025", "title": "Municipal boundaries 2025, 1:1,000,000",
+            "period": "municipal division 1.1.2025 (308 municipalities)",
+            "updated": kunta.get("timeStamp"),
+            "licence": LICENCE, "attribution": ATTRIBUTION,
+            "url": "https://geo.stat.fi/geoserver/tilastointialueet/wfs",
+            "recorded_from": {"repository": "ConeArtist/Suomen-Kunnat",
+                              "commit": "0d080ff203b6a2930d0eb70bc06ed7a8d1247236",
+                              "path": "kunta1000k_2025_with_neighbors_and_province.geojson (a raw WFS answer)"},
+            "conversion": (
+                "reprojected from EPSG:4326 to EPSG:3067 (pyproj, coordinates rounded to whole metres); "
+                "properties kunta, vuosi, nimi, namn, name kept, the repository author's added fields "
+                "neighbors and province dropped (province is wrong for Isokyrö); features sorted by code"),
+            "recorded_sha256": {"geo/kunta1000k_2025_with_neighbors_and_province.geojson": _sha(kunta_path)},
+        },
+        "maakunta4500k_2023_epsg3067.geojson.gz": {
+            "dataset": "region_boundaries", "kind": "boundaries", "media_type": "application/geo+json",
+            "producer": "Maanmittauslaitos (National Land Survey of Finland), kuntajako 1:4,500,000",
+            "table": "maakuntarajat 2023 (19 regions; unchanged in 2025)",
+            "title": "Regional boundaries 2023, 1:4,500,000 (the 2025 regions)",
+            "period": "regional division 2023 = 2025",
+            "licence": LICENCE, "attribution": "Lähde: Maanmittauslaitos",
+            "url": "https://www.maanmittauslaitos.fi/en/opendata",
+            "recorded_from": {"repository": "samilaine/hallinnollisetrajat",
+                              "commit": "03f9203007160ef67177c8a5c6f3463cbf57af46",
+                              "path": "maakuntarajat.2023.json"},
+            "conversion": "reprojected from EPSG:4326 to EPSG:3067 (pyproj, whole metres); properties "
+                          "NATCODE, NAMEFIN, NAMESWE kept; features sorted by code",
+            "recorded_sha256": {"geo/nls_maakuntarajat_4500k_2023.json": _sha(region_path)},
+        },
+    }
+    return files, records
+
+
+BUILDERS: list[Callable[[Path], tuple[dict[str, bytes], dict[str, Any]]]] = [
+    build_11re, build_11ra, build_14wx, build_key, build_boundaries,
+]
+
+
+def _provenance_md(records: dict[str, Any]) -> str:
+    lines = [
+        "# Bundled real data: provenance",
+        "",
+        "Real statistics recorded from public repositories and converted by `tools/bundle_real_data.py`",
+        "(generated file; do not edit by hand). `punos bundle` turns them into snapshot entries",
+        "(`synthetic: false`, source `bundled`); `punos fetch` replaces them with fresh API data.",
+        "",
+        "Licence of the data: CC BY 4.0. Attribution: \"Lähde: Tilastokeskus\" (Statistics Finland), for the",
+        "region boundaries \"Lähde: Maanmittauslaitos\" (National Land Survey of Finland).",
+        "The repositories the files were recorded from carry no licence of their own for the data; the data",
+        "are the producers' open data.",
+        "",
+    ]
+    for name, rec in records.items():
+        src = rec["recorded_from"]
+        lines += [
+            f"## {name}",
+            "",
+            f"- dataset: `{rec['dataset']}` ({rec['kind']})",
+            f"- producer and table: {rec['producer']}, {rec['table']}",
+            f"- content: {rec['title']}",
+            f"- period: {rec['period']}",
+            f"- recorded from: {src['repository']} @ {src['commit']}, {src['path']}",
+            f"- conversion: {rec['conversion']}",
+            f"- sha256: `{rec['sha256']}` ({rec['bytes']} bytes)",
+            f"- licence: {rec['licence']}; attribution: \"{rec['attribution']}\"",
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str]) -> int:
+    ref = Path(argv[1]) if len(argv) > 1 else DEFAULT_REFERENCE
+    out = Path(argv[2]) if len(argv) > 2 else OUT
+    if not ref.is_dir():
+        print(f"no reference folder at {ref}; give its path", file=sys.stderr)
+        return 2
+    out.mkdir(parents=True, exist_ok=True)
+    records: dict[str, Any] = {}
+    for build in BUILDERS:
+        files, recs = build(ref)
+        for name, payload in files.items():
+            (out / name).write_bytes(payload)
+            records[name] = {**recs[name], "converted": CONVERTED, "sha256": hashlib.sha256(payload).hexdigest(), "bytes": len(payload)}
+            print(f"wrote data/real/{name} ({len(payload):,} bytes)")
+    index = {"format": "punos-bundle", "version": 1, "files": records}
+    header = "# Generated by tools/bundle_real_data.py: the bundled real data and their provenance.\n"
+    (out / "bundle.yaml").write_text(header + yaml.safe_dump(index, allow_unicode=True, sort_keys=False, width=100),
+                                     encoding="utf-8")
+    (out / "PROVENANCE.md").write_text(_provenance_md(records), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

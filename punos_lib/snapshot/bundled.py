@@ -219,6 +219,7 @@ def load_bundle(
     for item in read_index(folder):
         by_dataset.setdefault(item.dataset, []).append(item)
     report = BundleReport()
+    todo: list[tuple[str, list[Any], list[Any]]] = []
     for dataset in sorted(by_dataset):
         if dataset not in declared:
             report.not_declared.append(dataset)
@@ -227,22 +228,33 @@ def load_bundle(
         if any(not e.synthetic and e.source != SOURCE for e in existing):
             report.kept_real.append(dataset)  # fetched from the API or imported: never overwritten
             continue
-        # every file of the dataset is read and checked before anything is written
+        # every bundled file is read and checked before anything is written
         wanted = _entries_of(by_dataset[dataset], root)
         current = {e.id: e.sha256 for e in existing}
         if current == {entry_id: sha256_bytes(body) for entry_id, body, _, _ in wanted} and all(
                 e.source == SOURCE for e in existing):
             report.unchanged.append(dataset)
             continue
-        for entry_id, body, item, extra in wanted:
-            note = (f"bundled real data recorded from {item.recorded_line}; converted: {item.conversion}. "
-                    f"{item.title}, {item.period}.")
-            snap.write(entry_id, body, dataset=dataset, kind=item.kind, source=SOURCE,
-                       media_type=item.media_type, url=item.url, updated=item.updated,
-                       licence=item.licence, attribution=item.attribution, synthetic=False, note=note,
-                       fetched_at=item.converted, **extra)
-        stale = [e.id for e in existing if e.id not in {w[0] for w in wanted}]
-        if stale:
-            snap.remove(stale)
-        report.written.append(dataset)
+        todo.append((dataset, existing, wanted))
+    if not todo:
+        return report
+    # A bundle killed half-way leaves the in-progress marker, so verify reports it.
+    with snap.writing("punos bundle"):
+        for dataset, existing, wanted in todo:
+            _write_dataset(snap, dataset, existing, wanted)
+            report.written.append(dataset)
     return report
+
+
+def _write_dataset(snap: Snapshot, dataset: str, existing: list[Any], wanted: list[Any]) -> None:
+    """Replace the dataset's entries (synthetic or older bundled ones) by the bundled files."""
+    for entry_id, body, item, extra in wanted:
+        note = (f"bundled real data recorded from {item.recorded_line}; converted: {item.conversion}. "
+                f"{item.title}, {item.period}.")
+        snap.write(entry_id, body, dataset=dataset, kind=item.kind, source=SOURCE,
+                   media_type=item.media_type, url=item.url, updated=item.updated,
+                   licence=item.licence, attribution=item.attribution, synthetic=False, note=note,
+                   fetched_at=item.converted, **extra)
+    stale = [e.id for e in existing if e.id not in {w[0] for w in wanted}]
+    if stale:
+        snap.remove(stale)

@@ -225,9 +225,9 @@ def test_the_key_and_boundaries_are_the_2025_division(snap: Snapshot) -> None:
          "Puumala", "Rantasalmi", "Savonlinna", "Sulkava"])
     shapes = datasets.boundaries(snap)
     assert shapes.crs.to_epsg() == 3067 and len(shapes) == 308
-    assert set(shapes["code"]) == set(munis["code"])
+    assert set(shapes["area"]) == set(munis["area"])
     regions = datasets.boundaries(snap, level="region")
-    assert regions.crs.to_epsg() == 3067 and sorted(regions["code"]) == sorted(
+    assert regions.crs.to_epsg() == 3067 and sorted(regions["area"]) == sorted(
         munis["region"].unique())
     # EPSG:3067 metres: Finland spans roughly 50–740 km east, 6,600–7,800 km north
     minx, miny, maxx, maxy = shapes.total_bounds

@@ -7,8 +7,8 @@ The folders follow the data (see docs/architecture.md):
 - :mod:`punos_lib.reference`  curated reference inputs (regions, sectors, the dataset declaration)
 - :mod:`punos_lib.datasets`   tidy frames of the study's datasets from a snapshot
 - :mod:`punos_lib.indicators` pure indicator functions
-- :mod:`punos_lib.registry`   the three aims' curated records (catalogue, actors, forums)
-- :mod:`punos_lib.present`    figures and maps
+- :mod:`punos_lib.registry`   the three aims' curated records and their tables (catalogue, actors, forums, comparison)
+- :mod:`punos_lib.present`    figures and maps (``curated``: the figures of the registry)
 - :mod:`punos_lib.study`      the notebook-facing context
 - :mod:`punos_lib.pipeline`   papermill batch runs; :mod:`punos_lib.publish` rendering; :mod:`punos_lib.cli`
 
@@ -41,12 +41,13 @@ _MODULES: dict[str, str] = {
     "indicators": "punos_lib.indicators",
     "analysis": "punos_lib.analysis",
     "labour": "punos_lib.labour",
-    "aims": "punos_lib.aims",
     "catalogue": "punos_lib.registry.catalogue",
     "actors": "punos_lib.registry.actors",
     "forums": "punos_lib.registry.forums",
+    "comparison": "punos_lib.registry.comparison",
     "figures": "punos_lib.present.figures",
     "maps": "punos_lib.present.maps",
+    "curated": "punos_lib.present.curated",
     "study": "punos_lib.study",
     "pipeline": "punos_lib.pipeline",
     "publish": "punos_lib.publish",

@@ -42,6 +42,7 @@ __all__ = [
     "read_csv_table",
     "require_columns",
     "curated_provenance",
+    "with_curated_provenance",
     "split_list",
 ]
 
@@ -347,6 +348,12 @@ def curated_provenance(source: str, *, mark: str | None = None) -> dict[str, Any
         raise InputError("curated_provenance needs the source text, e.g. 'Punos-toimijarekisteri'")
     text = source.strip() + (f" – {mark}" if mark else "")
     return {"datasets": [], "entries": [], "synthetic": False, "attribution": [text], "updated": {}}
+
+
+def with_curated_provenance(frame: pd.DataFrame, source: str, *, mark: str | None = None) -> pd.DataFrame:
+    """Give ``frame`` the :func:`curated_provenance` of ``source`` and return it."""
+    frame.attrs["provenance"] = curated_provenance(source, mark=mark)
+    return frame
 
 
 def split_list(value: object, sep: str = ";") -> tuple[str, ...]:

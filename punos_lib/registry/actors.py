@@ -7,7 +7,11 @@ coordination, education for an employer field). Every row names where the
 information comes from; rows marked "oletus / assumption" are to be confirmed.
 
 The analysis treats the network as undirected (who is connected with whom);
-the direction of each relation stays in the relations table.
+the direction of each relation stays in the relations table. The Finnish tables of chapter 9
+(central actors, brokers, sector coverage, actors per municipality, relations that are still
+assumptions) are built here; the network figure and the map are drawn by
+:mod:`punos_lib.present.curated`. networkx is imported only by the functions that build or
+measure the graph, so reading the registry stays cheap.
 
 Examples
 --------
@@ -22,16 +26,24 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import pandas as pd
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
 
 from punos_lib.errors import InputError
 from punos_lib.paths import data_dir
-from punos_lib.records import Problems, read_csv_table, require_columns, split_list
+from punos_lib.records import (
+    Problems,
+    curated_provenance,
+    read_csv_table,
+    require_columns,
+    split_list,
+    with_curated_provenance,
+)
 from punos_lib.reference.sectors import known_sector_ids, load_sectors
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = [
     "ACTOR_TYPES",
@@ -41,8 +53,14 @@ __all__ = [
     "centrality",
     "brokers",
     "sector_coverage",
-    "plot_network",
     "describe_network_fi",
+    "REGISTRY_SOURCE",
+    "actors_by_municipality",
+    "centrality_table",
+    "brokers_table",
+    "coverage_table",
+    "coverage_gaps",
+    "assumed_relations",
 ]
 
 #: Actor type -> Finnish label (legend and text).
@@ -65,15 +83,8 @@ RELATION_KINDS: dict[str, str] = {
 ORG_COLUMNS = ("id", "name_fi", "name_en", "type", "municipality", "sectors", "url", "source")
 REL_COLUMNS = ("from", "to", "kind", "network", "source")
 
-# Okabe & Ito (2008) colour-blind-safe palette, one colour per actor type.
-_COLOURS = {
-    "education": "#0072B2",
-    "business": "#E69F00",
-    "public": "#009E73",
-    "development": "#CC79A7",
-    "intermediary": "#56B4E9",
-    "research": "#D55E00",
-}
+#: The source line of tables and figures built from the registry.
+REGISTRY_SOURCE = "Punos-toimijarekisteri (data/actors)"
 _ASSUMPTION_MARKERS = ("oletus", "assumption")
 
 
@@ -168,6 +179,8 @@ def build_graph(orgs: pd.DataFrame, rels: pd.DataFrame) -> nx.Graph:
     """
     _need_registry(orgs, ("id", "name_fi", "type"), "organisations")
     _need_registry(rels, ("from", "to", "kind"), "relations")
+    import networkx as nx
+
     graph = nx.Graph()
     for rec in orgs.sort_values("id").to_dict("records"):
         graph.add_node(rec["id"], name_fi=rec["name_fi"], type=rec["type"],
@@ -199,6 +212,8 @@ def centrality(graph: nx.Graph) -> pd.DataFrame:
     """
     if graph.number_of_nodes() == 0:
         raise InputError("the network has no actors; check the registry")
+    import networkx as nx
+
     degree = dict(graph.degree())
     between = nx.betweenness_centrality(graph, normalized=True)
     community = _communities(graph)
@@ -222,6 +237,8 @@ def _communities(graph: nx.Graph) -> dict[str, int]:
     groups: list[set[str]] = []
     connected = graph.subgraph([n for n in graph if graph.degree(n) > 0])
     if connected.number_of_edges() > 0:
+        import networkx as nx
+
         groups = [set(c) for c in nx.community.greedy_modularity_communities(connected)]
     groups += [{n} for n in sorted(graph) if graph.degree(n) == 0]
     groups.sort(key=lambda g: (-len(g), min(g)))
@@ -345,68 +362,8 @@ def sector_coverage(orgs: pd.DataFrame, sectors: object = None) -> pd.DataFrame:
                                        "lacks_education", "lacks_business"])
 
 
-def plot_network(
-    graph: nx.Graph, orgs: pd.DataFrame, *, top: int = 12, seed: int = 7,
-    source: str = "Lähde: Punos-toimijarekisteri (data/actors); osa suhteista on oletuksia.",
-    title: str = "Osaamisen ennakoinnin toimijaverkosto",
-) -> Figure:
-    """Draw the actor network for an A4 page.
-
-    Node colour shows the actor type (Okabe–Ito palette), node size the
-    degree; the ``top`` actors by betweenness (then degree) are numbered on the
-    plot and named in a list beside the legend.
-    The spring layout uses a fixed ``seed`` so the picture is the same on
-    every run. Legend and source line are in Finnish.
-    """
-    _need_registry(orgs, ("id", "type", "name_fi"), "organisations")
-    if graph.number_of_nodes() == 0:
-        raise InputError("the network has no actors to draw; check the registry")
-    nodes = sorted(graph.nodes)
-    layout_graph = nx.Graph()
-    layout_graph.add_nodes_from(nodes)
-    layout_graph.add_edges_from(sorted(tuple(sorted(e)) for e in graph.edges))
-    pos = nx.spring_layout(layout_graph, seed=seed, k=1.6 / max(len(nodes), 1) ** 0.5, iterations=200)
-    cent = centrality(graph)
-    labelled = set(cent["id"].head(top))
-    degree = dict(graph.degree())
-
-    fig = Figure(figsize=(6.9, 6.2), dpi=150)
-    ax = fig.add_subplot(1, 1, 1)
-    nx.draw_networkx_edges(layout_graph, pos, ax=ax, edge_color="#999999", width=0.6, alpha=0.7)
-    for actor_type, colour in _COLOURS.items():
-        members = [n for n in nodes if graph.nodes[n].get("type") == actor_type]
-        if members:
-            nx.draw_networkx_nodes(layout_graph, pos, nodelist=members, ax=ax, node_color=colour,
-                                   node_size=[40 + 18 * degree[n] for n in members],
-                                   edgecolors="white", linewidths=0.5)
-    # Names of central actors overlap in the dense middle of the network, so the nodes carry rank
-    # numbers and the names are listed beside the legend (the part before a parenthesis is enough).
-    ranked = [n for n in cent["id"] if n in labelled]
-    names = {n: _shorten(str(graph.nodes[n].get("name_fi", n)).split(" (")[0], 34) for n in ranked}
-    for rank, n in enumerate(ranked, start=1):
-        ax.text(pos[n][0], pos[n][1], str(rank), ha="center", va="center", fontsize=6,
-                fontweight="bold", color="white", zorder=5)
-    key = "\n".join(f"{rank}  {names[n]}" for rank, n in enumerate(ranked, start=1))
-    fig.text(0.69, 0.62, "Keskeisimmät toimijat\n" + key, ha="left", va="top", fontsize=6.3,
-             linespacing=1.5)
-    present = [t for t in ACTOR_TYPES if any(graph.nodes[n].get("type") == t for n in nodes)]
-    handles = [Line2D([0], [0], marker="o", linestyle="", markersize=6, markerfacecolor=_COLOURS[t],
-                      markeredgecolor="white", label=ACTOR_TYPES[t]) for t in present]
-    ax.legend(handles=handles, title="Toimijatyyppi", loc="upper left", bbox_to_anchor=(1.0, 1.0),
-              fontsize=7, title_fontsize=7.5, frameon=False)
-    ax.set_title(title, fontsize=9)
-    ax.set_axis_off()
-    from punos_lib.present.figures import SOURCE_GID
-
-    # The gid marks this as the figure's source line, so Study.show keeps it instead of adding one.
-    fig.text(0.01, 0.01, source + f" Numeroitu {len(ranked)} keskeisintä toimijaa.", fontsize=6,
-             gid=SOURCE_GID)
-    fig.subplots_adjust(left=0.02, right=0.68, top=0.94, bottom=0.05)
-    return fig
 
 
-def _shorten(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
 def _join_fi(items: list[str]) -> str:
@@ -464,3 +421,180 @@ def describe_network_fi(orgs: pd.DataFrame, rels: pd.DataFrame, centrality: pd.D
         "toimijoiden kanssa.",
     ]
     return "\n".join(lines) + "\n"
+
+
+# ----------------------------------------------------------------- tables of chapter 9
+
+
+def actors_by_municipality(orgs: pd.DataFrame, municipalities: pd.DataFrame, region: str) -> pd.DataFrame:
+    """Number of registered actors per municipality of ``region`` (zeros included).
+
+    Parameters
+    ----------
+    orgs : pandas.DataFrame
+        From :func:`punos_lib.registry.actors.load_registry` (``municipality`` = 3-digit code).
+    municipalities : pandas.DataFrame
+        From :func:`punos_lib.datasets.municipalities` (``area`` = ``KUxxx``, ``name_fi``,
+        ``region``).
+    region : str
+        Region code, e.g. ``"MK10"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``area, name_fi, actors`` for every municipality of the region, sorted by code.
+        ``attrs["outside_region"]`` = number of actors located elsewhere (e.g. national
+        agencies in Helsinki), ``attrs["outside_names"]`` their names.
+
+    Raises
+    ------
+    InputError
+        The region has no municipalities, or actors have municipality codes that are not on
+        the current municipal division (e.g. a merged municipality); the message names them.
+
+    Examples
+    --------
+    >>> orgs = pd.DataFrame({"id": ["a", "b", "c"], "name_fi": ["A", "B", "C"],
+    ...                      "municipality": ["491", "491", "091"]})
+    >>> munis = pd.DataFrame({"area": ["KU491", "KU740", "KU091"], "name_fi": ["Mikkeli", "Savonlinna",
+    ...                       "Helsinki"], "region": ["MK10", "MK10", "MK01"]})
+    >>> counts = actors_by_municipality(orgs, munis, "MK10")
+    >>> counts["actors"].tolist(), counts.attrs["outside_region"]
+    ([2, 0], 1)
+    """
+    _need_registry(orgs, ("id", "name_fi", "municipality"), "actors_by_municipality (organisations)")
+    require_columns(municipalities, ("area", "name_fi", "region"), "actors_by_municipality (municipalities)",
+                    hint="pass punos_lib.datasets.municipalities()")
+    codes = "KU" + orgs["municipality"].astype(str).str.zfill(3)
+    known = set(municipalities["area"].astype(str))
+    unknown = orgs.loc[~codes.isin(known), ["id", "municipality"]]
+    if len(unknown):
+        listed = ", ".join(f"{i} ({m})" for i, m in unknown.itertuples(index=False))
+        raise InputError(f"actors with municipality codes not on the current municipal division: {listed}; "
+                         "update data/actors/organisations.csv to the current codes (e.g. Pertunmaa 588 "
+                         "-> Mäntyharju 507 from 2025)")
+    members = municipalities[municipalities["region"].astype(str) == region]
+    if members.empty:
+        raise InputError(f"no municipalities of region {region!r} in the municipality list; "
+                         "use a region code such as 'MK10'")
+    counts = codes.value_counts()
+    frame = pd.DataFrame({
+        "area": members["area"].astype(str).to_numpy(),
+        "name_fi": members["name_fi"].astype(str).to_numpy(),
+    }).sort_values("area", kind="stable").reset_index(drop=True)
+    frame["actors"] = [int(counts.get(c, 0)) for c in frame["area"]]
+    inside = codes.isin(set(frame["area"]))
+    frame.attrs["outside_region"] = int((~inside).sum())
+    frame.attrs["outside_names"] = sorted(orgs.loc[~inside.to_numpy(), "name_fi"].astype(str))
+    frame.attrs["provenance"] = curated_provenance(REGISTRY_SOURCE)
+    return frame
+
+
+def centrality_table(centrality: pd.DataFrame, *, top: int | None = 15) -> pd.DataFrame:
+    """Finnish table of :func:`punos_lib.registry.actors.centrality` (the ``top`` first rows, or all).
+
+    Columns ``Toimija, Tyyppi, Yhteyksiä, Välittäjäasema, Ryhmä``; the betweenness is rounded
+    to three decimals.
+    """
+    require_columns(centrality, ("name_fi", "type", "degree", "betweenness", "community"), "centrality_table")
+    rows = centrality if top is None else centrality.head(top)
+    table = pd.DataFrame({
+        "Toimija": rows["name_fi"].to_numpy(),
+        "Tyyppi": [ACTOR_TYPES.get(t, t) for t in rows["type"]],
+        "Yhteyksiä": rows["degree"].astype(int).to_numpy(),
+        "Välittäjäasema": rows["betweenness"].astype(float).round(3).to_numpy(),
+        "Ryhmä": rows["community"].astype(int).to_numpy(),
+    })
+    return with_curated_provenance(table, REGISTRY_SOURCE)
+
+
+def brokers_table(brokers: pd.DataFrame, *, top: int | None = 10) -> pd.DataFrame:
+    """Finnish table of :func:`punos_lib.registry.actors.brokers`.
+
+    Columns ``Toimija, Tyyppi, Parien osuus`` (share of connected education–business pairs
+    whose shortest paths run through the actor, weighted; 0–1) and ``Pareja``.
+    """
+    require_columns(brokers, ("name_fi", "type", "share_of_pairs", "pairs"), "brokers_table")
+    rows = brokers if top is None else brokers.head(top)
+    table = pd.DataFrame({
+        "Toimija": rows["name_fi"].to_numpy(),
+        "Tyyppi": [ACTOR_TYPES.get(t, t) for t in rows["type"]],
+        "Parien osuus": rows["share_of_pairs"].astype(float).round(3).to_numpy(),
+        "Pareja": rows["pairs"].astype(int).to_numpy(),
+    })
+    return with_curated_provenance(table, REGISTRY_SOURCE)
+
+
+def coverage_table(coverage: pd.DataFrame) -> pd.DataFrame:
+    """Finnish table of :func:`punos_lib.registry.actors.sector_coverage`: actors per sector and type.
+
+    Columns ``Toimiala``, one per actor type (Finnish labels), ``Yhteensä`` and ``Puuttuu``
+    (which key actor types the sector lacks, empty when none).
+    """
+    require_columns(coverage, ("name_fi", *ACTOR_TYPES, "total", "lacks_education", "lacks_business"), "coverage_table")
+    table = pd.DataFrame({"Toimiala": coverage["name_fi"].to_numpy()})
+    for actor_type, label in ACTOR_TYPES.items():
+        table[label] = coverage[actor_type].astype(int).to_numpy()
+    table["Yhteensä"] = coverage["total"].astype(int).to_numpy()
+    table["Puuttuu"] = [_missing_text(e, b) for e, b in zip(coverage["lacks_education"],
+                                                             coverage["lacks_business"], strict=True)]
+    return with_curated_provenance(table, REGISTRY_SOURCE)
+
+
+def _missing_text(lacks_education: bool, lacks_business: bool) -> str:
+    parts = (["koulutustoimija"] if lacks_education else []) + (["yritys tai toimialajärjestö"]
+                                                                 if lacks_business else [])
+    return " ja ".join(parts)
+
+
+def coverage_gaps(coverage: pd.DataFrame) -> pd.DataFrame:
+    """The sectors without an education or a business actor: ``Toimiala, Puuttuu``.
+
+    Empty (with these columns) when every sector has both; the chapter then says so.
+
+    Examples
+    --------
+    >>> cov = pd.DataFrame({"name_fi": ["Vesiala", "Metsäala"], "lacks_education": [False, False],
+    ...                     "lacks_business": [True, False]})
+    >>> coverage_gaps(cov).values.tolist()
+    [['Vesiala', 'yritys tai toimialajärjestö']]
+    """
+    require_columns(coverage, ("name_fi", "lacks_education", "lacks_business"), "coverage_gaps")
+    lacking = coverage[coverage["lacks_education"] | coverage["lacks_business"]]
+    table = pd.DataFrame({
+        "Toimiala": lacking["name_fi"].to_numpy(),
+        "Puuttuu": [_missing_text(e, b) for e, b in zip(lacking["lacks_education"],
+                                                         lacking["lacks_business"], strict=True)],
+    })
+    return with_curated_provenance(table, REGISTRY_SOURCE)
+
+
+def assumed_relations(orgs: pd.DataFrame, rels: pd.DataFrame) -> pd.DataFrame:
+    """The relations whose source is an assumption ("oletus" / "assumption"), to be confirmed.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``Toimija, Toinen toimija, Suhde, Verkosto, Peruste`` in registry order.
+
+    Examples
+    --------
+    >>> orgs = pd.DataFrame({"id": ["a", "b"], "name_fi": ["A ry", "B oy"]})
+    >>> rels = pd.DataFrame({"from": ["a", "b"], "to": ["b", "a"], "kind": ["partner", "funds"],
+    ...     "network": ["", ""], "source": ["oletus: yhteinen hanke", "vuosikertomus 2023"]})
+    >>> assumed_relations(orgs, rels)["Toinen toimija"].tolist()
+    ['B oy']
+    """
+    _need_registry(orgs, ("id", "name_fi"), "assumed_relations (organisations)")
+    _need_registry(rels, ("from", "to", "kind", "network", "source"), "assumed_relations (relations)")
+    names = dict(zip(orgs["id"], orgs["name_fi"], strict=True))
+    text = rels["source"].astype(str).str.lower()
+    assumed = rels[text.map(lambda s: any(m in s for m in _ASSUMPTION_MARKERS))]
+    table = pd.DataFrame({
+        "Toimija": [names.get(i, i) for i in assumed["from"]],
+        "Toinen toimija": [names.get(i, i) for i in assumed["to"]],
+        "Suhde": [RELATION_KINDS.get(k, k) for k in assumed["kind"]],
+        "Verkosto": assumed["network"].astype(str).to_numpy(),
+        "Peruste": assumed["source"].astype(str).to_numpy(),
+    })
+    return with_curated_provenance(table, REGISTRY_SOURCE)

@@ -4,7 +4,10 @@
 needs in the region, whether the study loads them or not. This module reads and
 validates it and summarises it for the baseline study (lähtötilaselvitys):
 which topics each source covers, at which regional level, how it can be
-accessed, and what is known to be missing.
+accessed, and what is known to be missing. The Finnish tables of chapter 8 are built here
+too: the catalogue itself, counts by level and access, known gaps, the study's own datasets
+linked to their catalogue entries and snapshot entries (:func:`dataset_sources`), and where the
+actors' shared information is kept (:func:`collection_files`).
 
 Examples
 --------
@@ -16,14 +19,21 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import pandas as pd
 
-from punos_lib.errors import InputError, ValidationError
+from punos_lib.errors import InputError, SnapshotError, ValidationError
 from punos_lib.paths import data_dir
-from punos_lib.records import Problems, read_yaml, require_columns
+from punos_lib.records import (
+    Problems,
+    curated_provenance,
+    read_yaml,
+    require_columns,
+    with_curated_provenance,
+)
 
 __all__ = [
     "KINDS",
@@ -35,6 +45,13 @@ __all__ = [
     "coverage_matrix",
     "summary_by",
     "gaps",
+    "catalogue_table",
+    "coverage_data",
+    "summary_table",
+    "gaps_table",
+    "dataset_sources",
+    "dataset_sources_table",
+    "collection_files",
 ]
 
 # Machine value -> Finnish label (the study text shows the labels).
@@ -88,6 +105,8 @@ _COLUMNS = (
     "id", "name_fi", "name_en", "producer", "kind", "topics", "granularity", "frequency",
     "latest_period", "access", "url", "licence", "loader", "gaps",
 )
+#: The source line of tables and figures built from the catalogue.
+CATALOGUE_SOURCE = "Punos-tietolähdeluettelo (data/catalogue.yaml)"
 _LIST_FIELDS = {"topics": TOPICS, "granularity": GRANULARITIES}
 _SUMMARY_FIELDS = {"kind": KINDS, "access": ACCESS, "granularity": GRANULARITIES,
                    "topics": TOPICS, "frequency": FREQUENCIES}
@@ -262,3 +281,268 @@ def gaps(cat: pd.DataFrame) -> pd.DataFrame:
     _check_frame(cat, ("id", "name_fi", "producer", "gaps"))
     filled = cat["gaps"].map(lambda g: isinstance(g, str) and g.strip() != "")
     return cat.loc[filled, ["id", "name_fi", "producer", "gaps"]].reset_index(drop=True)
+
+
+# ----------------------------------------------------------------- tables of chapter 8
+
+
+def _labels(values: Iterable[str], labels: Mapping[str, str]) -> str:
+    return ", ".join(labels.get(v, v) for v in values)
+
+
+def catalogue_table(cat: pd.DataFrame) -> pd.DataFrame:
+    """The catalogue as a Finnish table for the study.
+
+    Parameters
+    ----------
+    cat : pandas.DataFrame
+        From :func:`punos_lib.registry.catalogue.load_catalogue`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``Tietolähde, Tuottaja, Tyyppi, Aluetaso, Saatavuus, Lisenssi, Linkki`` in
+        catalogue order; codes replaced by their Finnish labels, several levels joined with
+        commas.
+
+    Examples
+    --------
+    >>> cat = pd.DataFrame({"id": ["x"], "name_fi": ["Väestö"], "producer": ["Tilastokeskus"],
+    ...     "kind": ["statistics"], "granularity": [("region", "municipality")], "access": ["api"],
+    ...     "licence": ["CC BY 4.0"], "url": ["https://stat.fi"]})
+    >>> catalogue_table(cat).iloc[0].tolist()
+    ['Väestö', 'Tilastokeskus', 'tilasto', 'maakunta, kunta', 'rajapinta', 'CC BY 4.0', 'https://stat.fi']
+    """
+    require_columns(cat, ("name_fi", "producer", "kind", "granularity", "access", "licence", "url"), "catalogue_table")
+    table = pd.DataFrame({
+        "Tietolähde": cat["name_fi"].astype(str).to_numpy(),
+        "Tuottaja": cat["producer"].astype(str).to_numpy(),
+        "Tyyppi": [KINDS.get(k, k) for k in cat["kind"]],
+        "Aluetaso": [_labels(g, GRANULARITIES) for g in cat["granularity"]],
+        "Saatavuus": [ACCESS.get(a, a) for a in cat["access"]],
+        "Lisenssi": cat["licence"].astype(str).to_numpy(),
+        "Linkki": cat["url"].astype(str).to_numpy(),
+    })
+    return with_curated_provenance(table, CATALOGUE_SOURCE)
+
+
+def coverage_data(cat: pd.DataFrame) -> pd.DataFrame:
+    """The data of :func:`punos_lib.present.curated.coverage_figure`: ``Tietolähde`` and one 0/1 column per topic (Finnish).
+
+    Examples
+    --------
+    >>> cat = pd.DataFrame({"id": ["a"], "name_fi": ["A"], "topics": [("demand", "education")]})
+    >>> coverage_data(cat).iloc[0, 1:].astype(int).tolist()
+    [1, 0, 0, 0, 1, 0]
+    """
+    require_columns(cat, ("id", "name_fi", "topics"), "coverage_data")
+    matrix = coverage_matrix(cat)
+    table = pd.DataFrame({"Tietolähde": cat["name_fi"].astype(str).to_numpy()})
+    for topic in matrix.columns:
+        table[matrix.attrs["labels_fi"][topic]] = matrix[topic].astype(int).to_numpy()
+    return with_curated_provenance(table, CATALOGUE_SOURCE)
+
+
+_SUMMARY_HEADINGS = {
+    "kind": "Tyyppi",
+    "access": "Saatavuus",
+    "granularity": "Aluetaso",
+    "topics": "Aihealue",
+    "frequency": "Päivitystiheys",
+}
+
+
+def summary_table(cat: pd.DataFrame, field: str) -> pd.DataFrame:
+    """Number of sources per value of ``field`` with Finnish headings.
+
+    Parameters
+    ----------
+    cat : pandas.DataFrame
+        From :func:`punos_lib.registry.catalogue.load_catalogue`.
+    field : {"kind", "access", "granularity", "topics", "frequency"}
+
+    Returns
+    -------
+    pandas.DataFrame
+        Two columns: the Finnish heading of ``field`` (values as Finnish labels, all allowed
+        values in their defined order, zeros kept) and ``Lähteitä``.
+
+    Examples
+    --------
+    >>> cat = pd.DataFrame({"id": ["a", "b"], "access": ["api", "web_only"]})
+    >>> summary_table(cat, "access")["Lähteitä"].tolist()
+    [1, 0, 1, 0]
+    """
+    if field not in _SUMMARY_HEADINGS:
+        raise InputError(f"cannot summarise by {field!r}; use one of {sorted(_SUMMARY_HEADINGS)}")
+    summary = summary_by(cat, field)  # type: ignore[arg-type]
+    table = pd.DataFrame({_SUMMARY_HEADINGS[field]: summary["label_fi"].to_numpy(),
+                          "Lähteitä": summary["sources"].astype(int).to_numpy()})
+    return with_curated_provenance(table, CATALOGUE_SOURCE)
+
+
+def gaps_table(cat: pd.DataFrame) -> pd.DataFrame:
+    """The known gaps of the catalogued sources: ``Tietolähde, Tuottaja, Tunnetut puutteet``."""
+    known = gaps(cat)
+    table = pd.DataFrame({"Tietolähde": known["name_fi"].to_numpy(), "Tuottaja": known["producer"].to_numpy(),
+                          "Tunnetut puutteet": known["gaps"].to_numpy()})
+    return with_curated_provenance(table, CATALOGUE_SOURCE)
+
+
+def _date_part(value: str | None) -> str | None:
+    if not value:
+        return None
+    return str(value)[:10]
+
+
+def dataset_sources(declarations: Sequence[Any], cat: pd.DataFrame, snapshot: Any) -> pd.DataFrame:
+    """The study's own datasets, each linked to its catalogue entry and its snapshot entries.
+
+    Parameters
+    ----------
+    declarations : sequence of Declaration
+        From :func:`punos_lib.reference.declarations.load`.
+    cat : pandas.DataFrame
+        From :func:`punos_lib.registry.catalogue.load_catalogue`.
+    snapshot : punos_lib.snapshot.store.Snapshot
+        The snapshot the study is built from.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per declared dataset in declaration order: ``dataset, title_fi, table``
+        (StatFin table, geo layer or classification; empty otherwise), ``catalogue`` (id),
+        ``catalogue_name_fi, producer, url, entries`` (number of snapshot entries),
+        ``updated`` (the newest upstream update date among the entries, ``YYYY-MM-DD``; None
+        when the source gave none), ``fetched_at`` (newest date), ``synthetic`` (True/False;
+        None when the dataset is not in the snapshot), ``status`` (Finnish: ``"ladattu"``,
+        ``"esimerkkiaineisto"`` or ``"puuttuu tilannekuvasta"``).
+
+    Raises
+    ------
+    SnapshotError
+        The snapshot folder has no manifest (run ``punos fetch`` or ``punos demo``).
+    InputError
+        A declaration names a catalogue id that is not in the catalogue (the message names
+        the dataset and the id; fix ``data/datasets.yaml`` or add the source to
+        ``data/catalogue.yaml``).
+    """
+    require_columns(cat, ("id", "name_fi", "producer", "url"), "dataset_sources (catalogue)")
+    if not getattr(snapshot, "exists", False):
+        root = getattr(snapshot, "root", snapshot)
+        raise SnapshotError(f"no snapshot at {root} (manifest.json missing); run `punos fetch` for real "
+                            "data or `punos demo` for the synthetic example, then run the notebook again")
+    by_id = cat.set_index("id")
+    unknown = [(d.id, d.catalogue) for d in declarations if d.catalogue and d.catalogue not in by_id.index]
+    if unknown:
+        listed = ", ".join(f"{ds} -> {cid!r}" for ds, cid in unknown)
+        raise InputError(f"data/datasets.yaml links datasets to catalogue ids that data/catalogue.yaml "
+                         f"does not have: {listed}; fix the id or add the source to the catalogue")
+    rows = []
+    for decl in declarations:
+        entries = snapshot.entries(dataset=decl.id)
+        updated = sorted(e.updated for e in entries if e.updated)
+        fetched = sorted(e.fetched_at for e in entries if e.fetched_at)
+        synthetic = any(e.synthetic for e in entries) if entries else None
+        status = ("puuttuu tilannekuvasta" if not entries
+                  else "esimerkkiaineisto" if synthetic else "ladattu")
+        what = decl.table or getattr(decl, "layer", None) or getattr(decl, "classification", None) or ""
+        linked = by_id.loc[decl.catalogue] if decl.catalogue else None
+        rows.append({
+            "dataset": decl.id,
+            "title_fi": decl.title_fi,
+            "table": what,
+            "catalogue": decl.catalogue or "",
+            "catalogue_name_fi": "" if linked is None else str(linked["name_fi"]),
+            "producer": "" if linked is None else str(linked["producer"]),
+            "url": "" if linked is None else str(linked["url"]),
+            "entries": len(entries),
+            "updated": _date_part(updated[-1]) if updated else None,
+            "fetched_at": _date_part(fetched[-1]) if fetched else None,
+            "synthetic": synthetic,
+            "status": status,
+        })
+    frame = pd.DataFrame(rows)
+    frame.attrs["provenance"] = {
+        "datasets": [d.id for d in declarations],
+        "entries": [],
+        "synthetic": bool(frame["synthetic"].eq(True).any()),
+        "attribution": ["Punos-aineistomäärittely (data/datasets.yaml)", CATALOGUE_SOURCE,
+                        "tilannekuvan luettelo (manifest.json)"],
+        "updated": {},
+    }
+    return frame
+
+
+def dataset_sources_table(sources: pd.DataFrame) -> pd.DataFrame:
+    """Finnish table of :func:`dataset_sources`.
+
+    Columns ``Aineisto, Taulukko tai taso, Luettelon tietolähde, Tuottaja, Päivitetty lähteessä,
+    Haettu, Tila``; a missing date is shown as ``"–"`` by the table display.
+    """
+    require_columns(sources, ("title_fi", "table", "catalogue_name_fi", "producer", "updated", "fetched_at", "status"),
+          "dataset_sources_table")
+    table = pd.DataFrame({
+        "Aineisto": sources["title_fi"].to_numpy(),
+        "Taulukko tai taso": sources["table"].to_numpy(),
+        "Luettelon tietolähde": sources["catalogue_name_fi"].to_numpy(),
+        "Tuottaja": sources["producer"].to_numpy(),
+        "Päivitetty lähteessä": sources["updated"].to_numpy(dtype=object),
+        "Haettu": sources["fetched_at"].to_numpy(dtype=object),
+        "Tila": sources["status"].to_numpy(),
+    })
+    table.attrs["provenance"] = dict(sources.attrs.get("provenance") or curated_provenance(CATALOGUE_SOURCE))
+    return table
+
+
+def collection_files(folder: str | Path | None = None) -> pd.DataFrame:
+    """Where the actors' shared information is kept, who edits it and how it is checked.
+
+    Counts the records in each file group, so the table shows the current state.
+
+    Parameters
+    ----------
+    folder : str or Path, optional
+        The project's ``data`` folder; default :func:`punos_lib.paths.data_dir`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``Tiedosto, Sisältö, Tietueita, Muokkaus, Tarkistus`` (Finnish).
+    """
+    root = Path(folder) if folder is not None else data_dir()
+    if not root.is_dir():
+        raise InputError(f"no data folder at {root}; run inside the project or set PUNOS_PROJECT_DIR")
+
+    def csv_rows(path: Path) -> int:
+        if not path.is_file():
+            return 0
+        with path.open(encoding="utf-8") as handle:
+            return max(sum(1 for line in handle if line.strip()) - 1, 0)
+
+    def yaml_sources(path: Path) -> int:
+        if not path.is_file():
+            return 0
+        document = read_yaml(path) or {}
+        return len(document.get("sources") or []) if isinstance(document, dict) else 0
+
+    forums = root / "forums"
+    assessments = sorted((forums / "assessments").glob("*.csv")) if forums.is_dir() else []
+    pilots = sorted([*forums.glob("*.yaml"), *forums.glob("*.yml")]) if forums.is_dir() else []
+    rows = [
+        ("data/catalogue.yaml", "tietolähteet ja tiedontuottajat", yaml_sources(root / "catalogue.yaml"),
+         "tekstieditori (YAML)", "catalogue.load_catalogue: pakolliset kentät, sallitut arvot, https-linkit"),
+        ("data/actors/organisations.csv", "toimijat (organisaatiot)", csv_rows(root / "actors" / "organisations.csv"),
+         "taulukkolaskenta tai tekstieditori (CSV, UTF-8)",
+         "actors.load_registry: tunnisteet, tyypit, kuntakoodit, toimialat, lähde"),
+        ("data/actors/relations.csv", "toimijoiden väliset suhteet", csv_rows(root / "actors" / "relations.csv"),
+         "taulukkolaskenta tai tekstieditori (CSV, UTF-8)",
+         "actors.load_registry: tunnetut toimijat, suhteen laji, lähde tai oletus"),
+        ("data/forums/*.yaml", "foorumipilotit: osallistujat, aiheet, sovitut toimet", len(pilots),
+         "tekstieditori (YAML)", "forums.load_pilots: päivämäärät, muoto, toimiala, toimet"),
+        ("data/forums/assessments/*.csv", "foorumin arviot ammateista", sum(csv_rows(p) for p in assessments),
+         "Excel-lomake: punos forum template → täyttö → punos forum import",
+         "forums.import_workbook: jokainen virheellinen solu nimetään, mitään ei tallenneta ennen korjausta"),
+    ]
+    table = pd.DataFrame(rows, columns=["Tiedosto", "Sisältö", "Tietueita", "Muokkaus", "Tarkistus"])
+    return with_curated_provenance(table, "Punos-projektin tiedostot (data/)")

@@ -12,8 +12,11 @@ results as data:
   sector's occupations on the Työvoimabarometri scale, and an import
   (:func:`import_workbook`) that validates a filled workbook and stores it as
   CSV under ``data/forums/assessments/``;
-- :func:`compare_with_indicators`, which sets the forum's view side by side
-  with data indicators such as labour-market tightness.
+- the Finnish tables of chapter 10 of the pilots (:func:`pilots_table`) and
+  their agreed actions (:func:`actions_table`).
+
+The forum's view beside the statistics is :mod:`punos_lib.registry.comparison`. openpyxl is
+imported only by the functions that write or read workbooks.
 
 Examples
 --------
@@ -28,21 +31,18 @@ import datetime as dt
 import hashlib
 import io
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet.datavalidation import DataValidation
 
-from punos_lib.registry.actors import ACTOR_TYPES
 from punos_lib._atomic import atomic_write_bytes
 from punos_lib.errors import InputError, ValidationError
 from punos_lib.paths import data_dir
-from punos_lib.records import Problems, read_csv_table, read_yaml
+from punos_lib.records import Problems, read_csv_table, read_yaml, require_columns, with_curated_provenance
+from punos_lib.registry.actors import ACTOR_TYPES
 from punos_lib.reference.sectors import known_sector_ids, load_sectors
 
 __all__ = [
@@ -56,7 +56,11 @@ __all__ = [
     "load_assessments",
     "write_template",
     "import_workbook",
-    "compare_with_indicators",
+    "EXAMPLE_MARK",
+    "FORUM_SOURCE",
+    "example_marks",
+    "pilots_table",
+    "actions_table",
 ]
 
 #: Työvoimabarometri states: machine value -> Finnish label (as in the workbook).
@@ -70,6 +74,10 @@ STATES: dict[str, str] = {
 HORIZONS: dict[str, str] = {"0-1": "0–1 v", "1-3": "1–3 v", "3-5": "3–5 v", "5+": "yli 5 v"}
 #: Pilot formats: machine value -> Finnish label.
 FORMATS: dict[str, str] = {"sector": "toimiala", "cluster": "klusteri", "theme": "teema"}
+#: The mark on every table and figure built from example forum records.
+EXAMPLE_MARK = "Esimerkki – ei todellisia foorumituloksia"
+#: The source line of tables built from the forum records.
+FORUM_SOURCE = "Punos-foorumiaineisto (data/forums)"
 TEMPLATE_VERSION = "1"
 TEMPLATE_ID = "punos-forum-assessment"
 #: Columns of a stored assessment CSV, in order.
@@ -88,7 +96,6 @@ _HEADERS = (
 _PILOT_FIELDS = ("id", "date", "format", "sector", "title", "participants", "topics", "actions", "example")
 _ACTION_FIELDS = ("action", "owner", "deadline")
 # Order used to break ties between equally common states: the more severe first.
-_STATE_PRIORITY = ("shortage", "matching_problem", "oversupply", "balance")
 
 
 # --------------------------------------------------------------------------- pilots
@@ -333,6 +340,10 @@ def write_template(
     sector_name = str(getattr(info, "name_fi", sector))
     names = dict(occupations) if occupations is not None else _default_occupation_names()
 
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     wb = Workbook()
     guide = wb.active
     guide.title = _INFO_SHEET
@@ -411,6 +422,9 @@ def _blank(cell: object) -> bool:
 
 
 def _open_workbook(path: Path) -> Any:
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
     if not path.is_file():
         raise ValidationError(f"file not found: {path}; check the path", file=path)
     try:
@@ -610,99 +624,49 @@ def load_assessments(dir: str | Path | None = None, *, sectors: object = None) -
 # --------------------------------------------------------------------------- comparison
 
 
-def _modal_state(states: pd.Series) -> str:
-    counts = states.value_counts()
-    best = counts.max()
-    return next(s for s in _STATE_PRIORITY if counts.get(s, 0) == best)
+# --------------------------------------------------------------------------- tables
 
 
-def compare_with_indicators(
-    assessments: pd.DataFrame,
-    indicators: pd.DataFrame,
-    *,
-    shortage_threshold: float = 1.0,
-    oversupply_threshold: float = 0.25,
-    tightness_column: str = "tightness",
-) -> pd.DataFrame:
-    """Set the forum's view of each occupation beside data indicators.
+def example_marks(flags: Iterable[bool]) -> list[str]:
+    """:data:`EXAMPLE_MARK` for every example record, an empty text for the others."""
+    return [EXAMPLE_MARK if bool(f) else "" for f in flags]
 
-    Rule (documented; the thresholds are assumptions to tune): the data
-    signal from labour-market tightness *T* = vacancies / unemployed
-    jobseekers is ``tight`` when *T* ≥ ``shortage_threshold``, ``slack`` when
-    *T* < ``oversupply_threshold`` and ``balanced`` in between. The forum
-    agrees with the data when its state is
 
-    - ``shortage`` and the signal is ``tight``;
-    - ``oversupply`` and the signal is ``slack``;
-    - ``balance`` and the signal is ``balanced``;
-    - ``matching_problem`` and the signal is ``balanced`` or ``tight``
-      (vacancies stay open although jobseekers exist).
+def pilots_table(pilots: pd.DataFrame) -> pd.DataFrame:
+    """Finnish table of :func:`punos_lib.registry.forums.load_pilots`, example records marked.
 
-    Otherwise it disagrees; an occupation without a tightness value is
-    ``no data``.
-
-    Parameters
-    ----------
-    assessments : pandas.DataFrame
-        From :func:`load_assessments` (needs ``aml, state, severity``).
-    indicators : pandas.DataFrame
-        One row per occupation with ``aml`` and ``tightness_column``; other
-        columns (e.g. ``share_55plus``) are carried into the result.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per assessed occupation (sorted by code): ``aml,
-        occupation_fi, n_assessments, state`` (most common; ties go to the
-        more severe state), ``state_fi, severity_mean``, the indicator
-        columns, ``data_signal`` and ``agreement`` (agree / disagree /
-        no data).
+    Columns ``Päivämäärä, Foorumi, Muoto, Toimiala, Aiheet, Osallistujia, Toimia, Merkintä``
+    (``Merkintä`` = :data:`EXAMPLE_MARK` for example records).
     """
-    for frame, columns, what in ((assessments, ("aml", "state", "severity"), "assessments"),
-                                 (indicators, ("aml", tightness_column), "indicators")):
-        missing = [c for c in columns if c not in getattr(frame, "columns", ())]
-        if missing:
-            raise InputError(f"{what} lacks columns {missing}")
-    if not 0 <= oversupply_threshold <= shortage_threshold:
-        raise InputError("thresholds must satisfy 0 <= oversupply_threshold <= shortage_threshold, got "
-                         f"{oversupply_threshold} and {shortage_threshold}")
-    if indicators["aml"].duplicated().any():
-        dupes = sorted(indicators.loc[indicators["aml"].duplicated(), "aml"].astype(str).unique())
-        raise InputError(f"indicators have several rows for occupations {dupes}; give one row per occupation")
-    data = assessments.copy()
-    data["aml"] = data["aml"].astype(str)
-    if "occupation_fi" not in data.columns:
-        data["occupation_fi"] = ""
-    grouped = data.groupby("aml", sort=True)
-    forum = pd.DataFrame({
-        "occupation_fi": grouped["occupation_fi"].first(),
-        "n_assessments": grouped.size(),
-        "state": grouped["state"].agg(_modal_state),
-        "severity_mean": grouped["severity"].mean(),
-    }).reset_index()
-    forum.insert(forum.columns.get_loc("state") + 1, "state_fi", forum["state"].map(STATES))
-    ind = indicators.copy()
-    ind["aml"] = ind["aml"].astype(str)
-    result = forum.merge(ind, on="aml", how="left")
-    tight = pd.to_numeric(result[tightness_column], errors="coerce")
+    require_columns(pilots, ("date", "title", "format_fi", "sector", "topics", "participants_total", "n_actions",
+                   "example"), "pilots_table")
+    table = pd.DataFrame({
+        "Päivämäärä": [pd.Timestamp(d).strftime("%Y-%m-%d") for d in pilots["date"]],
+        "Foorumi": pilots["title"].to_numpy(),
+        "Muoto": pilots["format_fi"].to_numpy(),
+        "Toimiala": ["" if s is None or (isinstance(s, float) and np.isnan(s)) else s for s in pilots["sector"]],
+        "Aiheet": ["; ".join(t) for t in pilots["topics"]],
+        "Osallistujia": pilots["participants_total"].astype(int).to_numpy(),
+        "Toimia": pilots["n_actions"].astype(int).to_numpy(),
+        "Merkintä": example_marks(pilots["example"]),
+    })
+    return with_curated_provenance(table, FORUM_SOURCE,
+                                   mark=EXAMPLE_MARK if bool(pilots["example"].any()) else None)
 
-    def signal(value: float) -> str | None:
-        if pd.isna(value):
-            return None
-        if value >= shortage_threshold:
-            return "tight"
-        if value < oversupply_threshold:
-            return "slack"
-        return "balanced"
 
-    agrees = {"shortage": {"tight"}, "oversupply": {"slack"}, "balance": {"balanced"},
-              "matching_problem": {"balanced", "tight"}}
-    signals = [signal(v) for v in tight]
-    result["data_signal"] = [s if s is not None else "no data" for s in signals]
-    result["agreement"] = [
-        "no data" if s is None else ("agree" if s in agrees[state] else "disagree")
-        for s, state in zip(signals, result["state"], strict=True)
-    ]
-    result.attrs["rule"] = (f"tight: T >= {shortage_threshold}; slack: T < {oversupply_threshold}; "
-                            "balanced otherwise")
-    return result
+def actions_table(pilots: pd.DataFrame) -> pd.DataFrame:
+    """The agreed actions of all pilots: ``Foorumi, Toimi, Vastuu, Määräaika, Merkintä``.
+
+    A missing deadline is shown as ``"ei sovittu"``.
+    """
+    actions = pilot_actions(pilots)
+    table = pd.DataFrame({
+        "Foorumi": actions["title"].to_numpy(),
+        "Toimi": actions["action"].to_numpy(),
+        "Vastuu": actions["owner"].to_numpy(),
+        "Määräaika": [d.isoformat() if d is not None and not pd.isna(d) else "ei sovittu"
+                      for d in actions["deadline"]],
+        "Merkintä": example_marks(actions["example"]),
+    })
+    return with_curated_provenance(table, FORUM_SOURCE,
+                                   mark=EXAMPLE_MARK if bool(actions["example"].any()) else None)

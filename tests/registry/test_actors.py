@@ -6,10 +6,11 @@ import csv
 import io
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from punos_lib.registry import actors
-from punos_lib.errors import ValidationError
+from punos_lib.errors import InputError, ValidationError
 
 REPO = Path(__file__).resolve().parents[2]
 SECTORS = ["metsa", "ruoka", "vesi", "matkailu", "sote", "teknologia", "rakentaminen"]
@@ -163,21 +164,80 @@ def test_description_is_generated_from_the_registry(tmp_path: Path) -> None:
     assert "- Toinen nimi: 3 suoraa" in actors.describe_network_fi(o, r, cent2)
 
 
-def test_plot_network_is_deterministic_with_finnish_legend(tmp_path: Path) -> None:
-    o, r = actors.load_registry(_write(tmp_path / "a", TINY_ORGS, TINY_RELS), sectors=SECTORS)
-    graph = actors.build_graph(o, r)
-    fig1 = actors.plot_network(graph, o, top=2)
-    fig2 = actors.plot_network(graph, o, top=2)
-    legend = fig1.axes[0].get_legend()
-    assert [t.get_text() for t in legend.get_texts()] == [
-        "koulutus", "elinkeinoelämä", "julkinen toimija", "kehitysyhtiö", "tutkimus"]
-    labels1 = sorted((t.get_text(), t.get_position()) for t in fig1.axes[0].texts)
-    labels2 = sorted((t.get_text(), t.get_position()) for t in fig2.axes[0].texts)
-    assert [t for t, _ in labels1] == ["1", "2"]
-    assert labels1 == labels2
-    # The numbers are explained beside the legend, most central first (the centrality order).
-    cent = actors.centrality(graph)
-    top_two = [str(n).split(" (")[0] for n in cent["name_fi"].head(2)]
-    key = [t.get_text() for t in fig1.texts if t.get_text().startswith("Keskeisimmät toimijat")]
-    assert key == ["Keskeisimmät toimijat\n" + "\n".join(f"{i}  {n}" for i, n in enumerate(top_two, 1))]
-    assert sorted(top_two) == ["Nimi d", "Nimi p"]
+# ------------------------------------------------------------------ tables of chapter 9
+
+
+def _munis() -> pd.DataFrame:
+    return pd.DataFrame({
+        "area": ["KU740", "KU491", "KU046", "KU091", "KU398"],
+        "name_fi": ["Savonlinna", "Mikkeli", "Enonkoski", "Helsinki", "Lahti"],
+        "region": ["MK10", "MK10", "MK10", "MK01", "MK07"],
+    })
+
+
+def test_actors_by_municipality_counts_region_members_and_reports_the_rest():
+    orgs = pd.DataFrame({"id": list("abcde"), "name_fi": ["A", "B", "C", "D", "E"],
+                         "municipality": ["491", "491", "740", "091", "091"]})
+    counts = actors.actors_by_municipality(orgs, _munis(), "MK10")
+    assert counts[["area", "actors"]].values.tolist() == [["KU046", 0], ["KU491", 2], ["KU740", 1]]
+    assert counts.attrs["outside_region"] == 2
+    assert counts.attrs["outside_names"] == ["D", "E"]
+    other = actors.actors_by_municipality(orgs, _munis(), "MK07")
+    assert other["actors"].tolist() == [0] and other.attrs["outside_region"] == 5
+
+
+def test_actors_by_municipality_refuses_codes_not_on_the_current_division():
+    orgs = pd.DataFrame({"id": ["p"], "name_fi": ["P"], "municipality": ["588"]})
+    with pytest.raises(InputError, match=r"p \(588\)"):
+        actors.actors_by_municipality(orgs, _munis(), "MK10")
+    with pytest.raises(InputError, match="no municipalities of region 'MK99'"):
+        actors.actors_by_municipality(orgs.assign(municipality="491"), _munis(), "MK99")
+
+
+def _coverage() -> pd.DataFrame:
+    return pd.DataFrame({
+        "sector": ["metsa", "vesi", "sote"], "name_fi": ["Metsäala", "Vesiala", "Sote"],
+        "education": [2, 1, 0], "business": [3, 0, 0], "public": [1, 1, 1], "development": [0, 0, 0],
+        "intermediary": [0, 0, 0], "research": [1, 0, 0], "total": [7, 2, 1],
+        "lacks_education": [False, False, True], "lacks_business": [False, True, True],
+    })
+
+
+def test_coverage_tables_name_the_missing_actor_types():
+    gaps = actors.coverage_gaps(_coverage())
+    assert gaps.values.tolist() == [["Vesiala", "yritys tai toimialajärjestö"],
+                                    ["Sote", "koulutustoimija ja yritys tai toimialajärjestö"]]
+    table = actors.coverage_table(_coverage())
+    assert table.columns.tolist()[:3] == ["Toimiala", "koulutus", "elinkeinoelämä"]
+    assert table["Yhteensä"].tolist() == [7, 2, 1]
+    assert table["Puuttuu"].tolist()[0] == ""
+
+
+def test_assumed_relations_lists_only_assumptions_with_names():
+    orgs = pd.DataFrame({"id": ["x", "y", "z"], "name_fi": ["Xamk", "Yritys Oy", "Maakuntaliitto"]})
+    rels = pd.DataFrame({"from": ["x", "y", "z"], "to": ["y", "z", "x"],
+                         "kind": ["educates_for", "member_of", "funds"],
+                         "network": ["", "Verkosto", ""],
+                         "source": ["Oletus: harjoittelu", "jäsenluettelo 2023", "assumption (to confirm)"]})
+    table = actors.assumed_relations(orgs, rels)
+    assert table[["Toimija", "Toinen toimija", "Suhde"]].values.tolist() == [
+        ["Xamk", "Yritys Oy", "koulutus työelämän tarpeisiin"], ["Maakuntaliitto", "Xamk", "rahoitus"]]
+
+
+def test_assumed_relations_of_the_project_registry_match_the_source_column():
+    from punos_lib.registry.actors import load_registry
+
+    orgs, rels = load_registry(REPO / "data" / "actors", sectors=["metsa", "ruoka", "vesi", "matkailu", "sote",
+                                                                 "teknologia", "rakentaminen"])
+    expected = sum(("oletus" in s.lower() or "assumption" in s.lower()) for s in rels["source"])
+    assert expected > 0
+    assert len(actors.assumed_relations(orgs, rels)) == expected
+
+
+def test_centrality_and_brokers_tables_translate_types():
+    cent = pd.DataFrame({"id": ["a", "b"], "name_fi": ["A", "B"], "type": ["education", "business"],
+                         "degree": [3, 1], "betweenness": [0.66666, 0.0], "community": [1, 2]})
+    table = actors.centrality_table(cent, top=1)
+    assert table.values.tolist() == [["A", "koulutus", 3, 0.667, 1]]
+    brok = pd.DataFrame({"name_fi": ["C"], "type": ["public"], "share_of_pairs": [0.5], "pairs": [2]})
+    assert actors.brokers_table(brok).values.tolist() == [["C", "julkinen toimija", 0.5, 2]]

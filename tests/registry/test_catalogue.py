@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import yaml
 
+from punos_lib.errors import InputError, SnapshotError, ValidationError
+from punos_lib.reference.declarations import Declaration
 from punos_lib.registry import catalogue
-from punos_lib.errors import ValidationError
+from punos_lib.registry.catalogue import load_catalogue
+from punos_lib.snapshot.store import Snapshot
 
 REPO = Path(__file__).resolve().parents[2]
 CATALOGUE = REPO / "data" / "catalogue.yaml"
@@ -146,3 +150,135 @@ def test_coverage_summary_and_gaps_on_hand_made_catalogue(tmp_path: Path) -> Non
 
     with pytest.raises(Exception, match="cannot summarise"):
         catalogue.summary_by(cat, "url")  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------------------ tables of chapter 8
+
+
+def _cat() -> pd.DataFrame:
+    return pd.DataFrame({
+        "id": ["a", "b", "c"],
+        "name_fi": ["Lähde A", "Lähde B", "Lähde C"],
+        "producer": ["Tilastokeskus", "KEHA-keskus", "OPH"],
+        "kind": ["statistics", "survey", "forecast"],
+        "topics": [("demand",), ("demand", "matching"), ("education", "foresight")],
+        "granularity": [("region", "municipality"), ("ely_area",), ("country",)],
+        "frequency": ["annual", "biannual", "irregular"],
+        "access": ["api", "web_only", "api"],
+        "licence": ["CC BY 4.0", "ei avointa lisenssiä", "CC BY 4.0"],
+        "url": ["https://a.fi", "https://b.fi", "https://c.fi"],
+        "gaps": ["viive kaksi vuotta", None, "  "],
+    })
+
+
+def test_catalogue_table_uses_finnish_labels_and_keeps_order():
+    table = catalogue.catalogue_table(_cat())
+    assert list(table.columns) == ["Tietolähde", "Tuottaja", "Tyyppi", "Aluetaso", "Saatavuus", "Lisenssi",
+                                   "Linkki"]
+    assert table["Tietolähde"].tolist() == ["Lähde A", "Lähde B", "Lähde C"]
+    assert table["Tyyppi"].tolist() == ["tilasto", "kysely", "ennuste"]
+    assert table["Aluetaso"].tolist() == ["maakunta, kunta", "ELY-/elinvoimakeskusalue", "koko maa"]
+    assert table["Saatavuus"].tolist() == ["rajapinta", "vain verkkosivu", "rajapinta"]
+    assert table.attrs["provenance"]["synthetic"] is False
+    assert "catalogue.yaml" in table.attrs["provenance"]["attribution"][0]
+
+
+def test_catalogue_table_of_the_project_catalogue_has_every_source():
+    from punos_lib.registry.catalogue import load_catalogue
+
+    with open(REPO / "data" / "catalogue.yaml", encoding="utf-8") as handle:
+        raw = yaml.safe_load(handle)["sources"]
+    table = catalogue.catalogue_table(load_catalogue(REPO / "data" / "catalogue.yaml"))
+    assert len(table) == len(raw)
+    assert table["Linkki"].tolist() == [s["url"] for s in raw]
+
+
+def test_summary_table_counts_every_level_once_per_source_and_keeps_zeros():
+    table = catalogue.summary_table(_cat(), "granularity")
+    counts = dict(zip(table["Aluetaso"], table["Lähteitä"]))
+    assert counts["maakunta"] == 1 and counts["kunta"] == 1 and counts["koko maa"] == 1
+    assert counts["ELY-/elinvoimakeskusalue"] == 1
+    assert counts["seutukunta"] == 0 and counts["ruutu"] == 0
+    access = catalogue.summary_table(_cat(), "access")
+    assert dict(zip(access["Saatavuus"], access["Lähteitä"])) == {
+        "rajapinta": 2, "ladattava tiedosto": 0, "vain verkkosivu": 1, "rajattu käyttö": 0}
+    with pytest.raises(InputError, match="cannot summarise by 'licence'"):
+        catalogue.summary_table(_cat(), "licence")
+
+
+def test_gaps_table_lists_only_filled_gaps():
+    table = catalogue.gaps_table(_cat())
+    assert table.values.tolist() == [["Lähde A", "Tilastokeskus", "viive kaksi vuotta"]]
+
+
+def _decl(ident: str, catalogue: str | None, table: str | None = "vaerak/11re") -> Declaration:
+    return Declaration(id=ident, title_fi=f"Otsikko {ident}", source="statfin", used_in=("x",),
+                       catalogue=catalogue, table=table, selection={})
+
+
+def _write_entry(snap: Snapshot, entry_id: str, *, updated: str | None, synthetic: bool, fetched: str) -> None:
+    dataset = entry_id.split("/")[0]
+    snap.write(entry_id, b"{}", dataset=dataset, kind=entry_id.split("/")[1], source="statfin",
+               media_type="application/json", licence="CC BY 4.0", attribution="Lähde: Tilastokeskus",
+               synthetic=synthetic, updated=updated, fetched_at=fetched)
+
+
+def test_dataset_sources_joins_declaration_catalogue_and_snapshot(tmp_path):
+    snap = Snapshot(tmp_path / "snap")
+    _write_entry(snap, "pop/metadata", updated="2024-03-01T08:00:00Z", synthetic=False, fetched="2025-01-02T10:00:00Z")
+    _write_entry(snap, "pop/data-1", updated="2025-04-30T08:00:00Z", synthetic=False, fetched="2025-01-03T10:00:00Z")
+    _write_entry(snap, "jobs/data", updated=None, synthetic=True, fetched="2025-01-01T00:00:00Z")
+    decls = [_decl("pop", "a"), _decl("jobs", "b"), _decl("missing", None, table=None)]
+    frame = catalogue.dataset_sources(decls, _cat(), snap)
+    assert frame["dataset"].tolist() == ["pop", "jobs", "missing"]
+    pop, jobs, missing = frame.to_dict("records")
+    assert pop["catalogue_name_fi"] == "Lähde A" and pop["producer"] == "Tilastokeskus"
+    assert pop["entries"] == 2
+    assert pop["updated"] == "2025-04-30"          # the newest of the two upstream dates
+    assert pop["fetched_at"] == "2025-01-03"
+    assert pop["synthetic"] is False and pop["status"] == "ladattu"
+    assert pd.isna(jobs["updated"]) and jobs["synthetic"] is True and jobs["status"] == "esimerkkiaineisto"
+    assert missing["entries"] == 0 and pd.isna(missing["synthetic"])
+    assert missing["status"] == "puuttuu tilannekuvasta" and missing["catalogue"] == ""
+    assert frame.attrs["provenance"]["synthetic"] is True
+
+
+def test_dataset_sources_refuses_unknown_catalogue_ids_and_a_missing_snapshot(tmp_path):
+    snap = Snapshot(tmp_path / "snap")
+    _write_entry(snap, "pop/data", updated=None, synthetic=False, fetched="2025-01-01T00:00:00Z")
+    with pytest.raises(InputError, match=r"pop -> 'nope'"):
+        catalogue.dataset_sources([_decl("pop", "nope")], _cat(), snap)
+    with pytest.raises(SnapshotError, match="punos demo"):
+        catalogue.dataset_sources([_decl("pop", "a")], _cat(), Snapshot(tmp_path / "empty"))
+
+
+def test_dataset_sources_links_every_project_declaration_to_the_catalogue(tmp_path):
+    # The real declaration and catalogue must agree: every catalogue id used exists.
+    from punos_lib.reference import declarations
+    from punos_lib.registry.catalogue import load_catalogue
+
+    decls = declarations.load(REPO / "data" / "datasets.yaml")
+    snap = Snapshot(tmp_path / "snap")
+    _write_entry(snap, "population/data", updated="2025-03-20", synthetic=True, fetched="2025-03-21")
+    frame = catalogue.dataset_sources(decls, load_catalogue(REPO / "data" / "catalogue.yaml"), snap)
+    assert len(frame) == len(decls)
+    row = frame.set_index("dataset").loc["population"]
+    assert row["catalogue"] == "statfin-vaerak-11re" and row["table"] == "vaerak/11re"
+    assert row["status"] == "esimerkkiaineisto"
+
+
+def test_collection_files_counts_records(tmp_path):
+    data = tmp_path / "data"
+    (data / "actors").mkdir(parents=True)
+    (data / "forums" / "assessments").mkdir(parents=True)
+    (data / "catalogue.yaml").write_text("sources:\n  - {id: a}\n  - {id: b}\n", encoding="utf-8")
+    (data / "actors" / "organisations.csv").write_text("id,name\nx,X\ny,Y\nz,Z\n", encoding="utf-8")
+    (data / "actors" / "relations.csv").write_text("from,to\nx,y\n", encoding="utf-8")
+    (data / "forums" / "p1.yaml").write_text("id: p1\n", encoding="utf-8")
+    (data / "forums" / "assessments" / "s_1.csv").write_text("a\n1\n2\n", encoding="utf-8")
+    (data / "forums" / "assessments" / "s_2.csv").write_text("a\n3\n", encoding="utf-8")
+    table = catalogue.collection_files(data)
+    assert table["Tietueita"].tolist() == [2, 3, 1, 1, 3]
+    assert "punos forum import" in table["Muokkaus"].iloc[4]
+    with pytest.raises(InputError, match="no data folder"):
+        catalogue.collection_files(tmp_path / "nowhere")

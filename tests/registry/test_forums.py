@@ -255,41 +255,30 @@ def test_load_assessments_validates_stored_rows(tmp_path: Path) -> None:
 # ----------------------------------------------------------------- comparison
 
 
-def test_compare_with_indicators_rule() -> None:
-    assessments = pd.DataFrame({
-        "aml": ["1000", "1000", "1000", "2000", "3000", "4000", "5000", "6000"],
-        "occupation_fi": ["A", "A", "A", "B", "C", "D", "E", "F"],
-        "state": ["shortage", "shortage", "balance", "oversupply", "balance",
-                  "matching_problem", "shortage", "shortage"],
-        "severity": [4, 2, 1, 3, 1, 2, 3, 2],
-    })
-    indicators = pd.DataFrame({
-        "aml": ["1000", "2000", "3000", "4000", "5000"],
-        "tightness": [1.2, 0.1, 0.5, 1.0, 0.99],
-        "share_55plus": [0.3, 0.2, 0.1, 0.4, 0.25],
-    })
-    out = forums.compare_with_indicators(assessments, indicators, shortage_threshold=1.0,
-                                         oversupply_threshold=0.25).set_index("aml")
-    assert out.loc["1000", ["n_assessments", "state", "state_fi"]].tolist() == [3, "shortage", "pula"]
-    assert out.loc["1000", "severity_mean"] == pytest.approx(7 / 3)
-    assert out["agreement"].to_dict() == {
-        "1000": "agree",      # shortage, T 1.2 >= 1.0
-        "2000": "agree",      # oversupply, T 0.1 < 0.25
-        "3000": "agree",      # balance, 0.25 <= 0.5 < 1.0
-        "4000": "agree",      # matching problem, T 1.0 is tight
-        "5000": "disagree",   # shortage but T 0.99 < 1.0
-        "6000": "no data",    # not in the indicators
-    }
-    assert out.loc["2000", "share_55plus"] == pytest.approx(0.2)
-    stricter = forums.compare_with_indicators(assessments, indicators, shortage_threshold=1.5)
-    assert stricter.set_index("aml").loc["1000", "agreement"] == "disagree"
+# ------------------------------------------------------------------ tables of chapter 10
 
 
-def test_compare_ties_go_to_the_more_severe_state() -> None:
-    assessments = pd.DataFrame({"aml": ["1", "1"], "state": ["balance", "shortage"], "severity": [1, 3]})
-    indicators = pd.DataFrame({"aml": ["1"], "tightness": [0.5]})
-    out = forums.compare_with_indicators(assessments, indicators)
-    assert out.loc[0, "state"] == "shortage" and out.loc[0, "agreement"] == "disagree"
-    with pytest.raises(InputError, match="thresholds"):
-        forums.compare_with_indicators(assessments, indicators, shortage_threshold=0.1,
-                                       oversupply_threshold=0.5)
+def test_pilot_tables_mark_every_shipped_record_as_an_example():
+    pilots = forums.load_pilots(REPO / "data" / "forums", sectors=SECTOR_IDS)
+    table = forums.pilots_table(pilots)
+    assert len(table) == len(list((REPO / "data" / "forums").glob("*.yaml")))
+    assert set(table["Merkintä"]) == {forums.EXAMPLE_MARK}
+    assert table["Päivämäärä"].tolist() == sorted(table["Päivämäärä"])
+    actions = forums.actions_table(pilots)
+    assert len(actions) == int(pilots["n_actions"].sum())
+    assert set(actions["Merkintä"]) == {forums.EXAMPLE_MARK}
+    assert "ei sovittu" in actions["Määräaika"].tolist()   # the theme pilot's action has no deadline
+    assert forums.EXAMPLE_MARK in table.attrs["provenance"]["attribution"][0]
+
+
+def test_pilot_tables_leave_real_records_unmarked(tmp_path):
+    (tmp_path / "p.yaml").write_text(
+        "id: p\nexample: false\ndate: 2024-02-01\nformat: sector\nsector: vesi\ntitle: Vesifoorumi\n"
+        "participants: {education: 2, business: 3}\ntopics: [vesihuolto]\n"
+        "actions:\n  - {action: Selvitys, owner: maakuntaliitto, deadline: 2024-06-30}\n", encoding="utf-8")
+    pilots = forums.load_pilots(tmp_path, sectors=SECTOR_IDS)
+    table = forums.pilots_table(pilots)
+    assert table.values.tolist() == [["2024-02-01", "Vesifoorumi", "toimiala", "vesi", "vesihuolto", 5, 1, ""]]
+    assert forums.actions_table(pilots).values.tolist() == [["Vesifoorumi", "Selvitys", "maakuntaliitto",
+                                                           "2024-06-30", ""]]
+    assert forums.EXAMPLE_MARK not in table.attrs["provenance"]["attribution"][0]

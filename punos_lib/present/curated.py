@@ -1,0 +1,244 @@
+"""Figures of the curated records: source coverage (ch. 8), the actor network and map (ch. 9), the forum beside the data (ch. 10).
+
+The registry modules (:mod:`punos_lib.registry.catalogue`, :mod:`~punos_lib.registry.actors`,
+:mod:`~punos_lib.registry.comparison`) compute the tables; this module only draws them, in the
+style of :mod:`punos_lib.present.figures` (Finnish labels, source line, Okabe–Ito colours). It
+loads no data: every function takes the frames (or the graph) a notebook made.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.colors import ListedColormap
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from punos_lib.errors import InputError
+from punos_lib.present import figures
+from punos_lib.records import curated_provenance, require_columns
+from punos_lib.registry.actors import ACTOR_TYPES, centrality
+from punos_lib.registry.catalogue import CATALOGUE_SOURCE, coverage_matrix
+from punos_lib.registry.forums import EXAMPLE_MARK, FORUM_SOURCE, STATES
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+__all__ = ["coverage_figure", "network_figure", "actors_map", "comparison_figure"]
+
+
+def coverage_figure(cat: pd.DataFrame, *, title: str | None = "Tietolähteiden kattamat aihealueet") -> Figure:
+    """Topic × source coverage matrix as a two-colour grid (sources as rows).
+
+    Parameters
+    ----------
+    cat : pandas.DataFrame
+        From :func:`punos_lib.registry.catalogue.load_catalogue`.
+    title : str, optional
+        Figure title (Finnish).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Finished with the catalogue as source (no demo mark: the catalogue is curated text).
+    """
+    require_columns(cat, ("id", "name_fi", "topics"), "coverage_figure",
+                    hint="pass punos_lib.registry.catalogue.load_catalogue()")
+    matrix = coverage_matrix(cat)
+    names = [_short(n, 48) for n in cat["name_fi"].astype(str)]
+    values = matrix.to_numpy(dtype=float)
+    figures.apply_style()
+    height = max(3.5, 0.17 * len(names) + 1.6)
+    fig = Figure(figsize=(6.3, height), layout="constrained")
+    ax = fig.add_subplot()
+    cmap = ListedColormap(["#F2F2F2", figures.OKABE_ITO[0]])
+    ax.imshow(values, cmap=cmap, vmin=0, vmax=1, aspect="auto", interpolation="nearest")
+    ax.set_xticks(np.arange(values.shape[1]), [matrix.attrs["labels_fi"][t] for t in matrix.columns],
+                  rotation=35, ha="right")
+    ax.set_yticks(np.arange(values.shape[0]), names, fontsize=6.5)
+    ax.set_xticks(np.arange(-0.5, values.shape[1]), minor=True)
+    ax.set_yticks(np.arange(-0.5, values.shape[0]), minor=True)
+    ax.grid(which="minor", color="white", linewidth=1.0)
+    ax.tick_params(which="minor", length=0)
+    ax.spines[:].set_visible(False)
+    ax.legend(handles=[Patch(color=figures.OKABE_ITO[0], label="kattaa aiheen"),
+                       Patch(color="#F2F2F2", label="ei kata")],
+              loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7)
+    if title:
+        ax.set_title(title)
+    return figures.finish(fig, provenance=curated_provenance(CATALOGUE_SOURCE))
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+# Okabe & Ito (2008) colour-blind-safe palette, one colour per actor type.
+_COLOURS = {
+    "education": "#0072B2",
+    "business": "#E69F00",
+    "public": "#009E73",
+    "development": "#CC79A7",
+    "intermediary": "#56B4E9",
+    "research": "#D55E00",
+}
+
+
+def network_figure(
+    graph: nx.Graph, orgs: pd.DataFrame, *, top: int = 12, seed: int = 7,
+    source: str = "Lähde: Punos-toimijarekisteri (data/actors); osa suhteista on oletuksia.",
+    title: str = "Osaamisen ennakoinnin toimijaverkosto",
+) -> Figure:
+    """Draw the actor network for an A4 page.
+
+    The registry describes one region's network; the default title does not name a region so
+    that a run for another region does not mislabel it.
+
+    Node colour shows the actor type (Okabe–Ito palette), node size the
+    degree; the ``top`` actors by betweenness (then degree) are numbered on the
+    plot and named in a list beside the legend.
+    The spring layout uses a fixed ``seed`` so the picture is the same on
+    every run. Legend and source line are in Finnish.
+    """
+    import networkx as nx
+
+    require_columns(orgs, ("id", "type", "name_fi"), "network_figure (organisations)",
+                    hint="pass the frames from punos_lib.registry.actors.load_registry()")
+    if graph.number_of_nodes() == 0:
+        raise InputError("the network has no actors to draw; check the registry")
+    nodes = sorted(graph.nodes)
+    layout_graph = nx.Graph()
+    layout_graph.add_nodes_from(nodes)
+    layout_graph.add_edges_from(sorted(tuple(sorted(e)) for e in graph.edges))
+    pos = nx.spring_layout(layout_graph, seed=seed, k=1.6 / max(len(nodes), 1) ** 0.5, iterations=200)
+    cent = centrality(graph)
+    labelled = set(cent["id"].head(top))
+    degree = dict(graph.degree())
+
+    fig = Figure(figsize=(6.9, 6.2), dpi=150)
+    ax = fig.add_subplot(1, 1, 1)
+    nx.draw_networkx_edges(layout_graph, pos, ax=ax, edge_color="#999999", width=0.6, alpha=0.7)
+    for actor_type, colour in _COLOURS.items():
+        members = [n for n in nodes if graph.nodes[n].get("type") == actor_type]
+        if members:
+            nx.draw_networkx_nodes(layout_graph, pos, nodelist=members, ax=ax, node_color=colour,
+                                   node_size=[40 + 18 * degree[n] for n in members],
+                                   edgecolors="white", linewidths=0.5)
+    # Names of central actors overlap in the dense middle of the network, so the nodes carry rank
+    # numbers and the names are listed beside the legend (the part before a parenthesis is enough).
+    ranked = [n for n in cent["id"] if n in labelled]
+    names = {n: _short(str(graph.nodes[n].get("name_fi", n)).split(" (")[0], 34) for n in ranked}
+    for rank, n in enumerate(ranked, start=1):
+        ax.text(pos[n][0], pos[n][1], str(rank), ha="center", va="center", fontsize=6,
+                fontweight="bold", color="white", zorder=5)
+    key = "\n".join(f"{rank}  {names[n]}" for rank, n in enumerate(ranked, start=1))
+    fig.text(0.69, 0.62, "Keskeisimmät toimijat\n" + key, ha="left", va="top", fontsize=6.3,
+             linespacing=1.5)
+    present = [t for t in ACTOR_TYPES if any(graph.nodes[n].get("type") == t for n in nodes)]
+    handles = [Line2D([0], [0], marker="o", linestyle="", markersize=6, markerfacecolor=_COLOURS[t],
+                      markeredgecolor="white", label=ACTOR_TYPES[t]) for t in present]
+    ax.legend(handles=handles, title="Toimijatyyppi", loc="upper left", bbox_to_anchor=(1.0, 1.0),
+              fontsize=7, title_fontsize=7.5, frameon=False)
+    ax.set_title(title, fontsize=9)
+    ax.set_axis_off()
+    # The gid marks this as the figure's source line, so Study.show keeps it instead of adding one.
+    fig.text(0.01, 0.01, source + f" Numeroitu {len(ranked)} keskeisintä toimijaa.", fontsize=6,
+             gid=figures.SOURCE_GID)
+    fig.subplots_adjust(left=0.02, right=0.68, top=0.94, bottom=0.05)
+    return fig
+
+def actors_map(counts: pd.DataFrame, region: str, *, municipalities: pd.DataFrame, boundaries: Any = None,
+               title: str | None = None) -> Figure:
+    """Map of registered actors per municipality of ``region``.
+
+    Uses :func:`punos_lib.present.maps.auto_map` (a choropleth when there are boundaries, else
+    the tile map) with fixed classes 0, 1–2, 3–9, 10 or more; the number of actors located
+    outside the region is written in a note line.
+
+    Parameters
+    ----------
+    counts : pandas.DataFrame
+        From :func:`punos_lib.registry.actors.actors_by_municipality` (``area, name_fi, actors``;
+        ``attrs["outside_region"]``).
+    region : str
+        Region code, e.g. ``"MK10"``.
+    municipalities : pandas.DataFrame
+        :func:`punos_lib.datasets.municipalities`.
+    boundaries : GeoDataFrame, optional
+        :func:`punos_lib.datasets.boundaries`; ``None`` draws the tile map.
+    title : str, optional
+    """
+    from punos_lib.present import maps
+
+    require_columns(counts, ("area", "name_fi", "actors"), "actors_map",
+                    hint="pass punos_lib.registry.actors.actors_by_municipality()")
+    outside = counts.attrs.get("outside_region", 0)
+    note = f"Alueen ulkopuolella sijaitsevia toimijoita {outside} (esim. valtakunnalliset toimijat)."
+    return maps.auto_map(counts, region=region, column="actors", legend_title="Toimijoita",
+                         provenance=counts.attrs["provenance"], municipalities=municipalities,
+                         boundaries=boundaries, scheme="user_defined",
+                         bins=[0, 2, 9, max(10, int(counts["actors"].max()))], decimals=0,
+                         title=title, note=note)
+
+
+_STATE_COLOURS = {
+    "shortage": figures.OKABE_ITO[5],
+    "matching_problem": figures.OKABE_ITO[1],
+    "balance": figures.OKABE_ITO[2],
+    "oversupply": figures.OKABE_ITO[0],
+}
+
+
+def comparison_figure(comparison: pd.DataFrame, *, shortage_threshold: float = 1.0,
+                      oversupply_threshold: float = 0.25,
+                      title: str = "Foorumin arviot ja työmarkkinoiden tiukkuus") -> Figure:
+    """Dot plot: tightness of each assessed occupation, coloured by the forum's state.
+
+    ``comparison`` is :func:`punos_lib.registry.comparison.forum_comparison`.
+
+    Dashed lines mark the thresholds of the agreement rule; occupations without tightness are
+    listed at the left edge with an open marker. Example records put :data:`EXAMPLE_MARK` in
+    a note line; synthetic statistics get the demo mark from the provenance.
+    """
+    require_columns(comparison, ("sector_name_fi", "aml", "occupation_fi", "state", "tightness", "example"),
+          "comparison_figure")
+    if comparison.empty:
+        raise InputError("comparison_figure: nothing to draw; the comparison has no rows")
+    data = comparison.reset_index(drop=True)
+    labels = [_short(f"{s}: {c} {n}".strip(), 46) for s, c, n in
+              zip(data["sector_name_fi"], data["aml"], data["occupation_fi"].fillna(""), strict=True)]
+    figures.apply_style()
+    fig = Figure(figsize=(6.3, max(2.8, 0.28 * len(data) + 1.6)), layout="constrained")
+    ax = fig.add_subplot()
+    y = np.arange(len(data))[::-1]
+    tight = data["tightness"].astype(float).to_numpy()
+    finite = tight[np.isfinite(tight)]
+    right = max(float(finite.max()) if finite.size else 0.0, shortage_threshold) * 1.15
+    for state, colour in _STATE_COLOURS.items():
+        chosen = (data["state"] == state).to_numpy()
+        have = chosen & np.isfinite(tight)
+        none = chosen & ~np.isfinite(tight)
+        if have.any() or none.any():
+            ax.scatter(tight[have], y[have], color=colour, s=36, zorder=3, label=STATES[state])
+            ax.scatter(np.zeros(none.sum()), y[none], facecolors="none", edgecolors=colour, s=36, zorder=3)
+    ax.axvline(shortage_threshold, color="#555555", linestyle="--", linewidth=0.8)
+    ax.axvline(oversupply_threshold, color="#555555", linestyle=":", linewidth=0.8)
+    ax.set_yticks(y, labels, fontsize=7)
+    ax.set_xlim(0, right)
+    ax.xaxis.set_major_formatter(figures.number_formatter(1))
+    ax.set_xlabel("Avoimet työpaikat työtöntä työnhakijaa kohden (V/U)")
+    ax.grid(True, axis="x")
+    ax.legend(title="Foorumin arvio", loc="lower right", fontsize=7, title_fontsize=7.5)
+    ax.set_title(title)
+    notes = ["Katkoviiva: pularaja, pisteviiva: ylitarjontaraja. Avoin merkki = ei tiukkuustietoa."]
+    period = comparison.attrs.get("period")
+    if period:
+        notes.insert(0, f"Tiukkuus = avoimet työpaikat / työttömät työnhakijat kuukauden lopussa, "
+                        f"summat {period[0]}–{period[1]}.")
+    if bool(data["example"].any()):
+        notes.insert(0, EXAMPLE_MARK)
+    provenance = comparison.attrs.get("provenance") or curated_provenance(FORUM_SOURCE)
+    return figures.finish(fig, provenance=provenance, note=notes)

@@ -34,13 +34,15 @@ import numpy as np
 import pandas as pd
 
 from punos_lib.reference import declarations
+from punos_lib.reference.statfin_codes import is_statistical_area
 from punos_lib.sources import geo, jsonstat, statfin
 from punos_lib.errors import ParseError, SnapshotError
 from punos_lib.snapshot.store import Snapshot
 
 __all__ = [
-    "load", "population", "municipality_population", "population_projection", "jobs_by_industry", "employed_by_industry_residence",
-    "self_sufficiency", "occupations_by_region", "occupations_by_age", "jobseekers_by_area",
+    "load", "population", "municipality_population", "population_projection", "jobs_by_industry",
+    "employed_by_industry_residence", "self_sufficiency", "published_self_sufficiency",
+    "occupations_by_region", "occupations_by_age", "jobseekers_by_area",
     "jobseekers_by_occupation", "education_supply", "workforce_by_occupation_age", "municipalities",
     "regions", "boundaries", "clear_cache",
 ]
@@ -271,12 +273,23 @@ def _age(code: Any) -> int:
     return int(str(code).rstrip("-").strip())
 
 
+_LEVEL_SUFFIX = re.compile(r"\s*\(Taso \d\)$")
+
+
+def _plain_label(code: str, label: str) -> str:
+    """A label without the code in front and the level after it.
+
+    '01 Kasvinviljely' → 'Kasvinviljely'; 115r's '2512 Sovellussuunnittelijat (Taso 4)' →
+    'Sovellussuunnittelijat'.
+    """
+    label = label[len(code) + 1:] if label.startswith(code + " ") else label
+    return _LEVEL_SUFFIX.sub("", label)
+
+
 def _stripped_labels(raw: pd.DataFrame, frame: pd.DataFrame, code: str) -> np.ndarray:
-    """Labels without the code StatFin puts in front of some ('01 Kasvinviljely' → 'Kasvinviljely')."""
+    """Labels without the code StatFin puts in front of some and the level some put after."""
     dim = next(d for d in raw.attrs["dimensions"] if d["code"] == code)
-    names = {}
-    for c, label in zip(dim["categories"], dim["labels"], strict=True):
-        names[c] = label[len(c) + 1:] if label.startswith(c + " ") else label
+    names = {c: _plain_label(c, label) for c, label in zip(dim["categories"], dim["labels"], strict=True)}
     return _per_category(frame[code], lambda c: names[str(c)])
 
 
@@ -515,25 +528,107 @@ def employed_by_industry_residence(snap: SnapLike = None) -> pd.DataFrame:
     return _with_provenance(frame, snapshot, ["employed_by_industry_residence"])
 
 
-# which contents of 125s is which, by the words of its label (codes changed in 2026)
-_COMMUTING_LABELS: list[tuple[str, str]] = [
-    ("self_sufficiency", "omavarais"),
-    ("in_commuters", "alueelle"),
-    ("out_commuters", "alueelta"),
-    ("jobs", "tyopaik"),
-    ("employed_residents", "tyollis"),
-]
+def _sum_groups(frame: pd.DataFrame, keys: list[str], over: Sequence[str]) -> pd.DataFrame:
+    """Sum ``value`` over the non-total categories of the ``over`` variables, per ``keys``.
+
+    A total category (``SSS``) of a summed variable is left out, so a payload with or without
+    totals gives the same sums; a group of missing cells stays missing.
+    """
+    keep = np.ones(len(frame), dtype=bool)
+    for code in over:
+        keep &= frame[code].astype(str).to_numpy() != "SSS"
+    part = frame.loc[keep, [*keys, "value"]]
+    return part.groupby(keys, sort=False, observed=True, as_index=False)["value"].sum(min_count=1)
+
+
+def _category_by_text(raw: pd.DataFrame, code: str, dataset: str, words: Sequence[str]) -> str:
+    """The code of the one category of variable ``code`` whose text contains all ``words``."""
+    dim = next(d for d in raw.attrs["dimensions"] if d["code"] == code)
+    found = [c for c, label in zip(dim["categories"], dim["labels"], strict=True)
+             if all(w in _fold(label) for w in words)]
+    if len(found) != 1:
+        raise SnapshotError(
+            f"dataset {dataset!r}: variable {code!r} has {len(found)} categories whose text contains "
+            f"{' '.join(words)!r} (texts {dim['labels']}); the stored table is not the declared one, "
+            "re-fetch it"
+        )
+    return str(found[0])
+
+
+def _commuting_counts(snap: Snapshot) -> pd.DataFrame:
+    """Jobs, those working in their home municipality and in-commuters by workplace area (115p)."""
+    dataset = "commuting"
+    raw = load(dataset, snap)
+    area = _dim(raw, dataset, role="geo", prefixes=("tyopaikan alue", "alue"), texts=("tyopaikan alue",))
+    time = _dim(raw, dataset, role="time", prefixes=("timeperiod", "vuosi"), texts=("vuosi",))
+    kind = _dim(raw, dataset, prefixes=("pendelointi",), texts=("pendelointi",))
+    others = [d["code"] for d in raw.attrs["dimensions"]
+              if d["code"] not in (area, time, kind) and d.get("role") != "metric"]
+    home = _category_by_text(raw, kind, dataset, ["asuinkunnassa"])
+    inward = _category_by_text(raw, kind, dataset, ["alueelle", "pendel"])
+    frame = raw[raw[kind].astype(str).isin([home, inward])]
+    sums = _sum_groups(frame, [area, time, kind], others)
+    sums[kind] = sums[kind].astype(str).map({home: "home", inward: "in_commuters"})
+    wide = sums.pivot_table(index=[area, time], columns=kind, values="value", aggfunc="first",
+                            dropna=False, observed=True).reset_index()
+    names = dict(zip(*(next((d["categories"], d["labels"]) for d in raw.attrs["dimensions"]
+                            if d["code"] == area)), strict=True))
+    out = pd.DataFrame({
+        "area": wide[area].astype(str).to_numpy(dtype=object),
+        "area_name": wide[area].astype(str).map(names).to_numpy(dtype=object),
+        "year": wide[time].astype(str).astype("int64").to_numpy(),
+        "home": wide["home"].to_numpy(dtype=float),
+        "in_commuters": wide["in_commuters"].to_numpy(dtype=float),
+    })
+    out["jobs"] = out["home"] + out["in_commuters"]
+    return out
+
+
+def _employed_residents(snap: Snapshot) -> pd.DataFrame:
+    """Employed residents by area (115b main type of activity 'Työlliset', ages summed)."""
+    dataset = "employment_status"
+    raw = load(dataset, snap)
+    area = _dim(raw, dataset, role="geo", prefixes=("alue",), texts=("alue",))
+    time = _dim(raw, dataset, role="time", prefixes=("timeperiod", "vuosi"), texts=("vuosi",))
+    activity = _dim(raw, dataset, prefixes=("paaasiallinen",), texts=("paaasiallinen toiminta",))
+    dim = next(d for d in raw.attrs["dimensions"] if d["code"] == activity)
+    employed = [c for c, label in zip(dim["categories"], dim["labels"], strict=True)
+                if _fold(label).strip() == "tyolliset"]
+    if len(employed) != 1:
+        raise SnapshotError(
+            f"dataset {dataset!r}: no single category 'Työlliset' in {activity!r} (texts {dim['labels']}); "
+            "re-fetch the table"
+        )
+    contents = _dim(raw, dataset, role="metric", prefixes=("contentscode", "tiedot"), required=False)
+    frame = raw[raw[activity].astype(str) == str(employed[0])]
+    if contents is not None:
+        frame = _population_contents(frame, contents, dataset)
+    others = [d["code"] for d in raw.attrs["dimensions"]
+              if d["code"] not in (area, time, activity, contents)]
+    sums = _sum_groups(frame, [area, time], others)
+    return pd.DataFrame({
+        "area": sums[area].astype(str).to_numpy(dtype=object),
+        "year": sums[time].astype(str).astype("int64").to_numpy(),
+        "employed_residents": sums["value"].to_numpy(dtype=float),
+    })
 
 
 def self_sufficiency(snap: SnapLike = None) -> pd.DataFrame:
-    """Workplace self-sufficiency and commuting by area (StatFin 125s).
+    """Jobs, employed residents, workplace self-sufficiency and commuting by area (115p + 115b).
 
-    The contents are recognised by their labels (``Työpaikkaomavaraisuus``, ``…työpaikat``,
-    ``…työlliset``, ``Alueelle … pendelöivät``, ``Alueelta … pendelöivät``). Counts are
-    harmonised, then ``self_sufficiency`` = jobs / employed residents × 100 is recomputed (a
-    ratio is never summed over merged municipalities). Commuter counts of a municipality that
-    absorbed another one in the data's years are NaN: summing them would count commuting between
-    the two, which the merger made internal.
+    StatFin's 125s holds only the ratio, so the counts come from two tables: jobs by workplace
+    area split into those working in their home municipality and in-commuters (115p, education
+    levels and the age groups 18–74 summed) and employed residents (115b, the main type of
+    activity *Työlliset*, age groups summed). ``jobs`` = working in the home municipality +
+    in-commuters; ``out_commuters`` = employed residents − those working in their home
+    municipality; ``self_sufficiency`` = jobs / employed residents × 100 (Statistics Finland's
+    *työpaikkaomavaraisuus*), recomputed after harmonisation because a ratio cannot be summed
+    over merged municipalities. Only years that both tables cover are returned.
+
+    Commuter counts of a municipality that absorbed another one in the data's years are NaN:
+    summing them would count commuting between the two, which the merger made internal. Region
+    and country rows missing from the payload are summed from municipalities for jobs and employed
+    residents only (commuting across a municipal border inside a region is not commuting into it).
 
     Returns
     -------
@@ -544,36 +639,11 @@ def self_sufficiency(snap: SnapLike = None) -> pd.DataFrame:
     snapshot = _snapshot(snap)
 
     def build() -> pd.DataFrame:
-        dataset = "self_sufficiency"
-        raw = load(dataset, snapshot)
-        area = _dim(raw, dataset, role="geo", prefixes=("alue",), texts=("alue",))
-        time = _dim(raw, dataset, role="time", prefixes=("timeperiod", "vuosi"), texts=("vuosi",))
-        contents = _dim(raw, dataset, role="metric", prefixes=("contentscode", "tiedot"))
-        frame = _plain(raw)
-        names: dict[str, str] = {}
-        for code, label in zip(frame[contents], frame[f"{contents}_label"], strict=True):
-            if code in names:
-                continue
-            folded = _fold(label)
-            names[code] = next((col for col, word in _COMMUTING_LABELS if word in folded), "")
-        found = set(names.values())
-        lacking = [c for c, _ in _COMMUTING_LABELS if c not in found]
-        if lacking:
-            raise SnapshotError(
-                f"dataset {dataset!r}: contents for {lacking} not found among labels "
-                f"{sorted(set(frame[f'{contents}_label']))}; check the table or the declaration"
-            )
-        frame = frame.assign(_col=frame[contents].map(names))
-        frame = frame[frame["_col"] != ""]
-        wide = (frame.set_index([area, f"{area}_label", time, "_col"])["value"]
-                .unstack("_col").reset_index())
-        out = pd.DataFrame({
-            "area": wide[area].to_numpy(dtype=object),
-            "area_name": wide[f"{area}_label"].to_numpy(dtype=object),
-            "year": wide[time].astype(str).astype("int64").to_numpy(),
-        })
-        for col in ("jobs", "employed_residents", "in_commuters", "out_commuters"):
-            out[col] = wide[col].to_numpy(dtype=float)
+        counts = _commuting_counts(snapshot)
+        residents = _employed_residents(snapshot)
+        out = counts.merge(residents, on=["area", "year"], how="inner")
+        out["out_commuters"] = out["employed_residents"] - out["home"]
+        out = out[["area", "area_name", "year", "jobs", "employed_residents", "in_commuters", "out_commuters"]]
         mergers = geo.load_mergers()
         present = set(out["area"])
         absorbed = {new for old, new in zip(mergers["old_code"], mergers["new_code"], strict=True) if old in present}
@@ -582,15 +652,101 @@ def self_sufficiency(snap: SnapLike = None) -> pd.DataFrame:
         # out-commuters would be too high, so those cells are left unknown rather than wrong.
         merged_rows = out["area"].isin(absorbed).to_numpy()
         out.loc[merged_rows, ["in_commuters", "out_commuters"]] = np.nan
+        out = _add_area_totals(out, ["jobs", "employed_residents"], ["in_commuters", "out_commuters"])
         out.insert(5, "self_sufficiency", out["jobs"] / out["employed_residents"] * 100.0)
-        return out
+        return out.reset_index(drop=True)
 
     frame = _cached(snapshot, "self_sufficiency", build)
+    return _with_provenance(frame, snapshot, ["commuting", "employment_status"])
+
+
+def _add_area_totals(frame: pd.DataFrame, summable: list[str], unknown: list[str]) -> pd.DataFrame:
+    """Region and country rows summed from municipalities where the payload has none.
+
+    ``unknown`` columns (commuter counts) are NaN in the summed rows: a sum of municipalities'
+    in-commuters counts commuting inside the region too.
+    """
+    key = geo.load_curated_key()[["code", "region", "region_name_fi"]]
+    munis = frame[frame["area"].astype(str).str.startswith("KU")].merge(
+        key, left_on="area", right_on="code", how="inner")
+    if munis.empty:
+        return frame
+    have = set(zip(frame["area"], frame["year"], strict=True))
+    regional = munis.groupby(["region", "region_name_fi", "year"], as_index=False)[summable].sum(min_count=1)
+    regional = regional.rename(columns={"region": "area", "region_name_fi": "area_name"})
+    country = munis.groupby("year", as_index=False)[summable].sum(min_count=1)
+    country.insert(0, "area", "SSS")
+    country.insert(1, "area_name", "KOKO MAA")
+    added = pd.concat([regional, country], ignore_index=True)
+    added = added[[(a, y) not in have for a, y in zip(added["area"], added["year"], strict=True)]]
+    for col in unknown:
+        added[col] = np.nan
+    attrs = dict(frame.attrs)
+    out = pd.concat([frame, added[list(frame.columns)]], ignore_index=True)
+    out.attrs = attrs
+    return out
+
+
+def published_self_sufficiency(snap: SnapLike = None) -> pd.DataFrame:
+    """Workplace self-sufficiency as StatFin publishes it (125s; its only content), by area.
+
+    A ratio, so municipalities merged since the data's years are NaN rather than summed (use
+    :func:`self_sufficiency`, which recomputes it from counts, for the 2025 division).
+
+    Returns ``area, area_name, year, self_sufficiency`` (percent).
+    """
+    snapshot = _snapshot(snap)
+
+    def build() -> pd.DataFrame:
+        dataset = "self_sufficiency"
+        raw = load(dataset, snapshot)
+        area = _dim(raw, dataset, role="geo", prefixes=("alue",), texts=("alue",))
+        time = _dim(raw, dataset, role="time", prefixes=("timeperiod", "vuosi"), texts=("vuosi",))
+        contents = _dim(raw, dataset, role="metric", prefixes=("contentscode", "tiedot"), required=False)
+        frame = raw
+        if contents is not None:
+            codes = [str(c) for c in dict.fromkeys(map(str, raw[contents]))]
+            ratio = [c for c in codes if "omavaraisuus" in _fold(c)]
+            if len(ratio) != 1:
+                raise SnapshotError(
+                    f"dataset {dataset!r}: no single self-sufficiency content among {codes}; re-fetch 125s"
+                )
+            frame = raw[raw[contents].astype(str) == ratio[0]]
+        out = pd.DataFrame({
+            "area": _codes(frame[area]),
+            "area_name": _codes(frame[f"{area}_label"]),
+            "year": _years(frame[time]),
+            "self_sufficiency": frame["value"].to_numpy(dtype=float),
+        })
+        # a merged municipality's ratio cannot be derived from its parts' ratios
+        mergers = geo.load_mergers()
+        present = set(out["area"])
+        absorbed = {new for old, new in zip(mergers["old_code"], mergers["new_code"], strict=True) if old in present}
+        out = out[~out["area"].isin(set(mergers["old_code"]))].reset_index(drop=True)
+        out.loc[out["area"].isin(absorbed), "self_sufficiency"] = np.nan
+        return out
+
+    frame = _cached(snapshot, "published_self_sufficiency", build)
     return _with_provenance(frame, snapshot, ["self_sufficiency"])
 
 
 def _occupation(raw: pd.DataFrame, dataset: str) -> str:
     return _dim(raw, dataset, prefixes=("ammatti",), texts=("ammattiryhma", "ammatti"))  # type: ignore[return-value]
+
+
+# occupation totals: SSS in 115s/12ti, SSSSS in 115r (ammatti_104_20161021, DOMAIN.md)
+_OCCUPATION_TOTALS = ("SSS", "SSSSS")
+
+
+def _occupation_rows(raw: pd.DataFrame, occ: str) -> np.ndarray:
+    """Rows of real occupation groups: no total, no dotted level-5 copy ('2512.') of a group.
+
+    115r lists each 4-digit group that has no finer split once more at level 5 with a dot; keeping
+    both would count those people twice in any sum over codes.
+    """
+    codes = _codes(raw[occ])
+    dotted = np.array([c.endswith(".") for c in codes], dtype=bool)
+    return ~np.isin(codes, _OCCUPATION_TOTALS) & ~dotted
 
 
 def occupations_by_region(snap: SnapLike = None) -> pd.DataFrame:
@@ -606,7 +762,7 @@ def occupations_by_region(snap: SnapLike = None) -> pd.DataFrame:
         area = _dim(raw, dataset, role="geo", prefixes=("alue",), texts=("alue",))
         time = _dim(raw, dataset, role="time", prefixes=("timeperiod", "vuosi"), texts=("vuosi",))
         occ = _occupation(raw, dataset)
-        frame = raw[raw[occ] != "SSS"]
+        frame = raw[_occupation_rows(raw, occ)]
         return pd.DataFrame({
             "area": _codes(frame[area]),
             "area_name": _codes(frame[f"{area}_label"]),
@@ -624,7 +780,9 @@ def occupations_by_age(snap: SnapLike = None) -> pd.DataFrame:
     """Employed by AML 2010 occupation and age group, whole country (StatFin 115r).
 
     Returns ``occupation, occupation_name, age_group, year, employed``; ``age_group`` keeps the
-    table's codes (``"55-59"``); totals dropped.
+    table's codes (ten-year groups ``"18-24"`` … ``"65-74"`` in the real 115r); totals (``SSSSS``,
+    ``SSS``) and the dotted level-5 copies of 4-digit groups dropped, so occupation levels 1–4
+    remain; labels lose their "(Taso N)" suffix.
     """
     snapshot = _snapshot(snap)
 
@@ -634,7 +792,7 @@ def occupations_by_age(snap: SnapLike = None) -> pd.DataFrame:
         time = _dim(raw, dataset, role="time", prefixes=("timeperiod", "vuosi"), texts=("vuosi",))
         occ = _occupation(raw, dataset)
         age = _dim(raw, dataset, prefixes=("ikaryhma", "ika"), texts=("ika",))
-        frame = raw[(raw[occ] != "SSS") & (raw[age] != "SSS")]
+        frame = raw[_occupation_rows(raw, occ) & (_codes(raw[age]) != "SSS")]
         return pd.DataFrame({
             "occupation": _codes(frame[occ]),
             "occupation_name": _stripped_labels(raw, frame, occ),
@@ -651,9 +809,9 @@ def occupations_by_age(snap: SnapLike = None) -> pd.DataFrame:
 # jobseekers (tyonv: content codes did not change in 2026)
 
 _TYONV_CONTENTS: list[tuple[str, str]] = [
-    ("unemployed", "TYOTTOMAT"),
-    ("labour_force", "TYOVOIMA"),
-    ("vacancies", "AVPAIKAT"),
+    ("unemployed", "TYOTTOMATLOPUSSA"),
+    ("labour_force", "TYOVOIMATK"),
+    ("vacancies", "AVPAIKATLOPUSSA"),
 ]
 
 
@@ -663,15 +821,19 @@ def _tyonv(dataset: str, snap: Snapshot, wanted: list[str], with_occupation: boo
     time = _dim(raw, dataset, role="time", prefixes=("timeperiod", "kuukausi"), texts=("kuukausi",))
     contents = _dim(raw, dataset, role="metric", prefixes=("contentscode", "tiedot"))
     occ = _occupation(raw, dataset) if with_occupation else None
-    frame = raw[raw[occ] != "SSS"] if occ is not None else raw
-    # contents by code stem; a table prefix ("tyonv-") is ignored should one ever be added
+    # Codes for an unknown area or abroad (KU199, MKJO, …) are no place: dropped.
+    keep = np.array([is_statistical_area(c) for c in _codes(raw[area])], dtype=bool)
+    if occ is not None:
+        keep &= _codes(raw[occ]) != "SSS"
+    frame = raw[keep]
+    # contents by code; a table prefix ("tyonv-") is ignored should one ever be added
     stems = dict(_TYONV_CONTENTS)
     column_of: dict[str, str] = {}
     for code in frame[contents].cat.categories if isinstance(frame[contents].dtype, pd.CategoricalDtype) \
             else frame[contents].unique():
         bare = str(code).upper().rsplit("-", 1)[-1]
         for col in wanted:
-            if bare.startswith(stems[col]) and col not in column_of.values():
+            if bare == stems[col] and col not in column_of.values():
                 column_of[str(code)] = col
     lacking = [c for c in wanted if c not in column_of.values()]
     if lacking:
@@ -696,7 +858,7 @@ def _tyonv(dataset: str, snap: Snapshot, wanted: list[str], with_occupation: boo
                            "area_name": wide[area].map(labels[area]).to_numpy(dtype=object)})
     if occ is not None:
         result["occupation"] = wide[occ].to_numpy(dtype=object)
-        stripped = {c: (lb[len(c) + 1:] if lb.startswith(c + " ") else lb) for c, lb in labels[occ].items()}
+        stripped = {c: _plain_label(c, lb) for c, lb in labels[occ].items()}
         result["occupation_name"] = wide[occ].map(stripped).to_numpy(dtype=object)
     result["month"] = wide[time].to_numpy(dtype=object)
     for col in wanted:
@@ -708,7 +870,8 @@ def jobseekers_by_area(snap: SnapLike = None) -> pd.DataFrame:
     """Unemployed jobseekers, labour force and open vacancies at month end (StatFin 12r5).
 
     Returns ``area, area_name, month ("2023M10"), unemployed, labour_force, vacancies``;
-    municipalities harmonised to the 2025 division.
+    municipalities harmonised to the 2025 division; the codes for an unknown area or abroad
+    (``KU199``, ``KUJOU``, ``SK902``, ``SKJOU``, ``MK91``, ``MKJO``, ``ELY80``, ``ELYJO``) dropped.
     """
     snapshot = _snapshot(snap)
 

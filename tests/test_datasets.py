@@ -113,10 +113,15 @@ def test_occupation_and_jobseeker_frames(snap: Snapshot) -> None:
     assert occ["year"].nunique() == 5
     age = datasets.occupations_by_age(snap)
     assert list(age.columns) == ["occupation", "occupation_name", "age_group", "year", "employed"]
-    assert "SSS" not in set(age["age_group"]) and "55-59" in set(age["age_group"])
+    assert set(age["age_group"]) == {"18-24", "25-34", "35-44", "45-54", "55-64", "65-74"}
+    assert not age["occupation"].isin(["SSS", "SSSSS"]).any()
+    assert not age["occupation"].str.endswith(".").any()  # 115r's level-5 copies are dropped
+    assert not age["occupation_name"].str.contains("Taso").any()
     area = datasets.jobseekers_by_area(snap)
     assert list(area.columns) == ["area", "area_name", "month", "unemployed", "labour_force", "vacancies"]
     assert area["month"].nunique() == 60 and area["month"].max() == "2025M11"
+    assert not area["area"].isin(["KU199", "KUJOU", "SK902", "SKJOU", "MK91", "MKJO", "ELY80", "ELYJO"]).any()
+    assert area["area"].str.startswith("SK").any()  # sub-regions stay
     es = area[(area["area"] == "MK10") & (area["month"] == "2025M10")].iloc[0]
     assert 0.06 < es["unemployed"] / es["labour_force"] < 0.16
     by_occ = datasets.jobseekers_by_occupation(snap)
@@ -213,35 +218,89 @@ def test_imported_rows_need_a_year(tmp_path):
         datasets.education_supply(snap)
 
 
-def test_commuters_of_a_merged_municipality_are_unknown_not_summed(tmp_path):
+def _jsonstat_file(path, dims, values, roles):
     import json as _json
 
+    payload = {"version": "2.0", "class": "dataset", "id": [d[0] for d in dims], "size": [len(d[2]) for d in dims],
+               "role": roles,
+               "dimension": {code: {"label": text, "category": {"index": list(cats), "label": dict(cats)}}
+                             for code, text, cats in dims},
+               "value": values}
+    path.write_text(_json.dumps(payload), encoding="utf-8")
+    return path
+
+
+def _import_commuting(tmp_path, areas, home, inward, employed):
+    """115p (home municipality / in-commuters, two age groups) and 115b (employed, two ages) imports."""
     from punos_lib.snapshot.importing import import_file
     from punos_lib.snapshot.store import Snapshot
 
-    areas = {"KU507": "Mäntyharju", "KU588": "Pertunmaa", "KU491": "Mikkeli"}
-    contents = {"c1": "Alueella olevat työpaikat", "c2": "Alueella asuvat työlliset",
-                "c3": "Alueelle pendelöivät", "c4": "Alueelta pendelöivät", "c5": "Työpaikkaomavaraisuus"}
-    values = []
-    for code in areas:  # row-major: area × year × contents
-        base = {"KU507": 100, "KU588": 50, "KU491": 1000}[code]
-        values += [base, base, base // 10, base // 10, 100]
-    payload = {"version": "2.0", "class": "dataset", "id": ["alue", "vuosi", "tiedot"], "size": [3, 1, 5],
-               "role": {"geo": ["alue"], "time": ["vuosi"], "metric": ["tiedot"]},
-               "dimension": {"alue": {"label": "Alue", "category": {"index": list(areas), "label": areas}},
-                             "vuosi": {"label": "Vuosi", "category": {"index": ["2022"]}},
-                             "tiedot": {"label": "Tiedot", "category": {"index": list(contents), "label": contents}}},
-               "value": values}
-    path = tmp_path / "125s.json"
-    path.write_text(_json.dumps(payload), encoding="utf-8")
     snap = Snapshot(tmp_path / "snap")
-    import_file(snap, path, dataset="self_sufficiency", source="StatFin", licence="CC BY 4.0",
+    ages = {"18-24": "18 - 24", "25-34": "25 - 34"}
+    kinds = {"1": "Asuinkunnassaan työssäkäyvät", "2": "Alueelle pendelöivät"}
+    values = []
+    for code in areas:  # area × year × kind × age, half of each count in each age group
+        for count in (home[code], inward[code]):
+            values += [count / 2, count / 2]
+    p115 = _jsonstat_file(tmp_path / "115p.json",
+                          [("Työpaikan alue", "Työpaikan alue", areas), ("Vuosi", "Vuosi", {"2021": "2021"}),
+                           ("Pendelöinti", "Pendelöinti", kinds), ("Ikä", "Ikä", ages)],
+                          values, {"geo": ["Työpaikan alue"], "time": ["Vuosi"]})
+    import_file(snap, p115, dataset="commuting", source="StatFin", licence="CC BY 4.0",
                 attribution="Lähde: Tilastokeskus")
+    activity = {"SSS": "Yhteensä", "11": "Työlliset"}
+    values = []
+    for code in areas:  # area × year × age × activity; 'Yhteensä' is population, not employed
+        for _ in ("0-17", "18-64"):
+            values += [employed[code] * 3, employed[code] / 2]
+    p115b = _jsonstat_file(tmp_path / "115b.json",
+                           [("Alue", "Alue", areas), ("Vuosi", "Vuosi", {"2021": "2021"}),
+                            ("Ikä", "Ikä", {"0-17": "0 - 17", "18-64": "18 - 64"}),
+                            ("Pääasiallinen toiminta", "Pääasiallinen toiminta", activity)],
+                           values, {"geo": ["Alue"], "time": ["Vuosi"]})
+    import_file(snap, p115b, dataset="employment_status", source="StatFin", licence="CC BY 4.0",
+                attribution="Lähde: Tilastokeskus")
+    return snap
+
+
+def test_self_sufficiency_from_commuting_and_employed(tmp_path):
+    """Jobs = home municipality + in-commuters (115p), employed residents from 115b, ratio recomputed."""
+    areas = {"KU491": "Mikkeli", "KU046": "Enonkoski"}
+    snap = _import_commuting(tmp_path, areas, home={"KU491": 18600, "KU046": 300},
+                             inward={"KU491": 3155, "KU046": 40}, employed={"KU491": 20994, "KU046": 500})
+    frame = datasets.self_sufficiency(snap).set_index("area")
+    mikkeli = frame.loc["KU491"]
+    assert mikkeli["jobs"] == 21755 and mikkeli["employed_residents"] == 20994
+    assert mikkeli["in_commuters"] == 3155 and mikkeli["out_commuters"] == 20994 - 18600
+    assert mikkeli["self_sufficiency"] == pytest.approx(103.6, abs=0.05)
+    # the region row is summed for jobs and employed only: commuting inside it is no in-commuting
+    region = frame.loc["MK10"]
+    assert region["jobs"] == 21755 + 340 and region["employed_residents"] == 21494
+    assert np.isnan(region["in_commuters"]) and np.isnan(region["out_commuters"])
+    assert frame.attrs["provenance"]["datasets"] == ["commuting", "employment_status"]
+
+
+def test_commuters_of_a_merged_municipality_are_unknown_not_summed(tmp_path):
+    areas = {"KU507": "Mäntyharju", "KU588": "Pertunmaa", "KU491": "Mikkeli"}
+    snap = _import_commuting(tmp_path, areas, home={"KU507": 90, "KU588": 40, "KU491": 900},
+                             inward={"KU507": 10, "KU588": 10, "KU491": 100},
+                             employed={"KU507": 100, "KU588": 50, "KU491": 1000})
     frame = datasets.self_sufficiency(snap).set_index("area")
     assert frame.loc["KU507", "jobs"] == 150 and frame.loc["KU507", "employed_residents"] == 150
     assert np.isnan(frame.loc["KU507", "in_commuters"]) and np.isnan(frame.loc["KU507", "out_commuters"])
     assert frame.loc["KU491", "in_commuters"] == 100  # untouched municipalities keep their counts
     assert "KU588" not in frame.index
+
+
+def test_published_self_sufficiency_is_the_single_content(snap: Snapshot) -> None:
+    pub = datasets.published_self_sufficiency(snap)
+    assert list(pub.columns) == ["area", "area_name", "year", "self_sufficiency"]
+    meta = snap.read_json("self_sufficiency/metadata")
+    assert [len(v["values"]) for v in meta["variables"] if v["code"] == "contentscode"] == [1]
+    computed = datasets.self_sufficiency(snap).set_index(["area", "year"])["self_sufficiency"]
+    row = pub[(pub["area"] == "MK10")].iloc[-1]
+    # the demo's published ratio and the one computed from its 115p/115b counts tell the same story
+    assert row["self_sufficiency"] == pytest.approx(computed[("MK10", row["year"])], rel=0.05)
 
 
 def _import_population(tmp_path, dims, values):
@@ -280,3 +339,23 @@ def test_population_picks_the_population_count_among_several_contents(tmp_path):
                               [-300, 51000])
     frame = datasets.population(snap, by_age=False)
     assert frame.loc[frame["area"] == "KU491", "population"].tolist() == [51000.0]
+
+
+def test_ten_year_age_groups_through_the_replacement_indicators(snap: Snapshot) -> None:
+    """115r's ten-year groups: share aged 55+ = (55-64 + 65-74) / the sum of the six groups.
+
+    The denominator is the sum of the groups, not the SSS row, so numerator and denominator count
+    the same people (the total may hold cells the groups lack, and suppressed groups would
+    otherwise bias the share).
+    """
+    from punos_lib import labour
+
+    occupations = datasets.occupations_by_region(snap)
+    by_age = datasets.occupations_by_age(snap)
+    ages = labour.employed_by_occupation_age("MK10", occupations, by_age, None, level=2)
+    assert set(ages["age_group"]) == {"18-24", "25-34", "35-44", "45-54", "55-64", "65-74"}
+    shares = labour.aged_55_plus(ages).set_index("occupation")["share_aged_55_plus"]
+    one = ages[ages["occupation"] == shares.index[0]].set_index("age_group")["employed"]
+    assert shares.iloc[0] == pytest.approx((one["55-64"] + one["65-74"]) / one.sum() * 100)
+    exits = labour.replacement_demand(ages, horizon=10)
+    assert (exits["replacement"] > 0).all() and (exits["replacement"] < exits["employed"]).all()

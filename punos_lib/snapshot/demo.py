@@ -15,7 +15,15 @@ Shapes (so that the same reading code runs on demo and real data):
   ``timeperiod_y``, ``contentscode`` with ``vaerak-vaesto``; tyonv keeps ``Alue``,
   ``Ammattiryhmä``, ``timeperiod_m``). Table 14wx uses the 2024 municipal division (309
   municipalities, KU588 Pertunmaa separate from KU507 Mäntyharju) so harmonisation runs. Suppressed
-  small cells of 12ti are ``null`` with status ``"..."``.
+  small cells of 12ti are ``null`` with status ``"..."``. What the real metadata shows (DOMAIN.md,
+  tests/snapshot/test_demo_real_shapes.py compares with every recording there is): 14wx's content is
+  ``vaesto_e24`` and it runs 2024–2045; 125s has one content, the ratio; 115r has ten-year age groups
+  (``18-24`` … ``65-74``), the occupation total ``SSSSS``, labels ending "(Taso N)" and dotted
+  level-5 copies (``2512.``) of 4-digit groups; 12r5 has 23 contents, sub-regions and codes for an
+  unknown area or abroad (``KU199``, ``MKJO``, …); 12ti has tyonv's own X classes. 115p and 115b
+  use the pre-2026 variable codes of the real PxWeb Excel exports (``Työpaikan alue``,
+  ``Pendelöinti``, ``Pääasiallinen toiminta``…), their category codes from
+  :mod:`punos_lib.reference.statfin_codes`.
 - Imports (``education_supply``, ``workforce_by_occupation_age``): CSV with the declared columns.
 - Classifications: classification-API item lists built from ``data/classifications/*.csv`` (the
   names are real; the entries are still flagged synthetic because nothing was fetched). The
@@ -69,6 +77,11 @@ from punos_lib.reference.declarations import Declaration
 from punos_lib.errors import InputError
 from punos_lib.paths import data_dir
 from punos_lib.reference.sectors import load_sectors
+from punos_lib.reference.statfin_codes import (ACTIVITY_AGES, COMMUTING_AGES, COMMUTING_EDUCATION,
+                                              COMMUTING_KINDS, MAIN_ACTIVITIES, NON_AREA_TEXT,
+                                              OCCUPATION_AGES, SELF_SUFFICIENCY_CONTENT,
+                                              TYONV_12R5_CONTENTS, TYONV_NON_AREAS,
+                                              TYONV_X_OCCUPATIONS)
 from punos_lib.snapshot.store import Snapshot
 
 __all__ = ["build_demo", "DEMO_SEED", "LICENCE", "ATTRIBUTION", "FIXED_TIME", "MAX_CELLS"]
@@ -117,6 +130,8 @@ _SECTION_RANGES: list[tuple[str, int, int]] = [
 _EMPLOYED_AGE_GROUPS = ["15-19", "20-24", "25-29", "30-34", "35-39", "40-44", "45-49", "50-54",
                         "55-59", "60-64", "65-74"]
 _EMPLOYED_AGE_SHARE = np.array([3, 8, 11, 12, 12, 12, 11, 11, 10, 8, 2], dtype=float)
+# employed by ten-year age group (115r): 18-24 … 65-74
+_OCCUPATION_AGE_SHARE = np.array([9, 22, 23, 22, 20, 4], dtype=float)
 
 _TABLE_URL = "https://pxdata.stat.fi/PxWeb/api/v1/fi/StatFin/{table}.px"
 
@@ -302,6 +317,7 @@ class _World:
         munis = facts.munis
         self.codes = munis["code"].tolist()
         self.region_of = munis["region"].to_numpy()
+        self.subregion_of = munis["subregion"].to_numpy()
         self.regions = facts.regions["region"].tolist()
         n = len(self.codes)
         # municipality sizes in 2024: random within region, Etelä-Savo from rounded real sizes
@@ -442,7 +458,7 @@ def _with_total_age(pop: np.ndarray, ages: Sequence[str]) -> np.ndarray:
 
 
 def _area_var(code: str, munis: pd.DataFrame, regions: pd.DataFrame | None, map_name: str,
-              extra: Sequence[tuple[str, str]] = ()) -> _Var:
+              extra: Sequence[tuple[str, str]] = (), text: str = "Alue") -> _Var:
     values = ["SSS"]
     texts = ["KOKO MAA"]
     if regions is not None:
@@ -453,7 +469,7 @@ def _area_var(code: str, munis: pd.DataFrame, regions: pd.DataFrame | None, map_
     for c, t in extra:
         values.append(c)
         texts.append(t)
-    return _Var(code, "Alue", values, texts, role="geo", elimination=True, map=map_name)
+    return _Var(code, text, values, texts, role="geo", elimination=True, map=map_name)
 
 
 def _tables(world: _World) -> dict[str, _Table]:
@@ -508,7 +524,7 @@ def _tables(world: _World) -> dict[str, _Table]:
     munis_2024 = pd.concat(
         [munis, pd.DataFrame([{"code": "588", "name_fi": "Pertunmaa", "region": "MK10"}])], ignore_index=True
     ).sort_values("name_fi", kind="stable").reset_index(drop=True)
-    years_14wx = [str(y) for y in range(2024, 2071)]
+    years_14wx = [str(y) for y in range(2024, 2046)]  # the real 14wx runs 2024-2045
 
     def cube_14wx(ch: dict[str, list[str]]) -> np.ndarray:
         areas, ages, years = ch["alue_23_20240101"], ch["ikaryhma_10_20180101"], ch["timeperiod_y"]
@@ -527,14 +543,16 @@ def _tables(world: _World) -> dict[str, _Table]:
 
     t14wx = _Table(
         "vaenn/14wx", "Väestöennuste 2024 muuttujina Alue, Ikä, Sukupuoli, Vuosi ja Tiedot",
-        "Tilastokeskus, väestöennuste", "14wx -- Väestöennuste 2024: Väestö iän ja sukupuolen mukaan alueittain, 2024-2070",
+        "Tilastokeskus, väestöennuste", "14wx -- Väestöennuste 2024: Väestö iän ja sukupuolen mukaan alueittain, 2024-2045",
         [
             _area_var("alue_23_20240101", munis_2024, None, "Alue 2024"),
-            _Var("ikaryhma_10_20180101", "Ikä", age_codes, age_texts, elimination=True),
+            # the real 14wx cannot eliminate age (reference vaenn_14wx/population_raw.json)
+            _Var("ikaryhma_10_20180101", "Ikä", age_codes, age_texts),
             _Var("sukupuoli_9_20180101", "Sukupuoli", ["SSS", "1", "2"], ["Yhteensä", "Miehet", "Naiset"],
                  elimination=True),
             _Var("timeperiod_y", "Vuosi", years_14wx, years_14wx, role="time"),
-            _Var("contentscode", "Tiedot", ["vaenn-vaesto_e24"], ["Väestöennuste 2024"], role="metric"),
+            # the content code has no table prefix in the real 14wx (DOMAIN.md, reference vaenn_14wx/)
+            _Var("contentscode", "Tiedot", ["vaesto_e24"], ["Väestö 31.12. (ennuste 2024)"], role="metric"),
         ],
         cube_14wx,
     )
@@ -583,48 +601,114 @@ def _tables(world: _World) -> dict[str, _Table]:
     t115i = industry_table("tyokay/115i", "Alueella asuva työllinen työvoima toimialan (TOL 2008) mukaan",
                            "tyokay-tyolliset2", "Työlliset", True)
 
-    # tyokay 125s: self-sufficiency and commuting ---------------------------------------------
-    contents_125s = ["tyokay-tyopaikat", "tyokay-tyolliset2", "tyokay-omavaraisuus",
-                     "tyokay-sisaanpendeloivat", "tyokay-ulospendeloivat"]
-    texts_125s = ["Alueella työssäkäyvät (työpaikat)", "Alueella asuvat työlliset",
-                  "Työpaikkaomavaraisuus, %", "Alueelle muualta pendelöivät", "Alueelta muualle pendelöivät"]
-
+    # tyokay 125s: the published workplace self-sufficiency, a single content -----------------
     def cube_125s(ch: dict[str, list[str]]) -> np.ndarray:
         areas, years = ch["alue_23_20250101"], _years(ch["timeperiod_y"])
-        jobs = np.rint(world.jobs_total(years))
-        emp = np.rint(world.employed_total(years))
-        local = np.rint(np.minimum(jobs, emp) * world.local_share[:, None])
-        inn, out = jobs - local, emp - local
-        rows = []
-        for area in areas:
-            if area.startswith("KU"):
-                i = world.codes.index(area[2:])
-                j, e, a, b = jobs[i], emp[i], inn[i], out[i]
-            else:
-                mask = np.ones(len(world.codes), bool) if area == "SSS" else world.region_of == area
-                j, e = jobs[mask].sum(axis=0), emp[mask].sum(axis=0)
-                # across a region's border only a small part commutes; none across the country's
-                share = 0.0 if area == "SSS" else 0.06
-                a, b = np.rint(j * share), np.rint(j * share) + (e - j)
-                b = np.maximum(b, 0)
-            by_code = {"tyokay-tyopaikat": j, "tyokay-tyolliset2": e,
-                       "tyokay-omavaraisuus": np.round(j / e * 100, 1),
-                       "tyokay-sisaanpendeloivat": a, "tyokay-ulospendeloivat": b}
-            rows.append(np.stack([by_code[c] for c in ch["contentscode"]], axis=-1))
-        return np.stack(rows)
+        jobs = _region_sum(world, np.rint(world.jobs_total(years)), areas)
+        emp = _region_sum(world, np.rint(world.employed_total(years)), areas)
+        return np.round(jobs / emp * 100, 1)[..., None]
 
-    units_125s = {c: {"base": "%" if "omavaraisuus" in c else "lukumäärä",
-                      "decimals": 1 if "omavaraisuus" in c else 0} for c in contents_125s}
     t125s = _Table(
-        "tyokay/125s", "Työpaikkaomavaraisuus ja pendelöinti alueittain", "Tilastokeskus, työssäkäynti",
-        "125s -- Työpaikkaomavaraisuus ja pendelöinti alueittain, 2007-2023",
+        "tyokay/125s", "Työpaikkaomavaraisuus alueittain", "Tilastokeskus, työssäkäynti",
+        "125s -- Työpaikkaomavaraisuus alueittain, 1987-2023",
         [
             _area_var("alue_23_20250101", munis, regions, "Alue 2025"),
             _Var("timeperiod_y", "Vuosi", years_tyokay, years_tyokay, role="time"),
-            _Var("contentscode", "Tiedot", contents_125s, texts_125s, role="metric", units=units_125s),
+            _Var("contentscode", "Tiedot", [SELF_SUFFICIENCY_CONTENT[0]], [SELF_SUFFICIENCY_CONTENT[1]],
+                 role="metric", units={SELF_SUFFICIENCY_CONTENT[0]: {"base": "%", "decimals": 1}}),
         ],
         cube_125s,
         decimals=1,
+    )
+
+    # tyokay 115p: jobs by commuting (in the home municipality / commuting in), education, age ---
+    def cube_115p(ch: dict[str, list[str]]) -> np.ndarray:
+        areas, years = ch["Työpaikan alue"], _years(ch["Vuosi"])
+        jobs = np.rint(world.jobs_total(years))
+        emp = np.rint(world.employed_total(years))
+        home = np.rint(np.minimum(jobs, emp) * world.local_share[:, None])
+        by_kind = {"1": home, "2": jobs - home, "SSS": jobs}
+        edu_share = np.array([0.42, 0.30, 0.16, 0.12])
+        age_share = np.array([0.08, 0.22, 0.23, 0.23, 0.21, 0.03])
+        cells = np.empty((len(areas), len(years), 1, len(ch["Pendelöinti"]), len(ch["Koulutusaste"]),
+                          len(ch["Ikä"])))
+        edu_codes = [c for c, _ in COMMUTING_EDUCATION]
+        age_codes = [c for c, _ in COMMUTING_AGES]
+        for k, kind in enumerate(ch["Pendelöinti"]):
+            # municipality × education × age × year, then areas summed (regions, SSS)
+            split = (by_kind[kind][:, None, None, :] * edu_share[None, :, None, None]
+                     * age_share[None, None, :, None])
+            split = np.rint(split * world.rng.lognormal(0.0, 0.05, split.shape))
+            full = _region_sum(world, split, areas)  # area × education × age × year
+            for e, edu in enumerate(ch["Koulutusaste"]):
+                for a, age in enumerate(ch["Ikä"]):
+                    block = (full[:, edu_codes.index(edu), :, :] if edu != "SSS" else full.sum(axis=1))
+                    block = block[:, age_codes.index(age), :] if age != "SSS" else block.sum(axis=1)
+                    cells[:, :, 0, k, e, a] = block
+        return cells
+
+    t115p = _Table(
+        "tyokay/115p",
+        "Alueella työssäkäyvät (työpaikat) muuttujina Työpaikan alue, Vuosi, Tiedot, Pendelöinti, Koulutusaste ja Ikä",
+        "Tilastokeskus, työssäkäynti", "115p -- Alueella työssäkäyvät (työpaikat) pendelöinnin, koulutusasteen ja "
+        "iän mukaan, 1987-2023",
+        [
+            _area_var("Työpaikan alue", munis, regions, "Alue 2025", text="Työpaikan alue"),
+            _Var("Vuosi", "Vuosi", years_tyokay, years_tyokay, role="time"),
+            _Var("Tiedot", "Tiedot", ["tyopaikat"], ["Alueella työssäkäyvät"], role="metric"),
+            _Var("Pendelöinti", "Pendelöinti", ["SSS"] + [c for c, _ in COMMUTING_KINDS],
+                 ["Yhteensä"] + [t for _, t in COMMUTING_KINDS], elimination=True),
+            _Var("Koulutusaste", "Koulutusaste", ["SSS"] + [c for c, _ in COMMUTING_EDUCATION],
+                 ["Yhteensä"] + [t for _, t in COMMUTING_EDUCATION], elimination=True),
+            _Var("Ikä", "Ikä", ["SSS"] + [c for c, _ in COMMUTING_AGES],
+                 ["Yhteensä"] + [t for _, t in COMMUTING_AGES], elimination=True),
+        ],
+        cube_115p,
+    )
+
+    # tyokay 115b: population by main type of activity and age ----------------------------------
+    def cube_115b(ch: dict[str, list[str]]) -> np.ndarray:
+        areas, years, ages = ch["Alue"], _years(ch["Vuosi"]), ch["Ikä"]
+        pop = world.population(years)  # municipality × age 0..100 × year
+        bands = {"0-17": pop[:, :18].sum(axis=1), "18-64": pop[:, 18:65].sum(axis=1),
+                 "65-": pop[:, 65:].sum(axis=1)}
+        emp = world.employed_total(years)
+        emp_share = {"0-17": 0.01, "18-64": 0.96, "65-": 0.03}
+        cells = np.empty((len(areas), len(years), len(ages), 1, len(ch["Pääasiallinen toiminta"])))
+        for a, age in enumerate(ages):
+            total = sum(bands.values()) if age == "SSS" else bands[age]
+            employed = np.rint(emp if age == "SSS" else emp * emp_share[age])
+            employed = np.minimum(employed, total)
+            unemployed = np.rint(employed * world.unemp_rate[:, None] / (1 - world.unemp_rate[:, None]))
+            if age == "0-17":
+                unemployed = np.rint(unemployed * 0.2)
+            outside = total - employed - unemployed
+            young = pop[:, :15].sum(axis=1) if age in ("SSS", "0-17") else np.zeros_like(total)
+            retired = (np.rint((outside - young) * (0.85 if age == "65-" else 0.35))
+                       if age != "0-17" else np.zeros_like(total))
+            students = np.rint((outside - young - retired) * 0.55)
+            conscripts = np.rint((outside - young - retired) * 0.03)
+            others = outside - young - retired - students - conscripts
+            by_code = {"SSS": total, "1": employed + unemployed, "11": employed, "12": unemployed, "2": outside,
+                       "21": young, "22": students, "25": conscripts, "24": retired, "99": others}
+            for k, code in enumerate(ch["Pääasiallinen toiminta"]):
+                cells[:, :, a, 0, k] = _region_sum(world, by_code[code], areas)
+        return cells
+
+    t115b = _Table(
+        "tyokay/115b", "Väestö muuttujina Alue, Vuosi, Ikä, Tiedot ja Pääasiallinen toiminta",
+        "Tilastokeskus, työssäkäynti", "115b -- Väestö pääasiallisen toiminnan, iän ja sukupuolen mukaan "
+        "alueittain, 1987-2023",
+        [
+            _area_var("Alue", munis, regions, "Alue 2025"),
+            _Var("Vuosi", "Vuosi", years_tyokay, years_tyokay, role="time"),
+            _Var("Ikä", "Ikä", ["SSS"] + [c for c, _ in ACTIVITY_AGES], ["Yhteensä"] + [t for _, t in ACTIVITY_AGES],
+                 elimination=True),
+            _Var("Tiedot", "Tiedot", ["vaesto"], ["Väestö 31.12."], role="metric"),
+            _Var("Pääasiallinen toiminta", "Pääasiallinen toiminta", [c for c, _ in MAIN_ACTIVITIES],
+                 [t for _, t in MAIN_ACTIVITIES], elimination=True),
+        ],
+        cube_115b,
     )
 
     # tyokay: occupations ---------------------------------------------------------------------
@@ -684,26 +768,51 @@ def _tables(world: _World) -> dict[str, _Table]:
         cube_115s,
     )
 
-    age_share = world.rng.dirichlet(_EMPLOYED_AGE_SHARE * 20, len(leaf3))  # occupation × age group
+    # 115r: the whole country by occupation (levels 1-4 plus dotted level-5 copies) and ten-year
+    # age group, with the real table's codes: total SSSSS, labels ending "(Taso N)", X = unknown.
+    age_share = world.rng.dirichlet(_OCCUPATION_AGE_SHARE * 20, len(leaf3))  # occupation × age group
+    occ4_115r = aml[aml["level"] == "4"]
+    codes_115r, texts_115r = ["SSSSS"], ["SSSSS Yhteensä"]
+    for row in aml[aml["level"].isin(["1", "2", "3", "4"])].itertuples(index=False):
+        codes_115r.append(row.code)
+        texts_115r.append(f"{row.code} {row.name_fi} (Taso {row.level})")
+        if row.level == "4" and not row.code.startswith("X"):
+            # a 4-digit group without a finer split repeats at level 5 as "2512."
+            codes_115r.append(f"{row.code}.")
+            texts_115r.append(f"{row.code}. {row.name_fi} (Taso 5)")
+    parent3 = {c: c[:3] for c in occ4_115r["code"]}
 
     def cube_115r(ch: dict[str, list[str]]) -> np.ndarray:
         occs, groups, years = ch["ammatti_104_20161021"], ch["ikaryhma_10_20180101"], _years(ch["timeperiod_y"])
         emp = world.employed_total(years).sum(axis=0)  # year
         leaf = sum(occupation_shares(r) * world.employed_total(years)[world.region_of == r].sum() / len(years)
-                   for r in world.regions)  # leaf occupations, average level
+                   for r in world.regions)  # level-3 occupations, average level
         per_age = np.rint(leaf[:, None, None] * age_share[:, :, None] * (emp / emp.mean())[None, None, :])
         full = np.concatenate([per_age.sum(axis=1, keepdims=True), per_age], axis=1)
-        order = ["SSS"] + _EMPLOYED_AGE_GROUPS
+        order = ["SSS", *OCCUPATION_AGES]
         full = full[:, [order.index(g) for g in groups], :]
-        return aggregate_occ(full, occs)[..., None].repeat(len(ch["contentscode"]), axis=-1)
+        rows = []
+        for code in occs:
+            bare = code.rstrip(".")
+            if code == "SSSSS":
+                rows.append(full.sum(axis=0))
+            elif len(bare) == 4:
+                # a level-3 group's people split evenly over its 4-digit groups
+                siblings = [c for c, p in parent3.items() if p == bare[:3]]
+                mask = np.array([c == bare[:3] for c in leaf3])
+                rows.append(np.rint(full[mask].sum(axis=0) / max(len(siblings), 1)))
+            else:
+                mask = np.array([c.startswith(bare) for c in leaf3])
+                rows.append(full[mask].sum(axis=0))
+        return np.stack(rows)[..., None].repeat(len(ch["contentscode"]), axis=-1)
 
     t115r = _Table(
         "tyokay/115r", "Työlliset ammattiryhmän (Ammattiluokitus 2010) ja iän mukaan",
         "Tilastokeskus, työssäkäynti", "115r -- Työlliset ammattiryhmän ja iän mukaan, 2010-2023",
         [
-            _Var("ammatti_104_20161021", "Ammattiryhmä", occ_codes, occ_texts, elimination=True),
-            _Var("ikaryhma_10_20180101", "Ikä", ["SSS"] + _EMPLOYED_AGE_GROUPS,
-                 ["Yhteensä"] + [g.replace("-", " - ") for g in _EMPLOYED_AGE_GROUPS], elimination=True),
+            _Var("ammatti_104_20161021", "Ammattiryhmä", codes_115r, texts_115r, elimination=True),
+            _Var("ikaryhma_10_20180101", "Ikä", ["SSS", *OCCUPATION_AGES],
+                 ["Yhteensä"] + [g.replace("-", " - ") for g in OCCUPATION_AGES], elimination=True),
             _Var("timeperiod_y", "Vuosi", years_occ, years_occ, role="time"),
             _Var("contentscode", "Tiedot", ["tyokay-tyolliset2"], ["Työlliset"], role="metric"),
         ],
@@ -726,9 +835,28 @@ def _tables(world: _World) -> dict[str, _Table]:
         vac = np.rint(unemp * 0.12 * v_seasonal[m_idx][None, :] * world.rng.lognormal(0.0, 0.1, rate.shape))
         return unemp, lf, vac
 
-    tyonv_contents = ["TYOTTOMATLOPUSSA", "TYOVOIMATK", "AVPAIKATLOPUSSA", "TYOTOSUUS"]
-    tyonv_texts = ["Työttömät työnhakijat laskentapäivänä (lkm.)", "Työvoima (lkm.)",
-                   "Avoimet työpaikat laskentapäivänä (lkm.)", "Työttömien osuus työvoimasta (%)"]
+    tyonv_contents = [c for c, _ in TYONV_12R5_CONTENTS]
+    tyonv_texts = [t for _, t in TYONV_12R5_CONTENTS]
+    # rough sizes of the other contents relative to the unemployed (only the declared three are used)
+    other_share = {"HAKIJALOPUSSA": 1.9, "TYOTTOMATMIEHET": 0.56, "TYOTTOMATNAISET": 0.44, "TYOTTOMAT20": 0.04,
+                   "TYOTTOMAT25": 0.12, "TYOTTOMAT50": 0.35, "TYOTTOMATSAIR": 0.05, "TYOTTOMATULK": 0.12,
+                   "PITKAAIKAISTYOTTOMAT": 0.3, "KASSASSA": 0.7, "LOMAUTETTU": 0.08, "LYHTYOVKO": 0.01,
+                   "TYOLLISTETTYLOP": 0.1, "TYOHARJOITTELULOP": 0.03, "KOKEILULOP": 0.02, "TVKOULUTUSLOP": 0.08,
+                   "VALMENNUSLOP": 0.02, "MTPPALVELUTLOP": 0.1, "UUDETAVP": 1.0}
+    subregions = munis[["subregion", "subregion_name_fi"]].drop_duplicates().sort_values("subregion")
+    non_areas = sorted(TYONV_NON_AREAS)
+
+    def tyonv_areas(cube: np.ndarray, areas: Sequence[str]) -> np.ndarray:
+        """Rows for 12r5/12ti area codes; an unknown area or abroad holds a small share of the country."""
+        out = np.empty((len(areas),) + cube.shape[1:])
+        for i, area in enumerate(areas):
+            if area in TYONV_NON_AREAS:
+                out[i] = np.rint(cube.sum(axis=0) * 0.001)
+            elif area.startswith("SK"):
+                out[i] = cube[world.subregion_of == area].sum(axis=0)
+            else:
+                out[i] = _region_sum(world, cube, [area])[0]
+        return out
 
     def cube_12r5(ch: dict[str, list[str]]) -> np.ndarray:
         areas, ms = ch["Alue"], ch["timeperiod_m"]
@@ -737,17 +865,24 @@ def _tables(world: _World) -> dict[str, _Table]:
         parts = []
         for c in ch["contentscode"]:
             if c == "TYOTOSUUS":
-                u, f = _region_sum(world, unemp, areas), _region_sum(world, lf, areas)
-                parts.append(np.round(u / f * 100, 1))
+                u, f = tyonv_areas(unemp, areas), tyonv_areas(lf, areas)
+                parts.append(np.round(u / np.where(f > 0, f, np.nan) * 100, 1))
+            elif c in by:
+                parts.append(tyonv_areas(by[c], areas))
             else:
-                parts.append(_region_sum(world, by[c], areas))
+                base = vac if c == "UUDETAVP" else unemp
+                parts.append(tyonv_areas(np.rint(base * other_share[c]), areas))
         return np.stack(parts, axis=-1)
 
     t12r5 = _Table(
         "tyonv/12r5", "Työnhakijat ja avoimet työpaikat kuukauden lopussa muuttujina Alue, Kuukausi ja Tiedot",
         "KEHA-keskus, työnvälitystilasto", "12r5 -- Työnhakijat ja avoimet työpaikat kuukauden lopussa alueittain, 2006M01-2025M11",
         [
-            _area_var("Alue", munis, regions, "Alue 2025"),
+            # country, regions, sub-regions, municipalities and the codes for an unknown area (12r5
+            # also lists ELY centres, which the demo leaves out: the study uses none)
+            _area_var("Alue", munis, regions, "Alue 2025",
+                      extra=[*zip(subregions["subregion"], subregions["subregion_name_fi"], strict=True),
+                             *((c, NON_AREA_TEXT) for c in non_areas)]),
             _Var("timeperiod_m", "Kuukausi", months, months, role="time"),
             _Var("contentscode", "Tiedot", tyonv_contents, tyonv_texts, role="metric",
                  units={"TYOTOSUUS": {"base": "%", "decimals": 1}}),
@@ -756,7 +891,10 @@ def _tables(world: _World) -> dict[str, _Table]:
         decimals=0,
     )
 
-    occ4 = aml[aml["level"] == "4"]
+    # 12ti: the 4-digit AML 2010 groups and tyonv's own X classes (no AML "XXXX")
+    occ4 = pd.concat([aml[(aml["level"] == "4") & ~aml["code"].str.startswith("X")],
+                      pd.DataFrame({"code": TYONV_X_OCCUPATIONS, "level": "4",
+                                    "name_fi": "Ammattiryhmä tuntematon"})], ignore_index=True)
     occ4_codes = ["SSS"] + occ4["code"].tolist()
     occ4_texts = ["Yhteensä"] + [f"{c} {n}" for c, n in zip(occ4["code"], occ4["name_fi"], strict=True)]
     w4 = world.rng.gamma(0.6, 1.0, len(occ4))
@@ -793,12 +931,13 @@ def _tables(world: _World) -> dict[str, _Table]:
             _Var("Ammattiryhmä", "Ammattiryhmä", occ4_codes, occ4_texts, elimination=True),
             _Var("timeperiod_m", "Kuukausi", months, months, role="time"),
             _Var("contentscode", "Tiedot", ["TYOTTOMATLOPUSSA", "AVPAIKATLOPUSSA"],
-                 [tyonv_texts[0], tyonv_texts[2]], role="metric"),
+                 [tyonv_texts[1], tyonv_texts[21]], role="metric"),
         ],
         cube_12ti,
         suppressed_status="...",
     )
-    return {t.table: t for t in (t11re, t11ra, t14wx, t115h, t115i, t125s, t115s, t115r, t12r5, t12ti)}
+    return {t.table: t for t in (t11re, t11ra, t14wx, t115h, t115i, t125s, t115p, t115b, t115s, t115r, t12r5,
+                                 t12ti)}
 
 
 # ------------------------------------------------------------------------------------------------

@@ -10,8 +10,10 @@ code, so the same functions read payloads from before and after StatFin's 8 June
 Every frame carries ``attrs["provenance"]`` = ``{"datasets", "entries", "synthetic",
 "attribution", "updated"}``; figures use it for the source line and the demo mark.
 
-Parsed frames are cached in memory per (snapshot folder, manifest checksum), so a notebook that
-calls a function twice parses once, and a re-fetched snapshot is read afresh.
+Payloads are parsed once per snapshot into the shared frame cache (:mod:`punos_lib.snapshot.cache`,
+``<snapshot>/.cache/``), so every notebook and worker reads the parsed frame instead of parsing
+again; frames are also kept in memory per (snapshot folder, manifest checksum), so a notebook
+that calls a function twice reads once, and a re-fetched snapshot is read afresh.
 
 Examples
 --------
@@ -37,6 +39,7 @@ from punos_lib.reference import declarations
 from punos_lib.reference.statfin_codes import is_statistical_area
 from punos_lib.sources import geo, jsonstat, statfin
 from punos_lib.errors import ParseError, SnapshotError
+from punos_lib.snapshot import cache as frame_cache
 from punos_lib.snapshot.store import Snapshot
 
 __all__ = [
@@ -222,7 +225,12 @@ def load(dataset_id: str, snap: SnapLike = None) -> pd.DataFrame:
         entry = _entries(snapshot, decl.id)[0]
         return geo.read_boundaries(snapshot.read_bytes(entry.id))
 
-    frame = _cached(snapshot, f"load:{decl.id}", build)
+    def parsed() -> Any:
+        # The one place a payload is parsed: once per snapshot for every notebook and worker,
+        # through the shared frame cache keyed by the payloads' checksums.
+        return frame_cache.frame(snapshot, _entries(snapshot, decl.id), build, recipe=f"load:{decl.id}")
+
+    frame = _cached(snapshot, f"load:{decl.id}", parsed)
     return _with_provenance(frame, snapshot, [decl.id])
 
 

@@ -193,6 +193,7 @@ class Snapshot:
                 "(or leave --snapshot / PUNOS_SNAPSHOT out for data/snapshot)"
             )
         self._manifest: dict[str, Any] | None = None
+        self._checked: dict[str, tuple[Any, Entry]] = {}  # entry id → (manifest record, its checked Entry)
         self._writing = 0  # nesting depth of writes of this object
         self._repairs = False  # the current outermost write rewrites everything (clears an old marker)
         self._inherited: dict[str, Any] | None = None  # a marker left by an earlier, interrupted write
@@ -262,10 +263,15 @@ class Snapshot:
 
     def _entry_from(self, key: str, raw: Any) -> Entry:
         """The checked :class:`Entry` of manifest item ``key`` (never trusts the manifest)."""
+        known = self._checked.get(key)
+        if known is not None and known[0] is raw:
+            return known[1]  # the same manifest record, already checked
         why = _entry_problem(key, raw)
         if why is not None:
             raise self._bad(key, why)
-        return Entry(**raw)
+        entry = Entry(**raw)
+        self._checked[key] = (raw, entry)
+        return entry
 
     def _check_path(self, entry_id: str, rel: str) -> None:
         why = _path_problem(rel)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-__all__ = ["COUNTRY", "REGIONS"]
+from punos_lib.errors import InputError
+
+__all__ = ["COUNTRY", "GENITIVES", "REGIONS", "genitive"]
 
 #: The whole country in StatFin area codes.
 COUNTRY = "SSS"
@@ -30,3 +32,35 @@ REGIONS: dict[str, str] = {
     "MK19": "Lappi",
     "MK21": "Ahvenanmaa",
 }
+
+#: The genitive of each region's name ("Etelä-Savon väkiluku"), for sentences written from data.
+#: Finnish grammar (Kielitoimiston sanakirja); the names are Statistics Finland's.
+GENITIVES: dict[str, str] = {
+    "MK01": "Uudenmaan",
+    "MK02": "Varsinais-Suomen",
+    "MK04": "Satakunnan",
+    "MK05": "Kanta-Hämeen",
+    "MK06": "Pirkanmaan",
+    "MK07": "Päijät-Hämeen",
+    "MK08": "Kymenlaakson",
+    "MK09": "Etelä-Karjalan",
+    "MK10": "Etelä-Savon",
+    "MK11": "Pohjois-Savon",
+    "MK12": "Pohjois-Karjalan",
+    "MK13": "Keski-Suomen",
+    "MK14": "Etelä-Pohjanmaan",
+    "MK15": "Pohjanmaan",
+    "MK16": "Keski-Pohjanmaan",
+    "MK17": "Pohjois-Pohjanmaan",
+    "MK18": "Kainuun",
+    "MK19": "Lapin",
+    "MK21": "Ahvenanmaan",
+}
+
+
+def genitive(code: str) -> str:
+    """The genitive of a region's name, e.g. ``genitive("MK10") == "Etelä-Savon"``."""
+    try:
+        return GENITIVES[code]
+    except KeyError:
+        raise InputError(f"{code!r} is not a region code; use one of {', '.join(REGIONS)}") from None

@@ -1,0 +1,138 @@
+"""Headline indicators, peer regions and the key findings written from them."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from punos_lib import analysis, datasets, findings
+from punos_lib.errors import InputError
+from punos_lib.reference.regions import REGIONS
+from punos_lib.snapshot import demo
+from punos_lib.snapshot.store import Snapshot
+
+
+def _pop(values: dict[tuple[str, int, int], float]) -> pd.DataFrame:
+    rows = [{"area": a, "area_name": {"SSS": "Koko maa"}.get(a, REGIONS.get(a, a)), "age": age,
+             "year": y, "population": v} for (a, y, age), v in values.items()]
+    return pd.DataFrame(rows)
+
+
+def test_indicators_hand_computed() -> None:
+    pop = _pop({("MK10", 2014, 30): 60, ("MK10", 2014, 70): 40, ("MK10", 2024, 0): 20,
+                ("MK10", 2024, 30): 50, ("MK10", 2024, 70): 30,
+                ("SSS", 2014, 30): 800, ("SSS", 2014, 70): 200, ("SSS", 2024, 0): 0,
+                ("SSS", 2024, 30): 880, ("SSS", 2024, 70): 220})
+    t = findings.regional_indicators(pop).set_index("area")
+    # 100 → 100 persons; 65+ = 30 of 100; dependency = (20 + 30) / 50 × 100.
+    assert t.loc["MK10", "population"] == 100
+    assert t.loc["MK10", "population_change_pct"] == pytest.approx(0.0)
+    assert t.loc["MK10", "share_65_plus"] == pytest.approx(30.0)
+    assert t.loc["MK10", "dependency"] == pytest.approx(100.0)
+    assert t.loc["SSS", "population_change_pct"] == pytest.approx(10.0)
+    assert t.loc["SSS", "dependency"] == pytest.approx(220 / 880 * 100)
+
+
+def test_labour_indicators_are_ratios_of_sums() -> None:
+    pop = _pop({("MK10", 2023, 0): 1, ("MK10", 2024, 0): 1, ("SSS", 2023, 0): 1, ("SSS", 2024, 0): 1})
+    js = pd.DataFrame({"area": ["MK10", "MK10", "SSS", "SSS"], "month": ["2024M01", "2024M02"] * 2,
+                       "unemployed": [100.0, 300.0, 1000.0, 1000.0],
+                       "labour_force": [1000.0, 1000.0, 10000.0, 10000.0],
+                       "vacancies": [10.0, 30.0, 500.0, 300.0]})
+    t = findings.regional_indicators(pop, jobseekers=js, months=2).set_index("area")
+    assert t.loc["MK10", "unemployment_rate"] == pytest.approx(400 / 2000 * 100)
+    assert t.loc["MK10", "tightness"] == pytest.approx(40 / 400)
+    assert t.attrs["periods"]["tightness"] == "tammikuu–helmikuu 2024"
+
+
+def test_rank_counts_regions_only_and_shares_ties() -> None:
+    t = pd.DataFrame({"area": ["MK01", "MK02", "MK04", "SSS"], "v": [2.0, 5.0, 5.0, 9.0]})
+    assert findings.rank_regions(t, "v").tolist()[:3] == [3.0, 1.0, 1.0]
+    assert np.isnan(findings.rank_regions(t, "v").iloc[3])
+
+
+def test_peers_configured_or_closest_in_size() -> None:
+    t = pd.DataFrame({"area": ["MK01", "MK02", "MK04", "MK05", "MK06", "MK10"],
+                      "population": [1000.0, 500.0, 210.0, 190.0, 400.0, 200.0]})
+    assert findings.default_peers(t, "MK10", n=2) == ["MK04", "MK05"]
+    assert findings.default_peers(t, "MK10", configured={"MK10": ["MK11", "MK09"]}) == ["MK11", "MK09"]
+    with pytest.raises(InputError, match="MK99"):
+        findings.default_peers(t, "MK10", configured={"MK10": ["MK99"]})
+    with pytest.raises(InputError, match="not a region code"):
+        findings.default_peers(t, "mk10")
+
+
+@pytest.fixture(scope="module")
+def snap(tmp_path_factory: pytest.TempPathFactory) -> Snapshot:
+    return demo.build_demo(tmp_path_factory.mktemp("demo-findings"), progress=False)
+
+
+def _table(snap: Snapshot) -> pd.DataFrame:
+    munis = datasets.municipalities(snap)
+    pop = analysis.with_regions(datasets.population(snap), munis, "population")
+    proj = analysis.with_regions(datasets.population_projection(snap), munis, "population")
+    return findings.regional_indicators(pop, projection=proj, jobseekers=datasets.jobseekers_by_area(snap))
+
+
+_NUMBER = re.compile(r"\u2212?\d+(?:\u202f\d{3})*(?:,\d+)?")
+
+
+def _numbers(text: str) -> list[float]:
+    return [float(m.replace("\u202f", "").replace(",", ".").replace("\u2212", "-"))
+            for m in _NUMBER.findall(text)]
+
+
+@pytest.mark.parametrize("region", ["MK10", "MK07"])
+def test_every_number_in_a_finding_is_in_the_table_it_cites(snap: Snapshot, region: str) -> None:
+    table = _table(snap)
+    found = findings.key_findings(table, region)
+    assert len(found) >= 6
+    assert found["text"].str.contains(REGIONS[region].split("-")[0]).any()
+    rows = table.set_index("area").loc[[region, "SSS"]]
+    for _, f in found.iterrows():
+        ind = next(i for i in findings.INDICATORS if i.column == f["indicator"])
+        ranks = findings.rank_regions(table, ind.column)
+        allowed = set()
+        for col in [c.column for c in findings.INDICATORS if c.column in rows.columns]:
+            dec = next(i.decimals for i in findings.INDICATORS if i.column == col)
+            allowed |= {round(float(v), dec) for v in rows[col] if not pd.isna(v)}
+            allowed |= {abs(round(float(v), dec)) for v in rows[col] if not pd.isna(v)}
+        allowed |= {float(ranks[table["area"] == region].iloc[0]), float(len(REGIONS)), 1.0}
+        allowed |= {float(y) for y in re.findall(r"\d+", f["period"])}
+        allowed |= {15.0, 64.0, 100.0}  # the age limits and "sataa" of the dependency ratio
+        for number in _numbers(f["text"]):
+            assert number in allowed, (f["text"], number)
+        # The sentence states the region's own value of the indicator.
+        assert abs(f["value"]) in {abs(n) for n in _numbers(f["text"])}
+
+
+def test_findings_say_when_they_rest_on_example_data(snap: Snapshot) -> None:
+    found = findings.key_findings(_table(snap), "MK10")
+    assert found["synthetic"].all()  # the demo snapshot
+    md = findings.findings_markdown(found, topic="vaesto")
+    assert md.count("esimerkkiaineisto") == (found["topic"] == "vaesto").sum()
+    assert "@tbl-tunnusluvut" in md
+
+
+def test_peer_comparison_rows_and_rank(snap: Snapshot) -> None:
+    table = _table(snap)
+    peers = findings.default_peers(table, "MK10", configured={"MK10": ["MK11", "MK09", "MK12", "MK08"]})
+    comp = findings.peer_comparison(table, "MK10", peers)
+    assert list(comp.columns[2:8]) == ["Etelä-Savo", "Pohjois-Savo", "Etelä-Karjala", "Pohjois-Karjala",
+                                       "Kymenlaakso", "KOKO MAA"] or "Koko maa" in comp.columns
+    pop_row = comp[comp["indicator"] == "Väkiluku"].iloc[0]
+    t = table.set_index("area")
+    assert pop_row["Etelä-Savo"] == round(t.loc["MK10", "population"])
+    expected_rank = 1 + int((t.loc[list(REGIONS), "population"] > t.loc["MK10", "population"]).sum())
+    assert pop_row["rank"] == expected_rank
+
+
+def test_dependency_equals_the_population_chapter(snap: Snapshot) -> None:
+    table = _table(snap).set_index("area")
+    munis = datasets.municipalities(snap)
+    pop = analysis.with_regions(datasets.population(snap), munis, "population")
+    chapter = analysis.dependency_by_area(pop, ["MK10", "MK07", "SSS"]).set_index("area")["dependency"]
+    assert table.loc[["MK10", "MK07", "SSS"], "dependency"].to_numpy() == pytest.approx(chapter.to_numpy())

@@ -36,6 +36,8 @@ __all__ = [
     "peer_comparison",
     "key_findings",
     "findings_markdown",
+    "indicator_table",
+    "published_columns",
 ]
 
 
@@ -276,10 +278,10 @@ def peer_comparison(table: pd.DataFrame, region: str, peers: Sequence[str]) -> p
     Returns
     -------
     DataFrame
-        One row per indicator: ``indicator`` (Finnish name), ``period``, one column per area
-        (named by the area's Finnish name, the region first, then the peers, then Koko maa),
-        ``rank`` (the region's place among the 19; NaN where no rank applies) and
-        ``synthetic``; values rounded to the indicator's decimals.
+        One row per published indicator (:func:`published_columns`): ``Tunnusluku``,
+        ``Ajanjakso``, one column per area named by its Finnish name (the region first, then the
+        peers, then the country), and ``Sija`` (the region's place among the 19 regions, 1 = the
+        largest value); values rounded to the indicator's decimals.
     """
     _columns(table, ["area", "area_name"], "peer_comparison")
     areas = [region, *peers, COUNTRY]
@@ -287,20 +289,53 @@ def peer_comparison(table: pd.DataFrame, region: str, peers: Sequence[str]) -> p
     missing = [a for a in areas if a not in indexed.index]
     if missing:
         raise InputError(f"peer_comparison: no indicator row for {', '.join(missing)}")
-    periods, synthetic = table.attrs.get("periods", {}), table.attrs.get("synthetic", {})
+    periods = table.attrs.get("periods", {})
     rows = []
-    for ind in INDICATORS:
-        if ind.column not in table.columns or table[ind.column].isna().all():
-            continue
-        ranks = rank_regions(table, ind.column)
+    for column in published_columns(table):
+        ind = _BY_COLUMN[column]
+        ranks = rank_regions(table, column)
         ranks.index = table["area"].astype(str)
-        row: dict[str, Any] = {"indicator": ind.name, "period": periods.get(ind.column, "")}
+        row: dict[str, Any] = {"Tunnusluku": ind.name, "Ajanjakso": periods.get(column, "")}
         for a in areas:
-            row[str(indexed.loc[a, "area_name"])] = round(float(indexed.loc[a, ind.column]), ind.decimals)
-        row["rank"] = ranks.get(region)
-        row["synthetic"] = bool(synthetic.get(ind.column, False))
+            row[str(indexed.loc[a, "area_name"])] = round(float(indexed.loc[a, column]), ind.decimals)
+        row["Sija"] = ranks.get(region)
         rows.append(row)
     out = pd.DataFrame(rows)
+    out.attrs["provenance"] = table.attrs.get("provenance")
+    return out
+
+
+def published_columns(table: pd.DataFrame) -> list[str]:
+    """The indicator columns published together: those with data, of the same kind as population.
+
+    A published table never mixes real statistics with example data: an indicator whose data is
+    of the other kind than the population figures (real or example) is left out of the table and
+    of the findings until its data is of the same kind.
+    """
+    synthetic = table.attrs.get("synthetic", {})
+    base = synthetic.get("population", False)
+    return [i.column for i in INDICATORS
+            if i.column in table.columns and not table[i.column].isna().all()
+            and synthetic.get(i.column, base) == base]
+
+
+def indicator_table(table: pd.DataFrame) -> pd.DataFrame:
+    """The headline indicator table as published: Finnish headers with periods, rounded values.
+
+    The regions in code order, then the whole country; each indicator rounded to its decimals
+    (the findings state these rounded values). Only :func:`published_columns`.
+
+    Returns
+    -------
+    DataFrame
+        ``Alue`` and one column per indicator named ``"<name> <period>"``.
+    """
+    _columns(table, ["area", "area_name"], "indicator_table")
+    periods = table.attrs.get("periods", {})
+    out = pd.DataFrame({"Alue": table["area_name"].astype(str).to_numpy()})
+    for column in published_columns(table):
+        ind = _BY_COLUMN[column]
+        out[f"{ind.name} {periods.get(column, '')}".strip()] = table[column].round(ind.decimals).to_numpy()
     out.attrs["provenance"] = table.attrs.get("provenance")
     return out
 
@@ -365,8 +400,10 @@ def key_findings(table: pd.DataFrame, region: str, *, cites: str = "tbl-tunnuslu
                      "rank": ranks.get(region), "period": periods.get(column, ""),
                      "synthetic": bool(synthetic.get(column, False)), "cites": cites})
 
+    published = published_columns(table)
+
     def have(column: str) -> bool:
-        return column in indexed.columns and not pd.isna(indexed.loc[region, column])
+        return column in published and not pd.isna(indexed.loc[region, column])
 
     def val(column: str, area: str = region) -> str:
         return _fi(float(indexed.loc[area, column]), _BY_COLUMN[column].decimals)

@@ -121,13 +121,14 @@ def test_peer_comparison_rows_and_rank(snap: Snapshot) -> None:
     table = _table(snap)
     peers = findings.default_peers(table, "MK10", configured={"MK10": ["MK11", "MK09", "MK12", "MK08"]})
     comp = findings.peer_comparison(table, "MK10", peers)
-    assert list(comp.columns[2:8]) == ["Etelä-Savo", "Pohjois-Savo", "Etelä-Karjala", "Pohjois-Karjala",
-                                       "Kymenlaakso", "KOKO MAA"] or "Koko maa" in comp.columns
-    pop_row = comp[comp["indicator"] == "Väkiluku"].iloc[0]
+    assert list(comp.columns[2:7]) == ["Etelä-Savo", "Pohjois-Savo", "Etelä-Karjala", "Pohjois-Karjala",
+                                       "Kymenlaakso"]
+    assert comp.columns[7].lower() == "koko maa" and comp.columns[8] == "Sija"
+    pop_row = comp[comp["Tunnusluku"] == "Väkiluku"].iloc[0]
     t = table.set_index("area")
     assert pop_row["Etelä-Savo"] == round(t.loc["MK10", "population"])
     expected_rank = 1 + int((t.loc[list(REGIONS), "population"] > t.loc["MK10", "population"]).sum())
-    assert pop_row["rank"] == expected_rank
+    assert pop_row["Sija"] == expected_rank
 
 
 def test_dependency_equals_the_population_chapter(snap: Snapshot) -> None:
@@ -136,3 +137,18 @@ def test_dependency_equals_the_population_chapter(snap: Snapshot) -> None:
     pop = analysis.with_regions(datasets.population(snap), munis, "population")
     chapter = analysis.dependency_by_area(pop, ["MK10", "MK07", "SSS"]).set_index("area")["dependency"]
     assert table.loc[["MK10", "MK07", "SSS"], "dependency"].to_numpy() == pytest.approx(chapter.to_numpy())
+
+
+def test_published_table_never_mixes_real_and_example_columns() -> None:
+    pop = _pop({("MK10", 2023, 0): 10, ("MK10", 2024, 0): 10, ("SSS", 2023, 0): 100, ("SSS", 2024, 0): 100})
+    pop.attrs["provenance"] = {"synthetic": False}
+    js = pd.DataFrame({"area": ["MK10", "SSS"], "month": ["2024M01"] * 2, "unemployed": [1.0, 10.0],
+                       "labour_force": [10.0, 100.0], "vacancies": [1.0, 1.0]})
+    js.attrs["provenance"] = {"synthetic": True}
+    t = findings.regional_indicators(pop, jobseekers=js)
+    assert "unemployment_rate" not in findings.published_columns(t)
+    assert not any(c.startswith("Työttömyysaste") for c in findings.indicator_table(t).columns)
+    assert "unemployment_rate" not in set(findings.key_findings(t, "MK10")["indicator"])
+    js.attrs["provenance"] = {"synthetic": False}
+    t = findings.regional_indicators(pop, jobseekers=js)
+    assert "unemployment_rate" in set(findings.key_findings(t, "MK10")["indicator"])

@@ -34,6 +34,7 @@ __all__ = [
     "rank_regions",
     "default_peers",
     "peer_comparison",
+    "region_ranks",
     "key_findings",
     "findings_markdown",
     "indicator_table",
@@ -273,33 +274,45 @@ def default_peers(table: pd.DataFrame, region: str, n: int = 4,
 
 
 def peer_comparison(table: pd.DataFrame, region: str, peers: Sequence[str]) -> pd.DataFrame:
-    """The headline indicators of ``region``, its ``peers`` and the country, with the region's ranks.
+    """The headline indicators of ``region``, its ``peers`` and the whole country side by side.
 
     Returns
     -------
     DataFrame
-        One row per published indicator (:func:`published_columns`): ``Tunnusluku``,
-        ``Ajanjakso``, one column per area named by its Finnish name (the region first, then the
-        peers, then the country), and ``Sija`` (the region's place among the 19 regions, 1 = the
-        largest value); values rounded to the indicator's decimals.
+        The rows of ``region``, the ``peers`` and the country of :func:`indicator_table` (same
+        columns and rounding), in that order.
     """
     _columns(table, ["area", "area_name"], "peer_comparison")
     areas = [region, *peers, COUNTRY]
-    indexed = table.set_index(table["area"].astype(str))
-    missing = [a for a in areas if a not in indexed.index]
+    codes = table["area"].astype(str).tolist()
+    missing = [a for a in areas if a not in codes]
     if missing:
         raise InputError(f"peer_comparison: no indicator row for {', '.join(missing)}")
+    published = indicator_table(table)
+    out = published.iloc[[codes.index(a) for a in areas]].reset_index(drop=True)
+    out.attrs = dict(published.attrs)
+    return out
+
+
+def region_ranks(table: pd.DataFrame, region: str) -> pd.DataFrame:
+    """The place of ``region`` among the 19 regions for each published indicator.
+
+    Returns
+    -------
+    DataFrame
+        ``Tunnusluku``, ``Ajanjakso``, ``Sija`` (1–19, integers) and ``Sija 1 tarkoittaa``.
+    """
+    _columns(table, ["area"], "region_ranks")
+    if region not in table["area"].astype(str).tolist():
+        raise InputError(f"region_ranks: no indicator row for {region!r}")
     periods = table.attrs.get("periods", {})
     rows = []
     for column in published_columns(table):
-        ind = _BY_COLUMN[column]
         ranks = rank_regions(table, column)
         ranks.index = table["area"].astype(str)
-        row: dict[str, Any] = {"Tunnusluku": ind.name, "Ajanjakso": periods.get(column, "")}
-        for a in areas:
-            row[str(indexed.loc[a, "area_name"])] = round(float(indexed.loc[a, column]), ind.decimals)
-        row["Sija"] = ranks.get(region)
-        rows.append(row)
+        ind = _BY_COLUMN[column]
+        rows.append({"Tunnusluku": ind.name, "Ajanjakso": periods.get(column, ""),
+                     "Sija": int(ranks[region]), "Sija 1 tarkoittaa": ind.rank_one})
     out = pd.DataFrame(rows)
     out.attrs["provenance"] = table.attrs.get("provenance")
     return out
@@ -333,10 +346,14 @@ def indicator_table(table: pd.DataFrame) -> pd.DataFrame:
     _columns(table, ["area", "area_name"], "indicator_table")
     periods = table.attrs.get("periods", {})
     out = pd.DataFrame({"Alue": table["area_name"].astype(str).to_numpy()})
+    decimals = {}
     for column in published_columns(table):
         ind = _BY_COLUMN[column]
-        out[f"{ind.name} {periods.get(column, '')}".strip()] = table[column].round(ind.decimals).to_numpy()
+        header = f"{ind.name} {periods.get(column, '')}".strip()
+        out[header] = table[column].round(ind.decimals).to_numpy()
+        decimals[header] = ind.decimals
     out.attrs["provenance"] = table.attrs.get("provenance")
+    out.attrs["decimals"] = decimals
     return out
 
 
@@ -461,20 +478,18 @@ def key_findings(table: pd.DataFrame, region: str, *, cites: str = "tbl-tunnuslu
     return out
 
 
-def findings_markdown(findings: pd.DataFrame, *, topic: str | None = None,
-                      title: str = "Keskeiset havainnot") -> str:
-    """The findings as a Markdown callout: one bullet per finding, example data marked.
+def findings_markdown(findings: pd.DataFrame, *, topic: str | None = None) -> str:
+    """The findings as a Markdown list: one bullet per finding, example data marked.
 
-    Each bullet ends with a reference to the table it cites (a Quarto cross-reference, which
-    both renderers turn into a numbered link).
+    Each bullet ends with a cross-reference to the table it cites, which both renderers turn
+    into a numbered link. The chapter gives the frame (e.g. a "Keskeiset havainnot" callout).
     """
     _columns(findings, ["topic", "text", "synthetic", "cites"], "findings_markdown")
     rows = findings if topic is None else findings[findings["topic"] == topic]
     if rows.empty:
-        return ""
-    lines = [":::: {.callout-note}", f"## {title}", ""]
+        return "Aineistosta ei voitu laskea havaintoja tähän lukuun."
+    lines = []
     for _, row in rows.iterrows():
-        mark = " *(esimerkkiaineisto, ei tilasto)*" if row["synthetic"] else ""
-        lines.append(f"- {row['text']}{mark} (@{row['cites']})")
-    lines += ["", "::::"]
+        mark = " *Esimerkkiaineisto, ei tilasto.*" if row["synthetic"] else ""
+        lines.append(f"- {row['text']} (@{row['cites']}){mark}")
     return "\n".join(lines)

@@ -229,11 +229,14 @@ def _column_decimals(series: pd.Series) -> int:
 
 
 def _display_cells(frame: pd.DataFrame, lang: str) -> list[list[str]]:
+    # A table that knows its precision says so in attrs["decimals"] (column → digits); the
+    # guess from the values is only the fallback.
+    given = frame.attrs.get("decimals") or {}
     columns = []
     for name in frame.columns:
         series = frame[name]
         if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
-            dec = _column_decimals(series)
+            dec = int(given[name]) if name in given else _column_decimals(series)
             # Years and codes stored as numbers must not get thousands separators.
             year_like = str(name).lower() in ("year", "vuosi")
             columns.append([str(int(v)) if year_like and pd.notna(v)

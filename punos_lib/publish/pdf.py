@@ -124,8 +124,9 @@ def render_pdf(book: Book, chapters: Sequence[Chapter], numbers: Numbers, nbs: N
             if isinstance(it, Embed):
                 out = nbs.resolve(it)
                 if out.kind == "markdown" and not numbers[it].kind:
-                    # Text the notebook wrote in Markdown joins the chapter's own text.
-                    md += ["", out.data, ""]
+                    # Text the notebook wrote in Markdown joins the chapter's own text, references too.
+                    md += ["", *(cross_references(line, it.file, it.line, numbers, "typst")
+                                 for line in out.data.splitlines()), ""]
                     continue
                 md += ["", "```{=typst}", _typst_embed(it, out, numbers[it], site, build), "```", ""]
             elif it[0] == "open":

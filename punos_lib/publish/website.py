@@ -74,7 +74,13 @@ def render_html(book: Book, chapters: Sequence[Chapter], numbers: Numbers,
         md: list[str] = []
         for it in ch.items:
             if isinstance(it, Embed):
-                block = _html_embed(it, nbs.resolve(it), numbers[it], site, outputs, warnings)
+                out = nbs.resolve(it)
+                if out.kind == "markdown" and not numbers[it].kind:
+                    # Text the notebook wrote in Markdown joins the chapter's own text, references too.
+                    md += ["", *(cross_references(line, it.file, it.line, numbers, "html")
+                                 for line in out.data.splitlines()), ""]
+                    continue
+                block = _html_embed(it, out, numbers[it], site, outputs, warnings)
                 md += ["", "```{=html}", block, "```", ""]
             elif it[0] == "open":
                 md += ["", "```{=html}", f'<div class="callout callout-{it[1]}"><p class="callout-title">'

@@ -209,7 +209,7 @@ def test_the_study_book_description() -> None:
     assert book.title == "Osaamistarpeiden ennakoinnin lähtötilaselvitys"
     assert (book.subtitle, book.author, book.lang) == ("Etelä-Savo", "Punos-hanke", "fi")
     assert book.chapters[0] == "index.qmd" and book.chapters[-1] == "study/11-tietoaukot.qmd"
-    assert [c.split("/")[-1][:2] for c in book.chapters[1:]] == [f"{n:02d}" for n in range(2, 12)]
+    assert [c.split("/")[-1][:2] for c in book.chapters[1:]] == [f"{n:02d}" for n in range(1, 12)]
     assert book.appendices == ("study/_generated/liite-aineistot.qmd",)
     assert book.output_file == "osaamistarpeiden-ennakointi-etela-savo"
     assert slug("Väestö ja työ – Etelä-Savo") == "vaesto-ja-tyo-etela-savo"

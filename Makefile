@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: study test install demo run render bench clean
+.PHONY: study test install demo run render lab quarto bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ test: $(STAMP)
 	@# nbval re-executes the notebooks the end-to-end test left, against the same demo snapshot.
 	PUNOS_SNAPSHOT=$(CURDIR)/build/test-study/snapshot PUNOS_OUTPUTS=$(CURDIR)/build/test-study/nbval-outputs \
 	  $(BIN)/python -m pytest --nbval-lax -p no:cacheprovider build/test-study/outputs/notebooks
+
+# JupyterLab on notebooks/ with the project's kernel, snapshot and outputs (prints the address).
+lab: $(STAMP)
+	$(BIN)/punos lab
 
 bench: $(STAMP)
 	for f in benchmarks/bench_*.py; do $(BIN)/python $$f || exit 1; done

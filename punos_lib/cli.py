@@ -145,6 +145,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--format", action="append", choices=["html", "pdf"], dest="formats", help="only this format (repeatable)"
     )
+    p.add_argument(
+        "--engine", choices=["quarto", "builtin"], default=None,
+        help="renderer (default: Quarto when found on PATH or in QUARTO_PATH, the built-in pandoc + Typst otherwise)",
+    )
+
+    p = sub.add_parser(
+        "lab",
+        help="open the notebooks in JupyterLab",
+        description=(
+            "Start JupyterLab on notebooks/ with the kernel and the snapshot and outputs folders that "
+            "`punos run` uses; prints the address to open. Ctrl-C stops it."
+        ),
+    )
+    p.add_argument("--ip", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    p.add_argument("--port", type=int, default=8888, help="port (default: 8888)")
 
     p = sub.add_parser("forum", help="forum pilots: assessment workbooks")
     forum_sub = p.add_subparsers(dest="forum_command", metavar="SUBCOMMAND")
@@ -280,10 +295,16 @@ def _cmd_render(args: argparse.Namespace) -> int:
     from punos_lib import publish
 
     formats = tuple(args.formats) if args.formats else ("html", "pdf")
-    report = publish.render(formats=formats)
+    report = publish.render(formats=formats, engine=args.engine)
     for line in report.lines():
         print(line)
     return EXIT_OK
+
+
+def _cmd_lab(args: argparse.Namespace) -> int:
+    from punos_lib.lab import run_lab
+
+    return run_lab(ip=args.ip, port=args.port)
 
 
 def _cmd_forum(args: argparse.Namespace) -> int:
@@ -307,6 +328,7 @@ _COMMANDS = {
     "snapshot": _cmd_snapshot,
     "run": _cmd_run,
     "render": _cmd_render,
+    "lab": _cmd_lab,
     "forum": _cmd_forum,
 }
 

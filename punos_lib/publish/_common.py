@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from importlib import resources
 from pathlib import Path
 
 from punos_lib.errors import PublishError
 
-__all__ = ["located_error", "pandoc", "template"]
+__all__ = ["located_error", "pandoc", "replace_dir", "template"]
 
 
 def located_error(file: Path, line: int, message: str) -> PublishError:
@@ -30,3 +32,14 @@ def template(name: str) -> str:
     """The text of ``punos_lib/publish/templates/<name>``."""
     return resources.files("punos_lib.publish").joinpath("templates", name).read_text(encoding="utf-8")
 
+
+def replace_dir(new: Path, target: Path) -> None:
+    """Put the finished folder ``new`` in the place of ``target`` (same file system), removing the old one.
+
+    The swap is two renames, so a reader never sees a site that mixes two builds or keeps stale files.
+    """
+    old = target.with_name(f".{target.name}-old-{os.getpid()}")
+    if target.exists():
+        os.replace(target, old)
+    os.replace(new, target)
+    shutil.rmtree(old, ignore_errors=True)

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from punos_lib.errors import PublishError
+from punos_lib.publish._common import replace_dir
 from punos_lib.publish.book import Book
 from punos_lib.publish.chapters import parse_chapter
 from punos_lib.publish.embeds import Notebooks
@@ -56,11 +57,7 @@ def render_builtin(book: Book, formats: Sequence[str], outputs: Path, synthetic:
         os.chmod(staging, 0o755)
         try:
             pages = render_html(book, chapters, numbers, nbs, staging, outputs, synthetic, report.warnings)
-            old = outputs / f".site-old-{os.getpid()}"
-            if site.exists():
-                os.replace(site, old)
-            os.replace(staging, site)
-            shutil.rmtree(old, ignore_errors=True)
+            replace_dir(staging, site)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         report.pages = [site / p.name for p in pages]

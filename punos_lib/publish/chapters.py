@@ -21,7 +21,7 @@ from punos_lib.errors import PublishError
 from punos_lib.publish._common import located_error
 from punos_lib.publish.book import Book
 
-__all__ = ["Chapter", "Embed", "page_name", "parse_chapter"]
+__all__ = ["Chapter", "Embed", "page_name", "parse_chapter", "reroot"]
 
 _CALLOUT_TITLES = {
     "note": "Huomautus", "tip": "Vinkki", "warning": "Varoitus", "caution": "Huomio", "important": "Tärkeää",
@@ -174,14 +174,14 @@ def _parse_lines(lines: Sequence[str], first: int, path: Path, base: Path, book:
         nb_rel, label = ref.split("#", 1)
         if not nb_rel.endswith(".ipynb"):
             raise located_error(path, no, f"embed {ref!r}: only notebooks (.ipynb) can be embedded")
-        items.append(Embed(label=label, notebook=_reroot(base / nb_rel, book, outputs), file=path, line=no))
+        items.append(Embed(label=label, notebook=reroot(base / nb_rel, book, outputs), file=path, line=no))
     if fence is not None:
         raise located_error(path, first + len(lines) - 1, f"code block opened with {fence} is never closed")
     if divs:
         raise located_error(path, first + len(lines) - 1, "a ':::' block is never closed")
 
 
-def _reroot(path: Path, book: Book, outputs: Path) -> Path:
+def reroot(path: Path, book: Book, outputs: Path) -> Path:
     """Chapters embed ``../outputs/…``; follow the outputs folder when it was moved (PUNOS_OUTPUTS)."""
     resolved = Path(os.path.normpath(path.resolve()))
     default = book.project / "outputs"

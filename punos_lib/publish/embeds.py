@@ -14,7 +14,10 @@ from punos_lib.errors import PublishError
 from punos_lib.publish._common import located_error
 from punos_lib.publish.chapters import Embed
 
-__all__ = ["Notebooks", "Output"]
+__all__ = ["DOWNLOAD_TEXT", "Notebooks", "Output", "data_files"]
+
+#: The words before the download links of a figure's or table's data.
+DOWNLOAD_TEXT = "Lataa aineisto:"
 
 
 @dataclass
@@ -50,15 +53,35 @@ class Notebooks:
     def __init__(self, outputs: Path) -> None:
         self.outputs = outputs
         self.cache: dict[Path, dict[str, Any]] = {}
-        run_file = outputs / "run.json"
+        self.run_file = outputs / "run.json"
         self.status: dict[str, str] = {}
-        if run_file.is_file():
+        self.executions: dict[str, dict[str, Any]] = {}
+        if self.run_file.is_file():
             try:
-                record = json.loads(run_file.read_text(encoding="utf-8"))
+                record = json.loads(self.run_file.read_text(encoding="utf-8"))
                 for run_id, e in (record.get("executions") or {}).items():
                     self.status[run_id] = str(e.get("status"))
-            except (json.JSONDecodeError, AttributeError) as exc:
-                raise PublishError(f"{run_file} is not a valid run record ({exc}); run `punos run` again") from exc
+                    self.executions[run_id] = dict(e)
+            except (json.JSONDecodeError, AttributeError, TypeError, ValueError) as exc:
+                raise PublishError(f"{self.run_file} is not a valid run record ({exc}); "
+                                   "run `punos run` again") from exc
+
+    def require_content(self) -> None:
+        """Refuse a study in which every part would be missing: no execution succeeded.
+
+        Raises
+        ------
+        PublishError
+            ``run.json`` lists executions, none of them ``ok`` and none showing an earlier
+            successful run (``shown``).
+        """
+        if not self.executions:
+            return
+        good = [r for r, e in self.executions.items() if e.get("status") == "ok" or e.get("shown")]
+        if not good:
+            failed = ", ".join(sorted(self.executions))
+            raise PublishError(f"{self.run_file}: every notebook execution failed ({failed}); the study would "
+                               "have no content. Fix the errors `punos run` reported and run it again")
 
     def resolve(self, embed: Embed) -> Output:
         """The output ``embed`` names: a figure, table, Markdown or text, or ``missing`` when its run failed."""
@@ -120,3 +143,13 @@ class Notebooks:
         if texts:
             return Output("text", "".join(t if t.endswith("\n") else t + "\n" for t in texts), caption, run_id)
         return None
+
+
+def data_files(outputs: Path, run_id: str, label: str) -> list[Path]:
+    """The data behind an embedded output that the site offers for download: CSV, then XLSX.
+
+    ``ctx.show`` saves them as ``outputs/tables/<run id>/<label>.csv|.xlsx``; the list is empty
+    when the notebook saved none.
+    """
+    folder = outputs / "tables" / run_id
+    return [folder / f"{label}.{ext}" for ext in ("csv", "xlsx") if (folder / f"{label}.{ext}").is_file()]

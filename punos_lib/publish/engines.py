@@ -10,6 +10,7 @@ from punos_lib import paths
 from punos_lib.errors import PublishError
 from punos_lib.publish.book import for_region, load_book
 from punos_lib.publish.builtin import render_builtin
+from punos_lib.publish.embeds import Notebooks
 from punos_lib.publish.generated import write_generated
 from punos_lib.publish.provenance import snapshot_entries
 from punos_lib.publish.quarto import find_quarto, render_quarto
@@ -24,6 +25,7 @@ def render(
     project_dir: str | os.PathLike[str] | None = None,
     outputs_dir: str | os.PathLike[str] | None = None,
     quarto: str | os.PathLike[str] | bool | None = None,
+    engine: str | None = None,
 ) -> RenderReport:
     """Render the study to ``outputs/site/`` (website) and ``outputs/<name>.pdf``.
 
@@ -36,8 +38,11 @@ def render(
         snapshot (for the demo marks and the provenance appendix) is ``PUNOS_SNAPSHOT`` or the
         project's ``data/snapshot``.
     quarto : path-like or bool, optional
-        The quarto executable; None finds it on PATH or in ``QUARTO_PATH``; False forces the
+        The quarto executable; None finds it in ``QUARTO_PATH`` or on PATH; False forces the
         built-in pandoc + Typst renderer.
+    engine : {"quarto", "builtin"}, optional
+        The renderer; by default Quarto when found, the built-in renderer otherwise. "quarto" fails
+        when no Quarto is found. :attr:`RenderReport.engine` says which one was used.
 
     Returns
     -------
@@ -47,7 +52,8 @@ def render(
     Raises
     ------
     PublishError
-        Executed notebooks are missing, a chapter uses unsupported Quarto syntax (file and line
+        Executed notebooks are missing or every execution failed, Quarto was asked for but not
+        found, a chapter uses unsupported Quarto syntax (file and line
         named), or pandoc/Typst/Quarto failed.
 
     Examples
@@ -56,6 +62,8 @@ def render(
     >>> report.site_index.name  # doctest: +SKIP
     'index.html'
     """
+    if engine not in (None, "quarto", "builtin"):
+        raise PublishError(f"unknown engine {engine!r}; choose 'quarto' or 'builtin'")
     wanted = tuple(dict.fromkeys(formats))
     bad = [f for f in wanted if f not in ("html", "pdf")]
     if bad or not wanted:
@@ -72,15 +80,16 @@ def render(
     nb_dir = outputs / "notebooks"
     if not nb_dir.is_dir() or not any(nb_dir.glob("*.ipynb")):
         raise PublishError(f"no executed notebooks in {nb_dir}; run `punos run` first")
+    exe = None if engine == "builtin" else find_quarto(quarto)
+    if engine == "quarto" and not exe:
+        raise PublishError("--engine quarto: no Quarto found (set QUARTO_PATH or put quarto on PATH; see the "
+                           "README's 'Installing Quarto'), or use --engine builtin")
+    Notebooks(outputs).require_content()
     synthetic, entries = snapshot_entries(snapshot)
     write_generated(book, entries, synthetic)
 
     region_warnings: list[str] = []
     book = for_region(book, outputs, region_warnings)
-    exe = find_quarto(quarto)
     if exe:
-        report = render_quarto(exe, book, wanted, outputs, synthetic)
-        report.warnings[:0] = region_warnings
-        return report
-
+        return render_quarto(exe, book, wanted, outputs, synthetic, region_warnings)
     return render_builtin(book, wanted, outputs, synthetic, region_warnings)

@@ -1,4 +1,10 @@
-"""Figure and table numbers through the whole book, and cross-references ``@fig-x`` / ``@tbl-x``."""
+"""Figure and table numbers, chapter by chapter as Quarto numbers a book, and cross-references.
+
+Quarto numbers floats per chapter: "Kuvio 2.3" is the third figure of chapter 2, "Taulukko A.1" the
+first table of appendix A. The book's front page (``index.qmd``, chapter 1 in the table of contents)
+has no chapter prefix: "Taulukko 1". The built-in renderer gives the same numbers, so the study reads
+the same with either engine.
+"""
 
 from __future__ import annotations
 
@@ -21,11 +27,11 @@ _QMD_LINK_TEXT = re.compile(r"\[([^\]]*)\]\((?!\w+://)[^()\s#]+?\.qmd(?:#[\w-]+)
 
 @dataclass
 class Numbered:
-    """The number (0 when unnumbered), page and anchor of one embed."""
+    """The number ("" when unnumbered, else e.g. "2.3"), page and anchor of one embed."""
 
     label: str
     kind: str | None     # "fig" | "tbl" | None
-    number: int
+    number: str
     page: str
     anchor: str          # HTML id / Typst label: the label, or label-<run id> when several notebooks share it
 
@@ -34,29 +40,46 @@ class Numbers:
     """Numbers and anchors of every embed, in book order; sector notebooks may share labels."""
 
     def __init__(self, chapters: Sequence[Chapter]) -> None:
-        counters = {"fig": 0, "tbl": 0}
-        embeds = [(ch, it) for ch in chapters for it in ch.items if isinstance(it, Embed)]
+        prefixes = _chapter_prefixes(chapters)
+        counters: dict[tuple[int, str], int] = {}
+        embeds = [(i, ch, it) for i, ch in enumerate(chapters) for it in ch.items if isinstance(it, Embed)]
         shared: dict[str, int] = {}
-        for _, it in embeds:
+        for _, _, it in embeds:
             shared[it.label] = shared.get(it.label, 0) + 1
         self.by_embed: dict[tuple[Path, str], Numbered] = {}
         self.by_label: dict[str, list[Numbered]] = {}
-        for ch, it in embeds:
+        for i, ch, it in embeds:
             key = (it.notebook, it.label)
             if key in self.by_embed:
                 raise located_error(it.file, it.line, f"'{it.label}' of {it.notebook.name} is embedded twice; embed each "
                            "output once")
             prefix = it.label.split("-", 1)[0]
-            kind = prefix if prefix in counters else None
+            kind = prefix if prefix in KINDS else None
+            number = ""
             if kind:
-                counters[kind] += 1
+                counters[(i, kind)] = counters.get((i, kind), 0) + 1
+                number = f"{prefixes[i]}{counters[(i, kind)]}"
             anchor = it.label if shared[it.label] == 1 else f"{it.label}-{it.notebook.stem}"
-            n = Numbered(it.label, kind, counters[kind] if kind else 0, ch.page, anchor)
+            n = Numbered(it.label, kind, number, ch.page, anchor)
             self.by_embed[key] = n
             self.by_label.setdefault(it.label, []).append(n)
 
     def __getitem__(self, embed: Embed) -> Numbered:
         return self.by_embed[(embed.notebook, embed.label)]
+
+
+def _chapter_prefixes(chapters: Sequence[Chapter]) -> list[str]:
+    """"2." for the second chapter, "A." for the first appendix, "" for the book's front page."""
+    out = []
+    main = appendix = 0
+    for ch in chapters:
+        if ch.appendix:
+            appendix += 1
+            out.append(f"{chr(ord('A') + appendix - 1)}.")
+        else:
+            main += 1
+            out.append("" if ch.page == "index.html" else f"{main}.")
+    return out
 
 
 def cross_references(line: str, file: Path, no: int, numbers: Numbers, fmt: str) -> str:

@@ -1,8 +1,25 @@
-"""Rendering with Quarto (``quarto render``), when it is installed."""
+"""Rendering with Quarto (``quarto render``), when it is installed.
+
+Quarto renders a staged copy of the book in ``outputs/.publish/quarto/project``, never the project
+itself, so a render leaves no generated files beside ``_quarto.yml`` (also when it fails), follows
+``PUNOS_OUTPUTS`` like the built-in renderer, and renders each format into its own folder (a second
+``quarto render`` cleans the output folder it is given, which would wipe the first format). The copy
+differs from the chapters only in what the built-in renderer also adds:
+
+- ``_quarto.yml``: the subtitle and output file of the region the notebooks ran for, and the demo
+  banner on every page and in the PDF when the snapshot is synthetic;
+- after each embed, on the website only, the links to download the data behind it
+  (``outputs/tables/<run id>/<label>.csv|.xlsx``, published as ``site/tables/<run id>/…``);
+- an embed of a notebook whose run failed becomes the same "Osa puuttuu" placeholder.
+
+The website's pages and the PDF are checked to exist before they replace the previous ones;
+Quarto's warnings are passed on to the report.
+"""
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Sequence
@@ -13,15 +30,26 @@ import yaml
 
 from punos_lib._atomic import atomic_write_bytes
 from punos_lib.errors import PublishError
-from punos_lib.publish.book import Book
-from punos_lib.publish.generated import GENERATED_DIR
+from punos_lib.publish._common import replace_dir
+from punos_lib.publish.book import DEMO_BANNER, Book
+from punos_lib.publish.chapters import Embed, reroot
+from punos_lib.publish.embeds import DOWNLOAD_TEXT, Notebooks, data_files
 from punos_lib.publish.report import RenderReport
 
-__all__ = ["QUARTO_PROFILE", "find_quarto", "render_quarto"]
+__all__ = ["ENGINE", "find_quarto", "render_quarto"]
+
+ENGINE = "quarto"
+_BANNER_HTML = (f'<div class="demo-banner" role="alert" style="background:#b00020;color:#fff;padding:.6em;'
+                f'text-align:center;font-weight:bold">{DEMO_BANNER}</div>\n')
+_BANNER_TYPST = ('#block(fill: rgb("#b00020"), inset: 8pt, width: 100%)[#text(fill: white, weight: "bold")'
+                 f'[{DEMO_BANNER}]]\n')
+_EMBED = re.compile(r"^\s*\{\{<\s*embed\s+\"?([^\s\"#]+\.ipynb)#([\w-]+)\"?\s*>\}\}\s*$")
+_INCLUDE = re.compile(r"^\s*\{\{<\s*include\s+\"?([^\s\"]+)\"?\s*>\}\}\s*$")
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def find_quarto(quarto: str | os.PathLike[str] | bool | None) -> str | None:
-    """The quarto executable: ``quarto`` itself, or from QUARTO_PATH or PATH; None when absent or False."""
+    """The quarto executable: ``quarto`` itself, else QUARTO_PATH or PATH; None when absent or False."""
     if quarto is False:
         return None
     if quarto not in (None, True):
@@ -29,56 +57,144 @@ def find_quarto(quarto: str | os.PathLike[str] | bool | None) -> str | None:
     return os.environ.get("QUARTO_PATH") or shutil.which("quarto")
 
 
-
-QUARTO_PROFILE = "punos"
-_BANNER_HTML = ('<div class="demo-banner" role="alert" style="background:#b00020;color:#fff;padding:.6em;'
-                'text-align:center;font-weight:bold">Esimerkkiaineisto – ei todellisia tilastoja</div>\n')
-_BANNER_TYPST = ('#block(fill: rgb("#b00020"), inset: 8pt, width: 100%)[#text(fill: white, weight: "bold")'
-                 '[Esimerkkiaineisto – ei todellisia tilastoja]]\n')
+def expected_pages(book: Book) -> list[str]:
+    """The website pages Quarto writes for ``book``, relative to the site folder, in book order."""
+    return [str(Path(rel).with_suffix(".html")) for rel in book.files]
 
 
-def _write_quarto_profile(book: Book, synthetic: bool) -> None:
-    """Write ``_quarto-punos.yml``: what the built-in renderer adds, told to Quarto.
+def render_quarto(exe: str, book: Book, formats: Sequence[str], outputs: Path, synthetic: bool,
+                  warnings: list[str]) -> RenderReport:
+    """Render ``book`` with Quarto into ``outputs/site/`` and ``outputs/<output-file>.pdf``.
 
-    Quarto merges the profile into ``_quarto.yml`` (``--profile punos``): the region the notebooks
-    ran for (subtitle, output file) and, for synthetic data, the demo banner on every page.
+    Raises
+    ------
+    PublishError
+        Quarto failed (its last lines are in the message), or finished without writing a page
+        or the PDF it should have.
     """
-    profile: dict[str, Any] = {"book": {"subtitle": book.subtitle, "output-file": book.output_file}}
-    if synthetic:
-        folder = book.project / GENERATED_DIR
-        atomic_write_bytes(folder / "demo-banner.html", _BANNER_HTML.encode("utf-8"))
-        atomic_write_bytes(folder / "demo-banner.typ", _BANNER_TYPST.encode("utf-8"))
-        profile["format"] = {
-            "html": {"include-before-body": f"{GENERATED_DIR}/demo-banner.html"},
-            "typst": {"include-before-body": f"{GENERATED_DIR}/demo-banner.typ"},
-        }
-    text = "# Written by `punos render` for Quarto; do not edit (git-ignored).\n" + yaml.safe_dump(
-        profile, allow_unicode=True, sort_keys=True)
-    atomic_write_bytes(book.project / f"_quarto-{QUARTO_PROFILE}.yml", text.encode("utf-8"))
-
-
-def render_quarto(exe: str, book: Book, formats: Sequence[str], outputs: Path,
-                   synthetic: bool) -> RenderReport:
-    report = RenderReport(engine=f"quarto ({exe})")
-    site = outputs / "site"
-    _write_quarto_profile(book, synthetic)
-    for fmt in formats:
-        to = "html" if fmt == "html" else "typst"
-        cmd = [exe, "render", str(book.project), "--to", to, "--output-dir", str(site),
-               "--profile", QUARTO_PROFILE]
-        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
-        if proc.returncode != 0:
-            tail = "\n".join((proc.stderr or proc.stdout).splitlines()[-15:])
-            raise PublishError(f"`{' '.join(cmd)}` failed with exit code {proc.returncode}:\n{tail}")
-    if "html" in formats:
-        report.site_index = site / "index.html"
-        report.pages = sorted(site.glob("*.html"))
-    if "pdf" in formats:
-        produced = site / f"{book.output_file}.pdf"
-        if produced.is_file():
+    report = RenderReport(engine=f"{ENGINE} ({exe})", warnings=warnings)
+    work = outputs / ".publish" / "quarto"
+    if work.exists():
+        shutil.rmtree(work)
+    try:
+        project = work / "project"
+        _stage(book, project, outputs, synthetic, report.warnings)
+        if "html" in formats:
+            built = work / "html"
+            _quarto(exe, project, "html", built, report.warnings)
+            pages = expected_pages(book)
+            missing = [p for p in pages if not (built / p).is_file()]
+            if missing:
+                raise PublishError(f"quarto finished but did not write {', '.join(missing)}; the website in "
+                                   f"{outputs / 'site'} was left as it was")
+            site = outputs / "site"
+            replace_dir(built, site)
+            report.pages = [site / p for p in pages]
+            report.site_index = site / "index.html"
+        if "pdf" in formats:
+            built = work / "pdf"
+            _quarto(exe, project, "typst", built, report.warnings)
+            produced = built / f"{book.output_file}.pdf"
+            if not produced.is_file():
+                found = ", ".join(p.name for p in built.glob("*.pdf")) or "no PDF"
+                raise PublishError(f"quarto finished but did not write {produced.name} (found: {found}); "
+                                   "check the typst format and book output-file in _quarto.yml")
             target = outputs / produced.name
             os.replace(produced, target)
             report.pdf = target
-        else:
-            raise PublishError(f"quarto finished but {produced} was not written; check the typst format in _quarto.yml")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     return report
+
+
+def _quarto(exe: str, project: Path, to: str, output_dir: Path, warnings: list[str]) -> None:
+    cmd = [exe, "render", str(project), "--to", to, "--output-dir", str(output_dir)]
+    try:
+        proc = subprocess.run(cmd, cwd=project, capture_output=True, text=True, check=False)
+    except OSError as exc:
+        raise PublishError(f"cannot run quarto {exe!r} ({exc}); check QUARTO_PATH or use --engine builtin") from exc
+    text = _ANSI.sub("", (proc.stdout or "") + "\n" + (proc.stderr or ""))
+    if proc.returncode != 0:
+        tail = "\n".join(line for line in text.splitlines() if line.strip())
+        tail = "\n".join(tail.splitlines()[-15:])
+        raise PublishError(f"`quarto render --to {to}` failed with exit code {proc.returncode}:\n{tail}")
+    for line in text.splitlines():
+        if line.startswith(("WARN", "WARNING")):
+            message = f"quarto ({to}): {line.split(':', 1)[-1].strip()}"
+            if message not in warnings:
+                warnings.append(message)
+
+
+def _stage(book: Book, project: Path, outputs: Path, synthetic: bool, warnings: list[str]) -> None:
+    """Write the staged copy of ``book`` that Quarto renders (see the module text)."""
+    project.mkdir(parents=True)
+    config = _config(book, project, synthetic)
+    atomic_write_bytes(project / "_quarto.yml", yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
+                       .encode("utf-8"))
+    # Chapters embed ../outputs/notebooks/…: the link makes that the outputs folder in use.
+    (project / "outputs").symlink_to(outputs, target_is_directory=True)
+    nbs = Notebooks(outputs)
+    for rel in book.files:
+        source = book.project / rel
+        if not source.is_file():
+            raise PublishError(f"{source} is listed in {book.project / '_quarto.yml'} but does not exist; "
+                               "write the chapter or remove it from the list")
+        _stage_file(book, source, source.parent, project, outputs, nbs, warnings, depth=0)
+
+
+def _config(book: Book, project: Path, synthetic: bool) -> dict[str, Any]:
+    raw = yaml.safe_load((book.project / "_quarto.yml").read_text(encoding="utf-8")) or {}
+    raw.setdefault("book", {}).update({"subtitle": book.subtitle, "output-file": book.output_file})
+    (raw.get("project") or {}).pop("output-dir", None)
+    if synthetic:
+        atomic_write_bytes(project / "_punos" / "demo-banner.html", _BANNER_HTML.encode("utf-8"))
+        atomic_write_bytes(project / "_punos" / "demo-banner.typ", _BANNER_TYPST.encode("utf-8"))
+        formats = raw.setdefault("format", {})
+        for fmt, name in (("html", "demo-banner.html"), ("typst", "demo-banner.typ")):
+            options = formats.get(fmt)
+            options = options if isinstance(options, dict) else {}
+            before = options.get("include-before-body") or []
+            options["include-before-body"] = [f"_punos/{name}", *([before] if isinstance(before, str) else before)]
+            formats[fmt] = options
+    return raw
+
+
+def _stage_file(book: Book, source: Path, base: Path, project: Path, outputs: Path, nbs: Notebooks,
+                warnings: list[str], depth: int) -> None:
+    """Copy ``source`` into ``project``, adding download links and placeholders after its embeds.
+
+    ``base`` is the folder of the chapter the text ends up in: Quarto splices an included file into
+    the chapter, so its embed and link paths are relative to the including chapter.
+    """
+    target = project / source.relative_to(book.project)
+    chapter_dir = project / base.relative_to(book.project)
+    lines = []
+    for no, line in enumerate(source.read_text(encoding="utf-8").splitlines(), start=1):
+        inc = _INCLUDE.match(line)
+        if inc and depth < 10:
+            included = (source.parent / inc.group(1)).resolve()
+            if included.is_file() and included.is_relative_to(book.project):
+                _stage_file(book, included, base, project, outputs, nbs, warnings, depth + 1)
+        emb = _EMBED.match(line)
+        if not emb:
+            lines.append(line)
+            continue
+        notebook = reroot(base / emb.group(1), book, outputs)
+        out = nbs.resolve(Embed(label=emb.group(2), notebook=notebook, file=source, line=no))
+        if out.kind == "missing":
+            lines += ["", "::: {.missing}", out.data, ":::", ""]
+            continue
+        lines.append(line)
+        links = []
+        for src in data_files(outputs, out.run_id, emb.group(2)):
+            staged = project / "tables" / out.run_id / src.name
+            staged.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(src, staged)
+            links.append(f"[{src.suffix[1:].upper()}]({os.path.relpath(staged, chapter_dir)})")
+        if links:
+            lines += ["", '::: {.content-visible when-format="html"}', "::: {.downloads}",
+                      f"{DOWNLOAD_TEXT} {' · '.join(links)}", ":::", ":::", ""]
+        elif emb.group(2).split("-", 1)[0] in ("fig", "tbl"):
+            warnings.append(f"{source}:{no}: no data file outputs/tables/{out.run_id}/{emb.group(2)}.csv|.xlsx "
+                            "to link for download")
+    atomic_write_bytes(target, ("\n".join(lines) + "\n").encode("utf-8"))

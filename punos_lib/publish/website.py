@@ -14,7 +14,7 @@ from punos_lib._atomic import atomic_write_bytes
 from punos_lib.publish._common import pandoc, template
 from punos_lib.publish.book import DEMO_BANNER, Book
 from punos_lib.publish.chapters import Chapter, Embed
-from punos_lib.publish.embeds import Notebooks, Output
+from punos_lib.publish.embeds import DOWNLOAD_TEXT, Notebooks, Output, data_files
 from punos_lib.publish.numbering import KINDS, Numbered, Numbers, cross_references
 
 __all__ = ["render_html"]
@@ -47,13 +47,12 @@ def _html_embed(emb: Embed, out: Output, num: Numbered, site: Path, outputs: Pat
         cap = f'<p class="table-caption">{cap_html}</p>' if cap_html else ""
         body = f'<div class="table-wrap" id="{label}">{cap}{inner}</div>'
     links = []
-    for ext in ("csv", "xlsx"):
-        src = outputs / "tables" / out.run_id / f"{emb.label}.{ext}"
-        if src.is_file():
-            atomic_write_bytes(site / "tables" / out.run_id / src.name, src.read_bytes())
-            links.append(f'<a href="tables/{html.escape(out.run_id)}/{html.escape(src.name)}">{ext.upper()}</a>')
+    for src in data_files(outputs, out.run_id, emb.label):
+        atomic_write_bytes(site / "tables" / out.run_id / src.name, src.read_bytes())
+        links.append(f'<a href="tables/{html.escape(out.run_id)}/{html.escape(src.name)}">'
+                     f'{src.suffix[1:].upper()}</a>')
     if links:
-        body += f'\n<p class="downloads">Lataa aineisto: {" · ".join(links)}</p>'
+        body += f'\n<p class="downloads">{DOWNLOAD_TEXT} {" · ".join(links)}</p>'
     elif num.kind:
         warnings.append(f"{emb.file}:{emb.line}: no data file outputs/tables/{out.run_id}/{emb.label}.csv|.xlsx "
                         "to link for download")

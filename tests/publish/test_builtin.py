@@ -1,4 +1,4 @@
-"""Rendering the study without Quarto (pandoc + Typst) from fixture chapters and executed notebooks.
+"""Rendering the study with the built-in renderer (pandoc + Typst) from fixture chapters and executed notebooks.
 
 The fixture book (tests/fixtures/publish) has three chapters and an appendix; its executed notebook
 ``demo.ipynb`` shows a bar chart (fig-asukkaat, with CSV/XLSX data), a pandas table (tbl-asukkaat)
@@ -73,7 +73,7 @@ def test_site_pages_navigation_figures_downloads_banner(project: Path) -> None:
     assert '<a class="prev"' not in pages["index.html"] and '<a class="next"' not in pages["liite-aineistot.html"]
     # The figure: an image file, numbered caption, download links to copied data files.
     assert ('<figure id="fig-asukkaat"><img src="figures/demo-fig-asukkaat.png" alt="Asukkaat kunnittain 2022">'
-            '<figcaption><span class="fig-number">Kuvio 1. </span>Asukkaat kunnittain 2022</figcaption>') in chapter
+            '<figcaption><span class="fig-number">Kuvio 2.1. </span>Asukkaat kunnittain 2022</figcaption>') in chapter
     png = (site / "figures" / "demo-fig-asukkaat.png").read_bytes()
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     assert '<a href="tables/demo/fig-asukkaat.csv">CSV</a> · <a href="tables/demo/fig-asukkaat.xlsx">XLSX</a>' in chapter
@@ -81,11 +81,11 @@ def test_site_pages_navigation_figures_downloads_banner(project: Path) -> None:
         "kunta,asukkaat", "Mikkeli,51980", "Savonlinna,32085"]
     assert (site / "tables" / "demo" / "fig-asukkaat.xlsx").read_bytes()[:2] == b"PK"
     # The table and the callout with its own title; the reference became a numbered link.
-    assert '<span class="fig-number">Taulukko 1. </span>Asukkaat taulukkona' in chapter
+    assert '<span class="fig-number">Taulukko 2.1. </span>Asukkaat taulukkona' in chapter
     assert "<td>Savonlinna</td>" in chapter and "<style" not in chapter
     assert '<div class="callout callout-warning"><p class="callout-title">Tulkinnan rajat</p>' in chapter
-    assert 'kuviossa <a href="02-luku.html#fig-asukkaat">Kuvio 1</a> ja taulukossa ' \
-           '<a href="02-luku.html#tbl-asukkaat">Taulukko 1</a>' in pages["index.html"]
+    assert 'kuviossa <a href="02-luku.html#fig-asukkaat">Kuvio 2.1</a> ja taulukossa ' \
+           '<a href="02-luku.html#tbl-asukkaat">Taulukko 2.1</a>' in pages["index.html"]
     assert '<p class="callout-title">Huomautus</p>' in pages["index.html"]
     # The failed notebook is a visible placeholder, not an error.
     assert ('<div class="missing" id="fig-rikki">Osa puuttuu: muistion broken.ipynb ajo epäonnistui</div>'
@@ -112,8 +112,8 @@ def test_pdf_has_title_page_outline_and_numbered_figures(project: Path) -> None:
     source = (project / "outputs" / ".publish" / "pdf" / "testiselvitys.typ").read_text(encoding="utf-8")
     assert 'text(size: 24pt, weight: "bold", "Testiselvitys")' in source
     assert '#let banner-text = "Esimerkkiaineisto – ei todellisia tilastoja"' in source
-    assert "#link(<fig-asukkaat>)[Kuvio 1]" in source
-    assert 'supplement: [Kuvio], numbering: (..n) => "1", caption: "Asukkaat kunnittain 2022") <fig-asukkaat>' in source
+    assert "#link(<fig-asukkaat>)[Kuvio 2.1]" in source
+    assert 'supplement: [Kuvio], numbering: (..n) => "2.1", caption: "Asukkaat kunnittain 2022") <fig-asukkaat>' in source
     assert 'table(columns: 3, table.header(strong(""), strong("kunta"), strong("asukkaat")),' in source
     assert 'text("1"), text("Savonlinna"), text("32085"))' in source
     assert '#missing-part("Osa puuttuu: muistion broken.ipynb ajo epäonnistui")' in source
@@ -171,39 +171,6 @@ def test_missing_inputs_give_clear_errors(project: Path, monkeypatch: pytest.Mon
         _render(project)
 
 
-def test_quarto_is_used_when_available(project: Path, tmp_path: Path) -> None:
-    # A stand-in quarto that records its arguments and writes what quarto would.
-    log = tmp_path / "quarto-args.txt"
-    fake = tmp_path / "quarto"
-    fake.write_text(
-        "#!/bin/sh\n"
-        f'echo "$@" >> "{log}"\n'
-        'out=""; prev=""; for a in "$@"; do [ "$prev" = "--output-dir" ] && out="$a"; prev="$a"; done\n'
-        'mkdir -p "$out"; echo "<html></html>" > "$out/index.html"; echo "%PDF-1.7" > "$out/testiselvitys.pdf"\n',
-        encoding="utf-8",
-    )
-    fake.chmod(0o755)
-    report = publish.render(project_dir=project, outputs_dir=project / "outputs", quarto=fake)
-    assert report.engine.startswith("quarto")
-    calls = log.read_text(encoding="utf-8").splitlines()
-    site = project / "outputs" / "site"
-    assert calls == [f"render {project} --to html --output-dir {site} --profile punos",
-                     f"render {project} --to typst --output-dir {site} --profile punos"]
-    # The profile tells Quarto what the built-in renderer adds: the demo banner on every page.
-    import yaml
-    profile = yaml.safe_load((project / "_quarto-punos.yml").read_text(encoding="utf-8"))
-    assert profile["format"]["html"]["include-before-body"] == "study/_generated/demo-banner.html"
-    assert "Esimerkkiaineisto" in (project / "study" / "_generated" / "demo-banner.typ").read_text(encoding="utf-8")
-    assert profile["book"]["output-file"] == "testiselvitys"
-    assert report.pdf == project / "outputs" / "testiselvitys.pdf" and report.pdf.read_bytes() == b"%PDF-1.7\n"
-    # The provenance appendix is generated for Quarto too: as a whole chapter and as a part to include.
-    generated = project / "study" / "_generated"
-    assert "population/data-1" in (generated / "aineistot.md").read_text(encoding="utf-8")
-    appendix = (generated / "liite-aineistot.qmd").read_text(encoding="utf-8")
-    assert appendix.startswith('---\ntitle: "Aineistot ja niiden alkuperä"\n---\n')
-    assert "- **population/data-1** — lähde: statfin; taulukko/taso: 11re.px;" in appendix
-
-
 def test_the_study_book_description() -> None:
     book = publish.load_book(REPO)
     assert book.title == "Osaamistarpeiden ennakoinnin lähtötilaselvitys"
@@ -229,7 +196,7 @@ def test_sector_notebooks_may_share_labels(project: Path) -> None:
     assert '<figure id="fig-asukkaat-demo"><img src="figures/demo-fig-asukkaat.png"' in pages["02-luku.html"]
     assert ('<figure id="fig-asukkaat-demo-metsa"><img src="figures/demo-metsa-fig-asukkaat.png"'
             in pages["03-rikki.html"])
-    assert "Kuvio 2. </span>Asukkaat kunnittain 2022" in pages["03-rikki.html"]
+    assert "Kuvio 3.1. </span>Asukkaat kunnittain 2022" in pages["03-rikki.html"]
     # Now a plain @fig-asukkaat cannot say which one is meant.
     (project / "index.qmd").write_text("# Johdanto\n\nKatso @fig-asukkaat.\n", encoding="utf-8")
     with pytest.raises(PublishError, match=r"index.qmd, line 3: cross-reference @fig-asukkaat is ambiguous"):
@@ -287,11 +254,11 @@ def test_markdown_outputs(project: Path) -> None:
     report = _render(project)
     page = (project / "outputs" / "site" / "03-rikki.html").read_text(encoding="utf-8")
     assert "<p>Verkosto on <strong>tiivis</strong>.</p>" in page
-    assert "Taulukko 2. </span>Pieni" in page and "<td>Juva</td>" in page
+    assert "Taulukko 3.1. </span>Pieni" in page and "<td>Juva</td>" in page
     source = (project / "outputs" / ".publish" / "pdf" / "testiselvitys.typ").read_text(encoding="utf-8")
     assert "Verkosto on #strong[tiivis]." in source
     assert re.search(r'#figure\(\[\n.*\[Juva\], \[6042\].*\n\], kind: table, supplement: \[Taulukko\], '
-                     r'numbering: \(\.\.n\) => "2", caption: "Pieni"\) <tbl-md>', source, re.S)
+                     r'numbering: \(\.\.n\) => "3.1", caption: "Pieni"\) <tbl-md>', source, re.S)
     assert report.pdf is not None and report.pdf.read_bytes().startswith(b"%PDF-")
 
 

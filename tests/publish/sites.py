@@ -1,0 +1,135 @@
+"""Reading a rendered website back as what a reader sees, to compare the two renderers.
+
+:func:`read_site` parses every chapter page of a site (the built-in renderer's flat pages or
+Quarto's ``study/…`` pages) into a :class:`Page`: the chapter title, the numbered figures and tables
+with their captions, the cross-references, the download links (resolved against the site root) and
+whether the demo banner is shown. Styling and markup are ignored.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+BANNER = "Esimerkkiaineisto – ei todellisia tilastoja"
+_FLOAT = re.compile(r"^(Kuvio|Taulukko) ([0-9A-Z]+(?:\.[0-9]+)*)[.:]?\s*(.*)$", re.S)
+
+
+@dataclass
+class Page:
+    """One chapter page as a reader sees it."""
+
+    title: str = ""
+    floats: list[tuple[str, str, str]] = field(default_factory=list)   # (Kuvio|Taulukko, "2.1", caption)
+    references: list[str] = field(default_factory=list)               # "Kuvio 2.1", in text order
+    downloads: list[str] = field(default_factory=list)                # site-relative paths
+    banner: bool = False
+    text: str = ""
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.replace("\xa0", " ").split())
+
+
+class _Reader(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.page = Page()
+        self._stack: list[tuple[str, str]] = []    # (what is being collected, text so far)
+        self._href: str | None = None
+        self._downloads_depth = 0
+        self._depth = 0
+        self._skip = 0
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        classes = a.get("class", "").split()
+        self._depth += 1
+        if tag in ("script", "style"):
+            self._skip += 1
+        if "chapter-number" in classes:
+            self._stack.append(("skip", ""))        # "2" before Quarto's chapter title
+        elif tag == "h1" and not self.page.title and not any(k == "title" for k, _ in self._stack):
+            self._stack.append(("title", ""))
+        elif tag == "figcaption" or (tag == "p" and "table-caption" in classes):
+            self._stack.append(("caption", ""))
+        elif tag == "a" and re.search(r"#(fig|tbl)-", a.get("href", "")):
+            self._stack.append(("ref", ""))
+        else:
+            self._stack.append(("", ""))
+        if "downloads" in classes and not self._downloads_depth:
+            self._downloads_depth = self._depth
+        if tag == "a" and self._downloads_depth:
+            self.page.downloads.append(a.get("href", ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self._skip -= 1
+        if self._depth == self._downloads_depth:
+            self._downloads_depth = 0
+        self._depth -= 1
+        if not self._stack:
+            return
+        kind, text = self._stack.pop()
+        if kind == "title":
+            self.page.title = _clean(text)
+        elif kind == "caption":
+            m = _FLOAT.match(_clean(text))
+            if m:
+                self.page.floats.append((m.group(1), m.group(2), m.group(3)))
+        elif kind == "ref":
+            self.page.references.append(_clean(text))
+        if kind != "skip" and self._stack:
+            # The text of an inner element belongs to the element around it too.
+            outer, outer_text = self._stack[-1]
+            self._stack[-1] = (outer, outer_text + text)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        # <img/>, <br/>: no text, nothing to close.
+        pass
+
+    def handle_data(self, data: str) -> None:
+        if self._skip:
+            return
+        self._text.append(data)
+        if self._stack:
+            kind, text = self._stack[-1]
+            self._stack[-1] = (kind, text + data)
+
+
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+class _VoidAware(_Reader):
+    """HTML void elements never get an end tag; treat them as self-closed."""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _VOID:
+            return
+        super().handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _VOID:
+            return
+        super().handle_endtag(tag)
+
+
+def read_page(path: Path, site: Path) -> Page:
+    """Parse one page; download links become paths relative to ``site``."""
+    reader = _VoidAware()
+    reader.feed(path.read_text(encoding="utf-8"))
+    page = reader.page
+    base = posixpath.dirname(path.relative_to(site).as_posix())
+    page.downloads = [posixpath.normpath(posixpath.join(base, h)) for h in page.downloads]
+    page.text = _clean(" ".join(reader._text))
+    page.banner = BANNER in page.text
+    return page
+
+
+def read_site(site: Path, pages: list[str]) -> list[Page]:
+    """The chapter ``pages`` (site-relative, in book order) of the site in ``site``."""
+    return [read_page(site / p, site) for p in pages]

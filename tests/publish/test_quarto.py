@@ -1,0 +1,178 @@
+"""Rendering with Quarto, checked with a stand-in ``quarto`` that records what it was given.
+
+The stand-in copies the staged project it is asked to render (so the test can read the
+``_quarto.yml`` and chapters Quarto would see) and writes a page per chapter or the PDF, or fails,
+warns or leaves out an output when told so by environment variables. The real Quarto renders the
+demo study in tests/test_e2e.py.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from punos_lib import publish
+from punos_lib.errors import PublishError
+
+REPO = Path(__file__).resolve().parents[2]
+FIXTURE = REPO / "tests" / "fixtures" / "publish"
+
+FAKE = r'''
+import os, shutil, sys
+from pathlib import Path
+args = sys.argv[1:]
+project, to, out = Path(args[1]), args[args.index("--to") + 1], Path(args[args.index("--output-dir") + 1])
+with open(os.environ["FAKE_LOG"], "a", encoding="utf-8") as log:
+    log.write(" ".join(a if a != str(project) else "<staged>" for a in args) + "\n")
+shutil.rmtree(Path(os.environ["FAKE_COPY"]) / to, ignore_errors=True)
+shutil.copytree(project, Path(os.environ["FAKE_COPY"]) / to, symlinks=True)
+print("WARN: a warning from quarto " + to, file=sys.stderr)
+if os.environ.get("FAKE_FAIL") == to:
+    print("ERROR: the chapter is broken", file=sys.stderr)
+    sys.exit(1)
+out.mkdir(parents=True, exist_ok=True)
+if to == "html":
+    skip = os.environ.get("FAKE_SKIP_PAGE")
+    for qmd in project.rglob("*.qmd"):
+        rel = qmd.relative_to(project)
+        if rel.parts[0] != "outputs" and str(rel.with_suffix(".html")) != skip:
+            (out / rel).with_suffix(".html").parent.mkdir(parents=True, exist_ok=True)
+            (out / rel).with_suffix(".html").write_text("<html>" + str(rel) + "</html>", encoding="utf-8")
+    for f in project.rglob("*.csv"):
+        if f.relative_to(project).parts[0] == "tables":
+            (out / f.relative_to(project)).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(f, out / f.relative_to(project))
+elif not os.environ.get("FAKE_NO_PDF"):
+    (out / "testiselvitys.pdf").write_bytes(b"%PDF-1.7\n")
+'''
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "book"
+    shutil.copytree(FIXTURE, root, ignore=shutil.ignore_patterns("executed"))
+    shutil.copytree(FIXTURE / "executed", root / "outputs")
+    monkeypatch.setenv("PUNOS_SNAPSHOT", str(root / "snapshot"))
+    monkeypatch.setenv("FAKE_LOG", str(tmp_path / "quarto-args.txt"))
+    monkeypatch.setenv("FAKE_COPY", str(tmp_path / "staged"))
+    return root
+
+
+@pytest.fixture
+def fake(tmp_path: Path) -> Path:
+    path = tmp_path / "quarto"
+    path.write_text(f"#!{sys.executable}\n{FAKE}", encoding="utf-8")
+    path.chmod(0o755)
+    return path
+
+
+def _files(root: Path) -> set[str]:
+    """The project's files outside outputs/ and the generated folder (what a render must not add)."""
+    return {str(p.relative_to(root)) for p in root.rglob("*")
+            if p.relative_to(root).parts[0] != "outputs" and "_generated" not in p.parts}
+
+
+def _render(project: Path, fake: Path, **kw) -> publish.RenderReport:
+    return publish.render(project_dir=project, outputs_dir=project / "outputs", quarto=fake, **kw)
+
+
+def test_quarto_renders_a_staged_copy_into_both_outputs(project: Path, fake: Path, tmp_path: Path) -> None:
+    before = _files(project)
+    report = _render(project, fake)
+    outputs = project / "outputs"
+    site = outputs / "site"
+    assert report.engine == f"quarto ({fake})"
+    # Each format into its own folder (a second `quarto render` cleans the folder it is given).
+    calls = (tmp_path / "quarto-args.txt").read_text(encoding="utf-8").splitlines()
+    assert [c.split(" --output-dir ")[0] for c in calls] == ["render <staged> --to html", "render <staged> --to typst"]
+    assert len({c.split(" --output-dir ")[1] for c in calls}) == 2
+    # Truthful pages: every chapter where Quarto writes it (chapters under study/).
+    assert [p.relative_to(site).as_posix() for p in report.pages] == [
+        "index.html", "study/02-luku.html", "study/03-rikki.html", "study/liite-aineistot.html"]
+    assert all(p.is_file() for p in report.pages) and report.site_index == site / "index.html"
+    assert report.pdf == outputs / "testiselvitys.pdf" and report.pdf.read_bytes() == b"%PDF-1.7\n"
+    # Quarto's warnings reach the report (and so the command's output).
+    assert "quarto (html): a warning from quarto html" in report.warnings
+    assert "quarto (typst): a warning from quarto typst" in report.warnings
+    assert any(line == "warning: quarto (typst): a warning from quarto typst" for line in report.lines())
+    # Nothing generated is left beside _quarto.yml, and the staging folder is gone.
+    assert _files(project) == before
+    assert not (outputs / ".publish" / "quarto").exists()
+
+    staged = tmp_path / "staged" / "html"
+    config = yaml.safe_load((staged / "_quarto.yml").read_text(encoding="utf-8"))
+    assert config["book"]["output-file"] == "testiselvitys" and config["book"]["subtitle"] == "Etelä-Savo"
+    assert "output-dir" not in config["project"]
+    # The demo banner (the fixture snapshot is synthetic) on every page and in the PDF.
+    assert config["format"]["html"]["include-before-body"] == ["_punos/demo-banner.html"]
+    assert "Esimerkkiaineisto" in (staged / "_punos" / "demo-banner.typ").read_text(encoding="utf-8")
+    # The outputs folder in use is what ../outputs means to the staged chapters.
+    assert (staged / "outputs").resolve() == outputs.resolve()
+    chapter = (staged / "study" / "02-luku.qmd").read_text(encoding="utf-8")
+    embed = "{{< embed ../outputs/notebooks/demo.ipynb#fig-asukkaat >}}"
+    after = chapter.split(embed, 1)[1].lstrip("\n").splitlines()[:5]
+    assert after == ['::: {.content-visible when-format="html"}', "::: {.downloads}",
+                     "Lataa aineisto: [CSV](../tables/demo/fig-asukkaat.csv) · "
+                     "[XLSX](../tables/demo/fig-asukkaat.xlsx)", ":::", ":::"]
+    assert (site / "tables" / "demo" / "fig-asukkaat.csv").read_bytes() == (
+        outputs / "tables" / "demo" / "fig-asukkaat.csv").read_bytes()
+    # The embed of the failed run becomes the same placeholder as in the built-in renderer.
+    failed = (staged / "study" / "03-rikki.qmd").read_text(encoding="utf-8")
+    assert "{{< embed" not in failed
+    assert "::: {.missing}\nOsa puuttuu: muistion broken.ipynb ajo epäonnistui\n:::" in failed
+    # The provenance appendix (included by the fixture's appendix) is generated for Quarto too.
+    appendix = (staged / "study" / "_generated" / "aineistot.md").read_text(encoding="utf-8")
+    assert "- **population/data-1** — lähde: statfin; taulukko/taso: 11re.px;" in appendix
+
+
+def test_quarto_failure_keeps_the_old_site_and_leaves_nothing(project: Path, fake: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    _render(project, fake)
+    site = project / "outputs" / "site"
+    old = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    before = _files(project)
+    monkeypatch.setenv("FAKE_FAIL", "html")
+    with pytest.raises(PublishError, match=r"(?s)`quarto render --to html` failed with exit code 1:.*the chapter is broken"):
+        _render(project, fake)
+    assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == old
+    assert _files(project) == before and not (project / "outputs" / ".publish" / "quarto").exists()
+
+
+def test_missing_quarto_outputs_are_errors(project: Path, fake: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FAKE_SKIP_PAGE", "study/03-rikki.html")
+    with pytest.raises(PublishError, match=r"quarto finished but did not write study/03-rikki.html"):
+        _render(project, fake, formats=["html"])
+    assert not (project / "outputs" / "site").exists()
+    monkeypatch.delenv("FAKE_SKIP_PAGE")
+    monkeypatch.setenv("FAKE_NO_PDF", "1")
+    with pytest.raises(PublishError, match=r"did not write testiselvitys.pdf \(found: no PDF\)"):
+        _render(project, fake, formats=["pdf"])
+
+
+def test_engine_choice(project: Path, fake: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QUARTO_PATH", str(fake))
+    assert _render(project, None).engine == f"quarto ({fake})"                       # found: Quarto
+    assert _render(project, None, engine="builtin").engine == "pandoc+typst"
+    monkeypatch.delenv("QUARTO_PATH")
+    monkeypatch.setenv("PATH", str(project / "no-quarto-here"))
+    assert _render(project, None, formats=["html"]).engine == "pandoc+typst"        # not found: built-in
+    with pytest.raises(PublishError, match="--engine quarto: no Quarto found"):
+        _render(project, None, engine="quarto")
+    with pytest.raises(PublishError, match="unknown engine 'latex'"):
+        _render(project, None, engine="latex")
+
+
+def test_a_study_where_everything_failed_is_refused(project: Path, fake: Path) -> None:
+    run_file = project / "outputs" / "run.json"
+    record = json.loads(run_file.read_text(encoding="utf-8"))
+    record["executions"]["demo"]["status"] = "failed"
+    run_file.write_text(json.dumps(record), encoding="utf-8")
+    for engine in ("builtin", "quarto"):
+        with pytest.raises(PublishError, match=r"every notebook execution failed \(broken, demo\)"):
+            _render(project, fake, engine=engine)
+    assert not (project / "outputs" / "site").exists()

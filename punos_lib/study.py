@@ -83,7 +83,10 @@ def _fixed_float(value: float) -> str:
 
 
 def _csv_bytes(frame: pd.DataFrame) -> bytes:
-    text = frame.to_csv(index=False, lineterminator="\n", na_rep="", float_format=_fixed_float)
+    from punos_lib._spreadsheet import csv_safe_frame
+
+    # Text that a spreadsheet would run as a formula ("=HYPERLINK(...)") gets an apostrophe.
+    text = csv_safe_frame(frame).to_csv(index=False, lineterminator="\n", na_rep="", float_format=_fixed_float)
     return text.encode("utf-8")
 
 
@@ -109,6 +112,8 @@ def _xlsx_bytes(frame: pd.DataFrame, info: Sequence[tuple[str, str]]) -> bytes:
     from openpyxl.styles import Font
     from openpyxl.writer.excel import ExcelWriter
 
+    from punos_lib._spreadsheet import text_cells_only
+
     wb = Workbook()
     ws = wb.active
     ws.title = "data"
@@ -132,6 +137,9 @@ def _xlsx_bytes(frame: pd.DataFrame, info: Sequence[tuple[str, str]]) -> bytes:
         meta.append([key, value])
     for (cell,) in meta.iter_rows(min_col=1, max_col=1):
         cell.font = Font(bold=True)
+    # Curated text beginning with "=" is stored as text, never as a live formula.
+    text_cells_only(ws)
+    text_cells_only(meta)
     wb.properties.creator = "punos"
     wb.properties.lastModifiedBy = None
     wb.properties.created = _FIXED_DATE

@@ -344,6 +344,8 @@ def write_template(
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
 
+    from punos_lib._spreadsheet import text_cells_only
+
     wb = Workbook()
     guide = wb.active
     guide.title = _INFO_SHEET
@@ -382,6 +384,8 @@ def write_template(
                        ("sector_name", sector_name), ("occupations", ";".join(codes))):
         meta.append([key, value])
     meta.sheet_state = "hidden"
+    for worksheet in wb.worksheets:  # names from curated files must not become formulas
+        text_cells_only(worksheet)
 
     buffer = io.BytesIO()
     wb.save(buffer)
@@ -428,7 +432,9 @@ def _open_workbook(path: Path) -> Any:
     if not path.is_file():
         raise ValidationError(f"file not found: {path}; check the path", file=path)
     try:
-        return load_workbook(path, data_only=True)
+        # data_only=False: a cell the user typed as "=..." is read as the text typed (a formula's
+        # cached value would be empty, and the answer lost); validation then judges that text.
+        return load_workbook(path, data_only=False)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise ValidationError(
             f"not a readable Excel .xlsx workbook ({type(exc).__name__}); save the filled template "

@@ -153,3 +153,26 @@ def test_published_table_never_mixes_real_and_example_columns() -> None:
     js.attrs["provenance"] = {"synthetic": False}
     t = findings.regional_indicators(pop, jobseekers=js)
     assert "unemployment_rate" in set(findings.key_findings(t, "MK10")["indicator"])
+
+
+@pytest.fixture(scope="module")
+def real(tmp_path_factory: pytest.TempPathFactory) -> Snapshot:
+    from punos_lib.snapshot import bundled
+
+    root = tmp_path_factory.mktemp("bundle-findings")
+    bundled.load_bundle(root)
+    return demo.build_demo(root, progress=False)  # example data only where the bundle has none
+
+
+def test_findings_on_the_bundled_real_data_equal_the_published_cross_checks(real: Snapshot) -> None:
+    # PROVENANCE.md of the recorded data: Etelä-Savo 2025 = 128 144, Finland 2025 = 5 652 881;
+    # 14wx: the 12 municipalities of Etelä-Savo 2024 = 128 922 and 2040 = 115 364.
+    table = _table(real).set_index("area")
+    assert table.loc["MK10", "population"] == 128_144
+    assert table.loc["SSS", "population"] == 5_652_881
+    assert table.loc["MK10", "projection_change_pct"] == pytest.approx((115_364 / 128_922 - 1) * 100)
+    assert table.attrs["synthetic"]["population"] is False
+    found = findings.key_findings(_table(real), "MK10").set_index("indicator")
+    assert "128\u202f144" in found.loc["population_change_pct", "text"]
+    assert "vuonna 2025" in found.loc["population_change_pct", "text"]
+    assert not found["synthetic"].any()

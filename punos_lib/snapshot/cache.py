@@ -50,8 +50,20 @@ _OBJECTS = b"punos.object_columns"  # object text columns → missing values are
 
 
 def enabled() -> bool:
-    """False when ``PUNOS_CACHE`` is ``0``/``false``/``no``/``off``."""
-    return os.environ.get("PUNOS_CACHE", "1").strip().lower() not in ("0", "false", "no", "off")
+    """False when ``PUNOS_CACHE`` is ``0``/``false``/``no``/``off``, or pyarrow is not installed."""
+    if os.environ.get("PUNOS_CACHE", "1").strip().lower() in ("0", "false", "no", "off"):
+        return False
+    return _have_pyarrow()
+
+
+@functools.lru_cache(maxsize=1)
+def _have_pyarrow() -> bool:
+    # An environment made before pyarrow became a dependency still builds, only without the cache.
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 @functools.lru_cache(maxsize=1)

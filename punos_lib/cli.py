@@ -101,10 +101,11 @@ def build_parser() -> argparse.ArgumentParser:
     _snapshot_arg(q)
     q = snap_sub.add_parser(
         "import",
-        help="add a table downloaded by hand (.px, json-stat2 .json or .csv)",
+        help="add a table downloaded by hand (.px, json-stat2 or PX-JSON .json, PxWeb Excel .xlsx, or .csv)",
         description=(
             "Add a file downloaded by hand to the snapshot as the data of a declared dataset, with the "
-            "provenance you give. The file is parsed first; nothing is written if it does not parse. "
+            "provenance you give. The file is parsed and checked against the declaration first (variables, "
+            "table, numbers, years, area codes); nothing is written if it does not fit. "
             "It replaces synthetic demo data of that dataset."
         ),
     )
@@ -244,31 +245,16 @@ def _cmd_snapshot(args: argparse.Namespace) -> int:
             print(f"{e.id}\t{_origin(e)}\t{e.source}\t{e.updated or '-'}\t{e.sha256[:12]}\t{e.url or '-'}")
         return EXIT_OK
     if args.snapshot_command == "import":
-        from punos_lib.reference import declarations
-
-        decl = declarations.get(args.dataset)
-        suffix = args.file.suffix.lower()
-        wanted = {"statfin": (".px", ".json")}.get(decl.source) or (
-            (f".{decl.format}",) if decl.source == "import" and getattr(decl, "format", None) else None)
-        if wanted is None:
-            raise PunosError(
-                f"dataset {decl.id!r} comes from {decl.source} and is not imported by hand; "
-                "use `punos fetch` for it"
-            )
-        if suffix not in wanted:
-            raise PunosError(
-                f"{args.file}: dataset {decl.id!r} takes {' or '.join(wanted)} files, not {suffix or 'no extension'}"
-            )
+        # import_file checks the format and the contents against the dataset's declaration
         entry = import_file(
             snap,
             args.file,
-            dataset=decl.id,
+            dataset=args.dataset,
             source=args.source,
             licence=args.licence,
             attribution=args.attribution or f"Lähde: {args.source}",
             url=args.url,
             updated=args.updated,
-            columns=list(getattr(decl, "columns", None) or []) or None,
         )
         print(f"imported {args.file} as {entry.id} ({entry.bytes} bytes, sha256 {entry.sha256[:12]})")
         return EXIT_OK

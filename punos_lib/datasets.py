@@ -25,7 +25,6 @@ Examples
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 import re
 import unicodedata
@@ -38,8 +37,9 @@ import pandas as pd
 from punos_lib.reference import declarations
 from punos_lib.reference.statfin_codes import is_statistical_area
 from punos_lib.sources import geo, jsonstat, statfin
-from punos_lib.errors import ParseError, SnapshotError
+from punos_lib.errors import InputError, ParseError, SnapshotError
 from punos_lib.snapshot import cache as frame_cache
+from punos_lib.snapshot import importing
 from punos_lib.snapshot.store import Snapshot
 
 __all__ = [
@@ -133,19 +133,8 @@ def _read_statfin(snap: Snapshot, dataset: str) -> pd.DataFrame:
     imported = [e for e in entries if e.kind == "import"]
     if imported:
         # A table downloaded by hand from the StatFin web interface (`punos snapshot import`): the
-        # .px and json-stat2 readers give the same tidy shape as the API parts.
-        entry = imported[0]
-        if entry.media_type == "text/x-pcaxis":
-            from punos_lib.sources import px
-
-            snap.read_bytes(entry.id)  # checks the checksum before the file is parsed
-            return px.read(snap.root / entry.path)
-        if entry.media_type == "application/json-stat2":
-            return jsonstat.read(snap.read_bytes(entry.id))
-        raise SnapshotError(
-            f"dataset {dataset!r} is a StatFin table; import it as a .px or json-stat2 file, not "
-            f"{entry.path}"
-        )
+        # .px, json-stat2, PX-JSON and PxWeb Excel readers give the same tidy shape as the API parts.
+        return _read_imported(snap, imported[0])
     data = sorted((e for e in entries if e.kind == "data"), key=lambda e: (e.part or 0, e.id))
     if not data:
         raise SnapshotError(
@@ -168,15 +157,18 @@ def _read_import(snap: Snapshot, dataset: str) -> pd.DataFrame:
     entries = [e for e in _entries(snap, dataset) if e.kind == "import"]
     if not entries:
         raise _missing(snap, dataset, "import")
-    entry = entries[-1]
-    payload = snap.read_bytes(entry.id)
-    if entry.media_type == "text/csv" or entry.path.endswith(".csv"):
-        return pd.read_csv(io.BytesIO(payload), dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    if entry.path.endswith(".px"):
-        from punos_lib.sources import px
+    return _read_imported(snap, entries[-1])
 
-        return px.read(snap.root / entry.path)
-    return jsonstat.read(payload)
+
+def _read_imported(snap: Snapshot, entry: Any) -> pd.DataFrame:
+    snap.read_bytes(entry.id)  # checks the checksum before the file is parsed
+    try:
+        return importing.read(snap.path_of(entry.id), entry.media_type)
+    except (ParseError, InputError) as exc:
+        raise SnapshotError(
+            f"dataset {entry.dataset!r}: the imported file {entry.path} cannot be read ({exc}); import it "
+            "again with `punos snapshot import`"
+        ) from exc
 
 
 def _key_payloads(snap: Snapshot, dataset: str) -> dict[str, Any]:

@@ -114,7 +114,7 @@ def test_import_checks_the_file_type_against_the_declaration(tmp_path, capsys):
     csv.write_text("a\n1\n", encoding="utf-8")
     snap_dir = str(tmp_path / "snap")
     assert main(["snapshot", "import", str(csv), "--dataset", "population", "--source", "x", "--snapshot", snap_dir]) == 2
-    assert ".px or .json" in capsys.readouterr().err
+    assert ".px, .json or .xlsx" in capsys.readouterr().err
     assert main(["snapshot", "import", str(csv), "--dataset", "municipality_boundaries", "--source", "x",
                  "--snapshot", snap_dir]) == 2
     assert "punos fetch" in capsys.readouterr().err

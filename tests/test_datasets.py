@@ -204,7 +204,7 @@ def test_population_from_real_new_and_old_form(tmp_path: Path, reference: Path) 
 
 
 def test_imported_rows_need_a_year(tmp_path):
-    from punos_lib.errors import SnapshotError
+    from punos_lib.errors import SnapshotError, ValidationError
     from punos_lib.snapshot.importing import import_file
     from punos_lib.snapshot.store import Snapshot
 
@@ -212,8 +212,12 @@ def test_imported_rows_need_a_year(tmp_path):
     csv.write_text("region,year,level,field,measure,value\nMK10,2024,amk,0913,tutkinnot,5\n"
                    "MK10,,amk,0913,tutkinnot,7\n", encoding="utf-8")
     snap = Snapshot(tmp_path / "snap")
-    import_file(snap, csv, dataset="education_supply", source="Vipunen", licence="CC BY 4.0",
-                attribution="Lähde: Vipunen")
+    with pytest.raises(ValidationError, match=r"row 3, column 'year', value ''"):
+        import_file(snap, csv, dataset="education_supply", source="Vipunen", licence="CC BY 4.0",
+                    attribution="Lähde: Vipunen")  # the import refuses it ...
+    # ... and the loader too, should such a file reach the snapshot another way
+    snap.write("education_supply/import", csv.read_bytes(), dataset="education_supply", kind="import",
+               source="import", media_type="text/csv", licence="CC BY 4.0", attribution="x", synthetic=False)
     with pytest.raises(SnapshotError, match=r"'year' is blank in data row 2"):
         datasets.education_supply(snap)
 

@@ -64,6 +64,8 @@ _EXTENSIONS = {
     "application/geo+json": "geojson",
     "text/csv": "csv",
     "text/x-pcaxis": "px",
+    "application/x-pxweb-json": "json",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
 }
 
 # Field → accepted types of a manifest entry (the dataclass below is the schema).

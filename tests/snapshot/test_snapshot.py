@@ -96,20 +96,22 @@ def test_bad_entry_id_is_refused(tmp_path):
 
 
 def test_import_csv_checks_columns_and_replaces_synthetic(tmp_path):
+    columns = "region,year,level,field,measure,value"
     snap = Snapshot(tmp_path / "snap")
-    _write(snap, "edu/data", b'{"synthetic": true}')
+    snap.write("education_supply/import", b"x", dataset="education_supply", kind="import",
+               media_type="text/csv", **COMMON)
     good = tmp_path / "edu.csv"
-    good.write_text("region,year,value\nMK10,2024,5\n", encoding="utf-8")
-    entry = import_file(snap, good, dataset="edu", source="Vipunen", licence="CC BY 4.0",
-                        attribution="Lähde: Vipunen", columns=["region", "year", "value"])
+    good.write_text(f"{columns}\nMK10,2024,amk,0913,tutkinnot,5\n", encoding="utf-8")
+    entry = import_file(snap, good, dataset="education_supply", source="Vipunen", licence="CC BY 4.0",
+                        attribution="Lähde: Vipunen")
     assert entry.synthetic is False
-    assert [e.id for e in Snapshot(tmp_path / "snap").entries(dataset="edu")] == ["edu/import"]
+    assert [e.id for e in Snapshot(tmp_path / "snap").entries(dataset="education_supply")] == [
+        "education_supply/import"]
     bad = tmp_path / "bad.csv"
     bad.write_text("region,value\nMK10,5\n", encoding="utf-8")
     before = (tmp_path / "snap" / "manifest.json").read_bytes()
     with pytest.raises(InputError, match="missing: year"):
-        import_file(snap, bad, dataset="edu", source="x", licence="x", attribution="x",
-                    columns=["region", "year", "value"])
+        import_file(snap, bad, dataset="education_supply", source="x", licence="x", attribution="x")
     assert (tmp_path / "snap" / "manifest.json").read_bytes() == before
 
 
@@ -118,11 +120,11 @@ def test_import_refuses_unknown_extension_and_broken_json(tmp_path):
     odd = tmp_path / "table.xls"
     odd.write_bytes(b"x")
     with pytest.raises(InputError, match=r"\.xls"):
-        import_file(snap, odd, dataset="t", source="x", licence="x", attribution="x")
+        import_file(snap, odd, dataset="population", source="x", licence="x", attribution="x")
     broken = tmp_path / "t.json"
     broken.write_text('{"version": "2.0", "class": "dataset", "id": ["a"]', encoding="utf-8")
     with pytest.raises(ParseError):
-        import_file(snap, broken, dataset="t", source="x", licence="x", attribution="x")
+        import_file(snap, broken, dataset="population", source="x", licence="x", attribution="x")
     assert not (tmp_path / "snap" / "manifest.json").exists()
 
 

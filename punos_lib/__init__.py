@@ -8,7 +8,8 @@ The folders follow the data (see docs/architecture.md):
 - :mod:`punos_lib.datasets`   tidy frames of the study's datasets from a snapshot
 - :mod:`punos_lib.indicators` pure indicator functions
 - :mod:`punos_lib.registry`   the three aims' curated records and their tables (catalogue, actors, forums, comparison)
-- :mod:`punos_lib.present`    figures and maps (``curated``: the figures of the registry)
+- :mod:`punos_lib.analysis`   the analysis steps by concept (population, economy, occupations, …)
+- :mod:`punos_lib.present`    figures, maps, tables for display (``curated``: the figures of the registry)
 - :mod:`punos_lib.study`      the notebook-facing context
 - :mod:`punos_lib.pipeline`   papermill batch runs; :mod:`punos_lib.publish` rendering; :mod:`punos_lib.cli`
 
@@ -40,7 +41,6 @@ _MODULES: dict[str, str] = {
     "datasets": "punos_lib.datasets",
     "indicators": "punos_lib.indicators",
     "analysis": "punos_lib.analysis",
-    "labour": "punos_lib.labour",
     "catalogue": "punos_lib.registry.catalogue",
     "actors": "punos_lib.registry.actors",
     "forums": "punos_lib.registry.forums",
@@ -48,6 +48,7 @@ _MODULES: dict[str, str] = {
     "figures": "punos_lib.present.figures",
     "maps": "punos_lib.present.maps",
     "curated": "punos_lib.present.curated",
+    "tables": "punos_lib.present.tables",
     "study": "punos_lib.study",
     "pipeline": "punos_lib.pipeline",
     "publish": "punos_lib.publish",

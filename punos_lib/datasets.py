@@ -47,7 +47,7 @@ __all__ = [
     "employed_by_industry_residence", "self_sufficiency", "published_self_sufficiency",
     "occupations_by_region", "occupations_by_age", "jobseekers_by_area",
     "jobseekers_by_occupation", "education_supply", "workforce_by_occupation_age", "municipalities",
-    "regions", "boundaries", "clear_cache",
+    "regions", "boundaries", "clear_cache", "workforce_if_imported",
 ]
 
 SnapLike = Snapshot | str | os.PathLike[str] | None
@@ -980,6 +980,20 @@ def workforce_by_occupation_age(snap: SnapLike = None) -> pd.DataFrame:
 
     frame = _cached(snapshot, "workforce_by_occupation_age", build)
     return _with_provenance(frame, snapshot, ["workforce_by_occupation_age"])
+
+
+def workforce_if_imported(snap: SnapLike = None) -> pd.DataFrame | None:
+    """:func:`workforce_by_occupation_age`, or ``None`` when the snapshot has no such import.
+
+    ``workforce_by_occupation_age`` is a hand import (no open StatFin table crosses occupation,
+    age and region), so a snapshot may lack it; the study then uses the whole country's age
+    structure (:func:`occupations_by_age`) and says so. A snapshot that has the import but cannot
+    read it raises the loader's error: only a missing import gives ``None``.
+    """
+    snapshot = _snapshot(snap)
+    if not snapshot.entries(dataset="workforce_by_occupation_age"):
+        return None
+    return workforce_by_occupation_age(snapshot)
 
 
 # ------------------------------------------------------------------------------------------------

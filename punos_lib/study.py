@@ -429,7 +429,7 @@ class Study:
         The one way a notebook gets them (from the snapshot's municipality key).
         """
         from punos_lib import datasets
-        from punos_lib.analysis import region_municipalities
+        from punos_lib.analysis.areas import region_municipalities
 
         return region_municipalities(datasets.municipalities(self.snapshot), self.region)
 

@@ -23,11 +23,11 @@ def _blocks(kind: str) -> list[str]:
 
 
 def test_readme_has_runnable_examples():
-    assert len(_blocks("offline")) >= 5
+    assert len(_blocks("offline")) >= 6
     assert len(_blocks("statfin")) == 1
 
 
-@pytest.mark.parametrize("index", range(5))
+@pytest.mark.parametrize("index", range(6))
 def test_offline_examples_run(index, capsys):
     code = _blocks("offline")[index]
     exec(compile(code, f"README offline example {index + 1}", "exec"), {})

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from punos_lib.errors import InputError
 
-__all__ = ["COUNTRY", "GENITIVES", "REGIONS", "genitive"]
+__all__ = ["COUNTRY", "COUNTRY_NAME", "GENITIVES", "REGIONS", "genitive"]
 
 #: The whole country in StatFin area codes.
 COUNTRY = "SSS"
+#: How the study names the whole country in figures and tables (StatFin's label is "KOKO MAA").
+COUNTRY_NAME = "Koko maa"
 
 #: The 19 regions (maakunnat) of Finland in 2025: code → Finnish name.
 #: Source: Statistics Finland, regional classification (maakunnat 2025), CC BY 4.0.

@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from punos_lib import analysis, datasets
+from punos_lib import datasets
+from punos_lib.analysis import population
 from punos_lib.errors import SnapshotError
 from punos_lib.reference import declarations
 from punos_lib.snapshot import bundled, demo, fetch
@@ -165,19 +166,19 @@ def test_cli_bundle_and_list(tmp_path: Path, capsys: pytest.CaptureFixture[str])
 def test_population_by_region_equals_the_cross_checks(snap: Snapshot) -> None:
     pop = datasets.population(snap)
     assert pop.attrs["provenance"]["synthetic"] is False
-    change = analysis.population_change(pop, ["MK10", "SSS"], start=2016, end=2024)
+    change = population.population_change(pop, ["MK10", "SSS"], start=2016, end=2024)
     values = change.set_index("area")
     assert values.loc["MK10", "population_start"] == 140_422
     assert values.loc["MK10", "population_end"] == 129_376
     assert values.loc["SSS", "population_end"] == 5_635_971
-    latest = analysis.population_change(pop, ["MK10", "SSS"], start=2022, end=2025).set_index("area")
+    latest = population.population_change(pop, ["MK10", "SSS"], start=2022, end=2025).set_index("area")
     assert latest.loc["MK10", "population_start"] == 130_451
     assert latest.loc["MK10", "population_end"] == 128_144
     assert latest.loc["SSS", "population_end"] == 5_652_881
 
 
 def test_age_structure_is_real(snap: Snapshot) -> None:
-    ages = analysis.age_structure(datasets.population(snap), "MK10", year=2024)
+    ages = population.age_structure(datasets.population(snap), "MK10", year=2024)
     assert ages.attrs["provenance"]["synthetic"] is False
     assert ages["region_share"].sum() == pytest.approx(100.0, abs=0.01)
     # Etelä-Savo is older than the country: its share of 65+ is larger
@@ -196,7 +197,7 @@ def test_projection_equals_the_cross_checks(snap: Snapshot) -> None:
     assert totals.loc[("KU740", 2024)] == 31_504
     assert totals.loc[("KU593", 2024)] == 16_909
     assert "KU588" not in set(proj["area"])
-    by_age = analysis.projection_by_age(proj, "MK10")
+    by_age = population.projection_by_age(proj, "MK10")
     assert by_age.attrs["provenance"]["synthetic"] is False
     assert by_age.loc[by_age["year"] == 2024, "population"].sum() == 128_922
 
@@ -204,7 +205,7 @@ def test_projection_equals_the_cross_checks(snap: Snapshot) -> None:
 def test_municipality_population_agrees_with_the_other_real_sources(snap: Snapshot) -> None:
     munis = datasets.municipalities(snap)
     pop = datasets.municipality_population(snap)
-    table = analysis.region_municipality_table(munis, pop, "MK10", year=2022)
+    table = population.region_municipality_table(munis, pop, "MK10", year=2022)
     values = dict(zip(table["area"], table["population"], strict=True))
     assert len(values) == 11
     assert values["KU491"] == 51_980        # Mikkeli 2022, equal to Sotkanet's independent figure

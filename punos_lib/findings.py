@@ -21,8 +21,8 @@ import numpy as np
 import pandas as pd
 
 from punos_lib import indicators
-from punos_lib._frames import merge_provenance
-from punos_lib._frames import require_columns as _columns
+from punos_lib.analysis._common import merge_provenance
+from punos_lib.analysis._common import require_columns as _columns
 from punos_lib.errors import InputError
 from punos_lib.reference.regions import COUNTRY, REGIONS, genitive
 

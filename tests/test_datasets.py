@@ -352,14 +352,14 @@ def test_ten_year_age_groups_through_the_replacement_indicators(snap: Snapshot) 
     the same people (the total may hold cells the groups lack, and suppressed groups would
     otherwise bias the share).
     """
-    from punos_lib import labour
+    from punos_lib.analysis import occupations as occupation_analysis
 
     occupations = datasets.occupations_by_region(snap)
     by_age = datasets.occupations_by_age(snap)
-    ages = labour.employed_by_occupation_age("MK10", occupations, by_age, None, level=2)
+    ages = occupation_analysis.employed_by_occupation_age("MK10", occupations, by_age, None, level=2)
     assert set(ages["age_group"]) == {"18-24", "25-34", "35-44", "45-54", "55-64", "65-74"}
-    shares = labour.aged_55_plus(ages).set_index("occupation")["share_aged_55_plus"]
+    shares = occupation_analysis.aged_55_plus(ages).set_index("occupation")["share_aged_55_plus"]
     one = ages[ages["occupation"] == shares.index[0]].set_index("age_group")["employed"]
     assert shares.iloc[0] == pytest.approx((one["55-64"] + one["65-74"]) / one.sum() * 100)
-    exits = labour.replacement_demand(ages, horizon=10)
+    exits = occupation_analysis.replacement_demand(ages, horizon=10)
     assert (exits["replacement"] > 0).all() and (exits["replacement"] < exits["employed"]).all()

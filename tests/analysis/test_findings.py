@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from punos_lib import analysis, datasets, findings
+from punos_lib import datasets, findings
+from punos_lib.analysis import areas, population
 from punos_lib.errors import InputError
 from punos_lib.reference.regions import REGIONS
 from punos_lib.snapshot import demo
@@ -72,8 +73,8 @@ def snap(tmp_path_factory: pytest.TempPathFactory) -> Snapshot:
 
 def _table(snap: Snapshot) -> pd.DataFrame:
     munis = datasets.municipalities(snap)
-    pop = analysis.with_regions(datasets.population(snap), munis, "population")
-    proj = analysis.with_regions(datasets.population_projection(snap), munis, "population")
+    pop = areas.with_regions(datasets.population(snap), munis, "population")
+    proj = areas.with_regions(datasets.population_projection(snap), munis, "population")
     return findings.regional_indicators(pop, projection=proj, jobseekers=datasets.jobseekers_by_area(snap))
 
 
@@ -135,8 +136,8 @@ def test_peer_comparison_rows_and_rank(snap: Snapshot) -> None:
 def test_dependency_equals_the_population_chapter(snap: Snapshot) -> None:
     table = _table(snap).set_index("area")
     munis = datasets.municipalities(snap)
-    pop = analysis.with_regions(datasets.population(snap), munis, "population")
-    chapter = analysis.dependency_by_area(pop, ["MK10", "MK07", "SSS"]).set_index("area")["dependency"]
+    pop = areas.with_regions(datasets.population(snap), munis, "population")
+    chapter = population.dependency_by_area(pop, ["MK10", "MK07", "SSS"]).set_index("area")["dependency"]
     assert table.loc[["MK10", "MK07", "SSS"], "dependency"].to_numpy() == pytest.approx(chapter.to_numpy())
 
 

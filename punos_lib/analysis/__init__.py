@@ -14,6 +14,7 @@ inputs, so the source line and the demo mark follow the numbers.
 - :mod:`~punos_lib.analysis.matching`        chapter 5: tightness, mismatch, Beveridge
 - :mod:`~punos_lib.analysis.education`       chapter 6: education supply, and against job openings
 - :mod:`~punos_lib.analysis.sector_profiles` chapter 7: the numbers of a sector profile
+- :mod:`~punos_lib.analysis.findings`        chapter 1: headline indicators of every region, peers, key findings
 - :mod:`~punos_lib.analysis._common`         the shared helpers (area names, years, labels, code matching,
   column checks, provenance)
 

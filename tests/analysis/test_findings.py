@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from punos_lib import datasets, findings
+from punos_lib import datasets
+from punos_lib.analysis import findings
 from punos_lib.analysis import areas, population
 from punos_lib.errors import InputError
 from punos_lib.reference.regions import REGIONS

@@ -4,12 +4,12 @@ The folders follow the data (see docs/architecture.md):
 
 - :mod:`punos_lib.sources`    the public APIs and their formats (StatFin, JSON-stat, PC-Axis, WFS, Vipunen)
 - :mod:`punos_lib.snapshot`   the pinned snapshot with provenance (store, fetch, demo)
-- :mod:`punos_lib.reference`  curated reference inputs (regions, sectors, the dataset declaration)
+- :mod:`punos_lib.reference`  curated reference inputs (regions, municipalities and mergers, labels, sectors, the dataset declaration)
 - :mod:`punos_lib.datasets`   tidy frames of the study's datasets from a snapshot
 - :mod:`punos_lib.indicators` pure indicator functions
 - :mod:`punos_lib.registry`   the three aims' curated records and their tables (catalogue, actors, forums, comparison)
 - :mod:`punos_lib.analysis`   the analysis steps by concept (population, economy, occupations, …)
-- :mod:`punos_lib.present`    figures, maps, tables for display (``curated``: the figures of the registry)
+- :mod:`punos_lib.present`    figures, maps, tile grids, tables for display (``curated``: the figures of the registry)
 - :mod:`punos_lib.study`      the notebook-facing context
 - :mod:`punos_lib.pipeline`   papermill batch runs; :mod:`punos_lib.publish` rendering; :mod:`punos_lib.cli`
 
@@ -38,6 +38,8 @@ _MODULES: dict[str, str] = {
     "declarations": "punos_lib.reference.declarations",
     "sectors": "punos_lib.reference.sectors",
     "regions": "punos_lib.reference.regions",
+    "municipalities": "punos_lib.reference.municipalities",
+    "labels": "punos_lib.reference.labels",
     "datasets": "punos_lib.datasets",
     "indicators": "punos_lib.indicators",
     "analysis": "punos_lib.analysis",
@@ -47,6 +49,7 @@ _MODULES: dict[str, str] = {
     "comparison": "punos_lib.registry.comparison",
     "figures": "punos_lib.present.figures",
     "maps": "punos_lib.present.maps",
+    "tiles": "punos_lib.present.tiles",
     "curated": "punos_lib.present.curated",
     "tables": "punos_lib.present.tables",
     "study": "punos_lib.study",

@@ -2,7 +2,7 @@
 
 Each function returns a frame with the standard columns listed in ``docs/architecture.md``:
 area codes in StatFin form (``SSS``, ``MK10``, ``KU491``), municipalities on the 2025 division
-(:func:`punos_lib.sources.geo.harmonize`), ages as ``int`` 0–100 (``100-`` → 100), years as ``int``,
+(:func:`punos_lib.reference.municipalities.harmonize`), ages as ``int`` 0–100 (``100-`` → 100), years as ``int``,
 totals (``SSS`` of non-area variables) dropped. Variables are found by their role in the
 json-stat2 payload or by a code prefix / text (``ikaryhma…`` or *Ikä*), never by a hard-coded
 code, so the same functions read payloads from before and after StatFin's 8 June 2026 renaming.
@@ -35,6 +35,8 @@ import numpy as np
 import pandas as pd
 
 from punos_lib.reference import declarations
+from punos_lib.reference.labels import labels as curated_labels
+from punos_lib.reference.municipalities import harmonize, load_curated_key, load_mergers
 from punos_lib.reference.statfin_codes import is_statistical_area
 from punos_lib.sources import geo, jsonstat, statfin
 from punos_lib.errors import InputError, ParseError, SnapshotError
@@ -337,15 +339,15 @@ def _population_contents(frame: pd.DataFrame, contents: str, dataset: str) -> pd
 
 
 def _harmonise(frame: pd.DataFrame, value_cols: list[str]) -> pd.DataFrame:
-    """geo.harmonize on the rows a merger touches; every other row passes through unchanged."""
+    """``harmonize`` on the rows a merger touches; every other row passes through unchanged."""
     attrs = dict(frame.attrs)
-    mergers = geo.load_mergers()
+    mergers = load_mergers()
     touched = {"KU" + str(c).removeprefix("KU").zfill(3) for c in pd.concat([mergers["old_code"], mergers["new_code"]])}
     mask = frame["area"].isin(touched).to_numpy()
     if not mask.any():
         out = frame.reset_index(drop=True)
     else:
-        fixed = geo.harmonize(frame[mask], TO_YEAR, code_col="area", value_cols=value_cols)
+        fixed = harmonize(frame[mask], TO_YEAR, code_col="area", value_cols=value_cols)
         out = pd.concat([frame[~mask], fixed], ignore_index=True)
     out.attrs = {**attrs, "harmonized_to": TO_YEAR}
     return out
@@ -407,7 +409,7 @@ def _add_regions(frame: pd.DataFrame, value_cols: list[str]) -> pd.DataFrame:
     areas = frame["area"].astype(str)
     if areas.str.startswith("MK").any():
         return frame
-    key = geo.load_curated_key()[["code", "region", "region_name_fi"]]
+    key = load_curated_key()[["code", "region", "region_name_fi"]]
     munis = frame[areas.str.startswith("KU")].merge(key, left_on="area", right_on="code", how="inner")
     if munis.empty:
         return frame
@@ -644,7 +646,7 @@ def self_sufficiency(snap: SnapLike = None) -> pd.DataFrame:
         out = counts.merge(residents, on=["area", "year"], how="inner")
         out["out_commuters"] = out["employed_residents"] - out["home"]
         out = out[["area", "area_name", "year", "jobs", "employed_residents", "in_commuters", "out_commuters"]]
-        mergers = geo.load_mergers()
+        mergers = load_mergers()
         present = set(out["area"])
         absorbed = {new for old, new in zip(mergers["old_code"], mergers["new_code"], strict=True) if old in present}
         out = _harmonise(out, ["jobs", "employed_residents", "in_commuters", "out_commuters"])
@@ -666,7 +668,7 @@ def _add_area_totals(frame: pd.DataFrame, summable: list[str], unknown: list[str
     ``unknown`` columns (commuter counts) are NaN in the summed rows: a sum of municipalities'
     in-commuters counts commuting inside the region too.
     """
-    key = geo.load_curated_key()[["code", "region", "region_name_fi"]]
+    key = load_curated_key()[["code", "region", "region_name_fi"]]
     munis = frame[frame["area"].astype(str).str.startswith("KU")].merge(
         key, left_on="area", right_on="code", how="inner")
     if munis.empty:
@@ -719,7 +721,7 @@ def published_self_sufficiency(snap: SnapLike = None) -> pd.DataFrame:
             "self_sufficiency": frame["value"].to_numpy(dtype=float),
         })
         # a merged municipality's ratio cannot be derived from its parts' ratios
-        mergers = geo.load_mergers()
+        mergers = load_mergers()
         present = set(out["area"])
         absorbed = {new for old, new in zip(mergers["old_code"], mergers["new_code"], strict=True) if old in present}
         out = out[~out["area"].isin(set(mergers["old_code"]))].reset_index(drop=True)
@@ -900,9 +902,7 @@ def jobseekers_by_occupation(snap: SnapLike = None) -> pd.DataFrame:
 
 
 def _labels(kind: Literal["tol2008", "aml2010", "koulutusala2016"]) -> pd.Series:
-    from punos_lib.sources import classifications
-
-    return classifications.labels(kind)
+    return curated_labels(kind)
 
 
 def _import_frame(dataset: str, snap: Snapshot) -> pd.DataFrame:
@@ -1018,7 +1018,7 @@ def municipalities(snap: SnapLike = None) -> pd.DataFrame:
 
     def build() -> pd.DataFrame:
         key = _plain(load("municipality_key", snapshot))
-        centres = geo.load_curated_key()[["code", "x_km", "y_km"]]
+        centres = load_curated_key()[["code", "x_km", "y_km"]]
         out = key.merge(centres, on="code", how="left").rename(columns={"code": "area"})
         cols = ["area", "name_fi", "name_sv", "name_en", "region", "region_name_fi", "subregion",
                 "employment_area", "x_km", "y_km"]

@@ -254,7 +254,7 @@ def match_precision(matches: pd.DataFrame) -> str:
 
 def classification_names(kind: str, lang: str = "fi") -> Mapping[str, str]:
     """Code → name of a curated classification (``tol2008``, ``aml2010``, ``koulutusala2016``)."""
-    from punos_lib.sources.classifications import labels
+    from punos_lib.reference.labels import labels
 
     return labels(kind, lang)  # type: ignore[arg-type]
 

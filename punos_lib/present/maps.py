@@ -7,7 +7,7 @@ the legend title, e.g. "Kvantiilit, 5 luokkaa"), the cividis colours of
 national projection; maps are drawn north-up without axes.
 
 When the snapshot has no boundaries, :func:`tile_map` draws one equal square per municipality,
-placed roughly geographically by :func:`punos_lib.sources.geo.tile_grid`, and says so in a caption line
+placed roughly geographically by :func:`punos_lib.present.tiles.tile_grid`, and says so in a caption line
 (:data:`TILE_CAPTION`). :func:`auto_map` picks between the two.
 
 Examples
@@ -37,11 +37,11 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
 from punos_lib.present import figures
+from punos_lib.present.tiles import REGION_TILES, tile_grid
 from punos_lib.errors import InputError
 from punos_lib.reference.regions import REGIONS
 
 __all__ = [
-    "REGION_TILES",
     "SCHEMES",
     "TILE_CAPTION",
     "Classification",
@@ -53,16 +53,6 @@ __all__ = [
     "small_multiples",
     "auto_map",
 ]
-
-#: A hand-made tile layout of the 19 regions, (row, col) with row 0 in the north: each region
-#: sits next to its real neighbours as far as a 5 × 6 grid allows.
-REGION_TILES: dict[str, tuple[int, int]] = {
-    "MK19": (0, 3),
-    "MK16": (1, 2), "MK17": (1, 3), "MK18": (1, 4),
-    "MK15": (2, 1), "MK14": (2, 2), "MK13": (2, 3), "MK11": (2, 4), "MK12": (2, 5),
-    "MK04": (3, 1), "MK06": (3, 2), "MK07": (3, 3), "MK10": (3, 4), "MK09": (3, 5),
-    "MK21": (4, 0), "MK02": (4, 1), "MK05": (4, 2), "MK01": (4, 3), "MK08": (4, 4),
-}
 
 #: Classification schemes: name → (mapclassify class, Finnish name in the legend). Only
 #: deterministic schemes are offered (mapclassify's NaturalBreaks starts from random seeds).
@@ -495,7 +485,7 @@ def tile_map(frame: pd.DataFrame, column: str, *, municipalities: pd.DataFrame, 
         Region code; its municipalities get tiles (neighbours are omitted).
     tiles : DataFrame, optional
         ``area``, ``row`` (0 = northernmost), ``col`` (0 = westernmost); default
-        the geo tile grid of the members (:func:`punos_lib.sources.geo.tile_grid`).
+        :func:`punos_lib.present.tiles.tile_grid` of the members.
     scheme, k, bins, legend_title, sources, provenance, title, note, decimals
         As in :func:`choropleth`. The caption :data:`TILE_CAPTION` is always added.
     """
@@ -507,7 +497,7 @@ def tile_map(frame: pd.DataFrame, column: str, *, municipalities: pd.DataFrame, 
         raise InputError(f"tile_map: no municipality of region {region!r} "
                          f"(regions present: {', '.join(found[:25])})")
     if tiles is None:
-        tiles = _tile_grid(members)
+        tiles = tile_grid(members)
     members = members[["area", "name_fi"]].rename(columns={"name_fi": "name"})
     cells = _tile_cells(frame, column, members, tiles, "tile_map")
     classes = classify(cells[column], scheme, k, bins=bins)
@@ -525,15 +515,6 @@ def tile_map(frame: pd.DataFrame, column: str, *, municipalities: pd.DataFrame, 
 # ---------------------------------------------------------------------------------------------
 # regions compared
 # ---------------------------------------------------------------------------------------------
-def _tile_grid(members: pd.DataFrame) -> pd.DataFrame:
-    """Tile positions of ``members`` (``area``, ``x_km``, ``y_km``) from the geo tile grid."""
-    from punos_lib.sources import geo
-
-    # geo names the area column "code" (its own vocabulary); the maps' frames use "area".
-    grid = geo.tile_grid(members[["area", "x_km", "y_km"]].rename(columns={"area": "code"}))
-    return grid.rename(columns={"code": "area"})
-
-
 def _check_region(region: str) -> None:
     if region not in REGIONS:
         raise InputError(f"unknown region {region!r}; valid codes: {', '.join(REGIONS)}")
@@ -552,7 +533,7 @@ def region_map(values: pd.DataFrame, column: str, *, region: str, boundaries: An
         ``area`` (MKxx) and ``column``.
     boundaries : GeoDataFrame (EPSG:3067), optional
         Region polygons with ``area``; without them the regions are drawn as tiles
-        (:data:`REGION_TILES`) with the tile caption.
+        (:data:`punos_lib.present.tiles.REGION_TILES`) with the tile caption.
     """
     _check_region(region)
     _check_columns(values, ["area", column], "region_map (values)")
@@ -639,7 +620,7 @@ def small_multiples(frames_by_label: Mapping[str, Any], column: str, *, region: 
             if members.empty:
                 raise InputError(f"small_multiples: no municipality of region {region!r}")
             if tiles is None:
-                tiles = _tile_grid(members)
+                tiles = tile_grid(members)
             members = members[["area", "name_fi"]].rename(columns={"name_fi": "name"})
             panels[label] = _tile_cells(frame, column, members, tiles,
                                         f"small_multiples (panel {label!r})")

@@ -202,10 +202,10 @@ def import_file(
 
 def _known_areas() -> set[str]:
     from punos_lib.reference.regions import COUNTRY, REGIONS
-    from punos_lib.sources import geo
+    from punos_lib.reference.municipalities import load_curated_key, load_mergers
 
-    key = geo.load_curated_key()
-    mergers = geo.load_mergers()
+    key = load_curated_key()
+    mergers = load_mergers()
     merged = {"KU" + str(c).removeprefix("KU").zfill(3) for c in mergers["old_code"]}
     return {COUNTRY, *REGIONS, *key["code"], *key["region"], *merged}
 

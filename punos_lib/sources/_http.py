@@ -9,7 +9,8 @@ It enforces the project's network rules in one place:
 - an optional :class:`Pacer` keeps calls inside a server's ``maxCalls`` per ``timeWindow``.
 
 Client modules (statfin, geo, classifications, vipunen) decide what a status or body means;
-this module only moves bytes.
+:func:`get_bytes` gives the plain GET loaders (geo, classifications, vipunen) one reading of the
+common statuses, and :func:`load_json` one way to decode a payload given as bytes, text or a file.
 """
 
 from __future__ import annotations
@@ -21,15 +22,35 @@ import os
 import threading
 import time
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 
 from punos_lib import __version__
-from punos_lib.errors import InputError, OfflineError, RateLimitError, ResponseError
+from punos_lib.errors import (
+    DataSourceError,
+    InputError,
+    OfflineError,
+    ParseError,
+    QueryError,
+    RateLimitError,
+    ResponseError,
+    TableNotFoundError,
+)
 
-__all__ = ["KNOWN_HOSTS", "HttpSession", "Pacer", "offline", "check_url", "describe_error", "json_problem"]
+__all__ = [
+    "KNOWN_HOSTS",
+    "HttpSession",
+    "Pacer",
+    "offline",
+    "check_url",
+    "describe_error",
+    "json_problem",
+    "get_bytes",
+    "load_json",
+]
 
 #: Hosts the library may call over HTTPS.
 KNOWN_HOSTS: frozenset[str] = frozenset(
@@ -278,7 +299,6 @@ def describe_error(response: httpx.Response, limit: int = 200) -> str:
     return " ".join(text.split())[:limit] or "(empty body)"
 
 
-
 def json_problem(response: httpx.Response) -> str | None:
     """Why a 200 body is unusable as JSON (e.g. truncated), or None.
 
@@ -290,3 +310,89 @@ def json_problem(response: httpx.Response) -> str | None:
     except ValueError as exc:
         return f"not valid JSON ({exc})"
     return None
+
+
+def get_bytes(
+    session: HttpSession | None,
+    url: str,
+    what: str,
+    *,
+    validate: Callable[[httpx.Response], str | None] | None,
+    headers: Mapping[str, str] | None = None,
+    not_found_hint: str = "check the id and the year",
+) -> bytes:
+    """GET ``url`` through :class:`HttpSession` and return the body of a 200 answer.
+
+    Parameters
+    ----------
+    session : HttpSession or None
+        The session to use; ``None`` opens one for this request and closes it after.
+    url : str
+        The URL (checked against the host allow-list by the session).
+    what : str
+        What is fetched, for messages (e.g. ``"classification kunta_1_20250101 (fi)"``).
+    validate : callable or None
+        Passed to :meth:`HttpSession.request`: a 200 body it rejects is retried, never returned.
+    headers : mapping, optional
+        Extra headers (Vipunen's ``Caller-Id``).
+    not_found_hint : str
+        What the user should check when the server answers 404.
+
+    Raises
+    ------
+    TableNotFoundError
+        HTTP 404.
+    QueryError
+        HTTP 400.
+    DataSourceError
+        Any other non-200 status that the session does not retry.
+    """
+    own = session is None
+    sess = HttpSession() if session is None else session
+    try:
+        response = sess.request("GET", url, headers=headers, validate=validate, what=what)
+    finally:
+        if own:
+            sess.close()
+    status = response.status_code
+    if status == 200:
+        return response.content
+    detail = describe_error(response)
+    if status == 404:
+        raise TableNotFoundError(
+            f"{what} not found (HTTP 404 from {url}): {detail}; {not_found_hint}", url=url, status=404
+        )
+    if status == 400:
+        raise QueryError(f"{what}: the server refused the request (HTTP 400 from {url}): {detail}",
+                         url=url, status=400)
+    raise DataSourceError(f"{what}: unexpected HTTP {status} from {url}: {detail}", url=url, status=status)
+
+
+def load_json(payload: bytes | bytearray | str | Path | Any, what: str) -> Any:
+    """Decode a payload given as bytes, JSON text, a file path or already-decoded JSON.
+
+    Parameters
+    ----------
+    payload : bytes, str, Path or decoded JSON
+        A ``Path`` is read; bytes and text are decoded; anything else is returned as it is.
+    what : str
+        What the payload is, for messages.
+
+    Raises
+    ------
+    InputError
+        The file cannot be read.
+    ParseError
+        The bytes or text are not valid JSON.
+    """
+    if isinstance(payload, Path):
+        try:
+            payload = payload.read_bytes()
+        except OSError as exc:
+            raise InputError(f"cannot read {what} file {payload}: {exc}") from exc
+    if isinstance(payload, (bytes, bytearray, str)):
+        try:
+            return json.loads(payload)
+        except ValueError as exc:
+            raise ParseError(f"{what} is not valid JSON ({exc}); fetch it again") from exc
+    return payload

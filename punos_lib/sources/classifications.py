@@ -1,4 +1,4 @@
-"""Statistics Finland's classification API (v2) and the curated classification labels.
+"""Statistics Finland's classification API (v2).
 
 Two layers, so that ``punos fetch`` can store the raw responses and the study can parse them
 offline later:
@@ -7,8 +7,8 @@ offline later:
   (``classificationItems`` of one classification, the ``maps`` of one correspondence table);
 - :func:`read_items` and :func:`read_correspondence` are pure parsers of those payloads.
 
-:func:`labels` reads the curated, committed name tables in ``data/classifications/`` (no network);
-charts use it for code → name lookups.
+The curated, committed name tables in ``data/classifications/`` are read by
+:func:`punos_lib.reference.labels.labels` (no network, no HTTP client).
 
 The API (https://data.stat.fi/api/classifications/v2, CC BY 4.0, "Lähde: Tilastokeskus"):
 
@@ -26,58 +26,28 @@ The base URL can be moved with ``PUNOS_CLASSIFICATION_URL`` (mirrors, tests).
 
 from __future__ import annotations
 
-import json
 import os
-from collections.abc import Callable, Mapping
-from pathlib import Path
-from typing import Any, Literal
+from collections.abc import Mapping
+from typing import Any
 
-import httpx
 import pandas as pd
 
-from punos_lib import paths
-from punos_lib.sources._http import HttpSession, describe_error, json_problem
-from punos_lib.errors import DataSourceError, InputError, ParseError, QueryError, TableNotFoundError
+from punos_lib.errors import InputError, ParseError
+from punos_lib.reference.labels import LANGS, Lang, check_lang
+from punos_lib.sources._http import HttpSession, get_bytes, json_problem, load_json
 
 __all__ = [
     "DEFAULT_BASE_URL",
     "ClassificationClient",
     "read_items",
     "read_correspondence",
-    "labels",
 ]
 
 DEFAULT_BASE_URL = "https://data.stat.fi/api/classifications/v2"
 
-Lang = Literal["fi", "sv", "en"]
-LabelKind = Literal["tol2008", "aml2010", "koulutusala2016"]
-_LANGS = ("fi", "sv", "en")
-
 
 def _base_url(explicit: str | None, env: str, default: str) -> str:
     return (explicit or os.environ.get(env) or default).rstrip("/")
-
-
-
-
-def _check_lang(lang: str) -> None:
-    if lang not in _LANGS:
-        raise InputError(f"unknown language {lang!r}: use one of {', '.join(_LANGS)}")
-
-
-def _load_json(payload: bytes | str | Path | Any, what: str) -> Any:
-    """Decode a payload given as bytes, JSON text, a file path or already-decoded JSON."""
-    if isinstance(payload, Path):
-        try:
-            payload = payload.read_bytes()
-        except OSError as exc:
-            raise InputError(f"cannot read {what} file {payload}: {exc}") from exc
-    if isinstance(payload, (bytes, bytearray, str)):
-        try:
-            return json.loads(payload)
-        except ValueError as exc:
-            raise ParseError(f"{what} is not valid JSON ({exc}); fetch it again") from exc
-    return payload
 
 
 class ClassificationClient:
@@ -104,7 +74,7 @@ class ClassificationClient:
 
     def items_url(self, classification_id: str, lang: Lang = "fi") -> str:
         """URL of all items of a classification (e.g. ``toimiala_1_20080101``) in one language."""
-        _check_lang(lang)
+        check_lang(lang)
         _check_id(classification_id)
         return (
             f"{self.base_url}/classifications/{classification_id}/classificationItems"
@@ -113,7 +83,7 @@ class ClassificationClient:
 
     def correspondence_url(self, source_id: str, target_id: str, lang: Lang = "fi") -> str:
         """URL of the maps of the correspondence table ``source_id#target_id`` (``#`` sent as %23)."""
-        _check_lang(lang)
+        check_lang(lang)
         _check_id(source_id)
         _check_id(target_id)
         return (
@@ -140,41 +110,7 @@ class ClassificationClient:
         return self._get(url, f"correspondence table {source_id}#{target_id}")
 
     def _get(self, url: str, what: str) -> bytes:
-        return _get_bytes(self.session, url, what, validate=json_problem)
-
-
-def _get_bytes(
-    session: HttpSession | None,
-    url: str,
-    what: str,
-    *,
-    validate: Callable[[httpx.Response], str | None] | None,
-    headers: Mapping[str, str] | None = None,
-    not_found_hint: str = "check the id and the year",
-) -> bytes:
-    """GET ``url`` through the project's HTTP layer and return the body of a 200 answer.
-
-    Shared by the loaders of this package (geo, classifications, vipunen); not public API.
-    """
-    own = session is None
-    sess = HttpSession() if session is None else session
-    try:
-        response = sess.request("GET", url, headers=headers, validate=validate, what=what)
-    finally:
-        if own:
-            sess.close()
-    status = response.status_code
-    if status == 200:
-        return response.content
-    detail = describe_error(response)
-    if status == 404:
-        raise TableNotFoundError(
-            f"{what} not found (HTTP 404 from {url}): {detail}; {not_found_hint}", url=url, status=404
-        )
-    if status == 400:
-        raise QueryError(f"{what}: the server refused the request (HTTP 400 from {url}): {detail}",
-                         url=url, status=400)
-    raise DataSourceError(f"{what}: unexpected HTTP {status} from {url}: {detail}", url=url, status=status)
+        return get_bytes(self.session, url, what, validate=json_problem)
 
 
 def _check_id(identifier: str) -> None:
@@ -261,16 +197,16 @@ def read_items(payload: Any, lang: Lang | None = None) -> pd.DataFrame:
     [['A', nan, 'Maatalous'], ['01', 'A', 'Kasvinviljely']]
     """
     if isinstance(payload, Mapping):
-        unknown = [k for k in payload if k not in _LANGS]
+        unknown = [k for k in payload if k not in LANGS]
         if unknown:
-            raise InputError(f"read_items: unknown language keys {unknown}; use {', '.join(_LANGS)}")
+            raise InputError(f"read_items: unknown language keys {unknown}; use {', '.join(LANGS)}")
         if not payload:
             raise InputError("read_items: the dict of payloads is empty; give at least one language")
         frames = [
-            _items_frame(_load_json(payload[key], f"items ({key})"), key, f"items ({key})").rename(
+            _items_frame(load_json(payload[key], f"items ({key})"), key, f"items ({key})").rename(
                 columns={"name": f"name_{key}"}
             )
-            for key in _LANGS
+            for key in LANGS
             if key in payload
         ]
         result = frames[0]
@@ -285,8 +221,8 @@ def read_items(payload: Any, lang: Lang | None = None) -> pd.DataFrame:
             result = result.merge(frame[["code", frame.columns[-1]]], on="code", how="left")
         return result
     if lang is not None:
-        _check_lang(lang)
-    return _items_frame(_load_json(payload, "classification items"), lang, "classification items")
+        check_lang(lang)
+    return _items_frame(load_json(payload, "classification items"), lang, "classification items")
 
 
 def read_correspondence(payload: Any) -> pd.DataFrame:
@@ -317,7 +253,7 @@ def read_correspondence(payload: Any) -> pd.DataFrame:
     >>> read_correspondence(maps).iloc[0].tolist()
     ['491', '10', 'Mikkeli', 'Etelä-Savo']
     """
-    maps = _load_json(payload, "correspondence table")
+    maps = load_json(payload, "correspondence table")
     if not isinstance(maps, list):
         raise ParseError(f"correspondence table: expected a JSON list of maps, got {type(maps).__name__}")
     rows = []
@@ -346,44 +282,3 @@ def read_correspondence(payload: Any) -> pd.DataFrame:
     if not rows:
         raise ParseError("correspondence table: the response holds no maps; check the table ids and year")
     return pd.DataFrame(rows, columns=["source_code", "target_code", "source_name", "target_name"], dtype=object)
-
-
-_LABEL_FILES: dict[str, str] = {
-    "tol2008": "tol2008.csv",
-    "aml2010": "aml2010.csv",
-    "koulutusala2016": "koulutusala2016.csv",
-}
-
-
-def labels(kind: LabelKind, lang: Lang = "fi") -> pd.Series:
-    """Code → name lookup from the curated tables in ``data/classifications/`` (offline).
-
-    Parameters
-    ----------
-    kind : {"tol2008", "aml2010", "koulutusala2016"}
-        TOL 2008 sections and divisions, Ammattiluokitus 2010 levels 1–4, Koulutusala 2016.
-    lang : {"fi", "sv", "en"}
-
-    Returns
-    -------
-    Series
-        Index ``code`` (text, leading zeros kept), values the names, named ``<kind>_name_<lang>``.
-
-    Examples
-    --------
-    >>> labels("tol2008")["16"]  # doctest: +SKIP
-    'Sahatavaran sekä puu- ja korkkituotteiden valmistus (pl. huonekalut); ...'
-    """
-    if kind not in _LABEL_FILES:
-        raise InputError(f"unknown classification {kind!r}: use one of {', '.join(_LABEL_FILES)}")
-    _check_lang(lang)
-    path = paths.data_dir() / "classifications" / _LABEL_FILES[kind]
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc}; the curated classification tables ship with the project") from exc
-    column = f"name_{lang}"
-    if "code" not in frame.columns or column not in frame.columns:
-        raise InputError(f"{path}: expected columns 'code' and {column!r}, found {list(frame.columns)}")
-    series = pd.Series(frame[column].to_numpy(), index=pd.Index(frame["code"], name="code"), name=f"{kind}_{column}")
-    return series

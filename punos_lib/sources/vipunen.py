@@ -24,12 +24,10 @@ from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import urlencode
 
-import httpx
 import pandas as pd
 
 from punos_lib import __version__
-from punos_lib.sources._http import HttpSession, json_problem
-from punos_lib.sources.classifications import _get_bytes, _load_json
+from punos_lib.sources._http import HttpSession, get_bytes, json_problem, load_json
 from punos_lib.errors import DataSourceError, InputError, ParseError, ResponseError, TableNotFoundError
 
 __all__ = ["DEFAULT_BASE_URL", "DEFAULT_PAGE_SIZE", "VipunenClient", "read_pages"]
@@ -105,7 +103,7 @@ class VipunenClient:
     # -- requests ------------------------------------------------------------------------------
     def _get(self, url: str, what: str, resource: str | None = None) -> bytes:
         try:
-            return _get_bytes(
+            return get_bytes(
                 self.session,
                 url,
                 what,
@@ -140,7 +138,7 @@ class VipunenClient:
         ParseError
             The answer is not a JSON list of names.
         """
-        payload = _load_json(self._get(self.resources_url(), "Vipunen resource list"), "Vipunen resource list")
+        payload = load_json(self._get(self.resources_url(), "Vipunen resource list"), "Vipunen resource list")
         if not isinstance(payload, list) or not all(isinstance(x, str) for x in payload):
             raise ParseError(f"Vipunen resource list from {self.resources_url()} is not a JSON list of names")
         self._resources = list(payload)
@@ -155,7 +153,7 @@ class VipunenClient:
             Unknown resource (404), naming the available ones when the list can be fetched.
         """
         url = self.fields_url(resource)
-        payload = _load_json(self._get(url, f"Vipunen resource {resource!r}", resource), f"fields of {resource}")
+        payload = load_json(self._get(url, f"Vipunen resource {resource!r}", resource), f"fields of {resource}")
         if not isinstance(payload, list) or not all(isinstance(x, dict) and "name" in x for x in payload):
             raise ParseError(f"fields of Vipunen resource {resource!r} ({url}): expected a list of {{name, type}}")
         return pd.DataFrame(
@@ -165,7 +163,7 @@ class VipunenClient:
     def count(self, resource: str, filter: str | None = None) -> int:
         """Number of rows of a resource (with ``filter`` applied when given)."""
         url = self.count_url(resource, filter)
-        payload = _load_json(self._get(url, f"row count of Vipunen resource {resource!r}", resource), "count")
+        payload = load_json(self._get(url, f"row count of Vipunen resource {resource!r}", resource), "count")
         if isinstance(payload, bool) or not isinstance(payload, (int, float)) or payload != int(payload) or payload < 0:
             raise ParseError(f"row count of Vipunen resource {resource!r} ({url}) is not a count: {payload!r}")
         return int(payload)
@@ -208,7 +206,7 @@ class VipunenClient:
             want = min(size, total - offset)
             url = self.data_url(resource, limit=want, offset=offset, filter=filter)
             body = self._get(url, f"Vipunen resource {resource!r} rows {offset}-{offset + want - 1}", resource)
-            rows = _load_json(body, f"page of {resource}")
+            rows = load_json(body, f"page of {resource}")
             if not isinstance(rows, list) or len(rows) != want:
                 got = len(rows) if isinstance(rows, list) else type(rows).__name__
                 raise ResponseError(
@@ -252,7 +250,7 @@ def read_pages(pages: Sequence[bytes | str | list[dict[str, Any]]]) -> pd.DataFr
     """
     rows: list[dict[str, Any]] = []
     for i, page in enumerate(pages):
-        data = _load_json(page, f"Vipunen page {i + 1}")
+        data = load_json(page, f"Vipunen page {i + 1}")
         if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
             raise ParseError(f"Vipunen page {i + 1} is not a JSON list of row objects")
         rows.extend(data)

@@ -211,10 +211,7 @@ def test_tile_map_codes_must_match():
                       legend_title="V", sources="Tilastokeskus")
 
 
-def test_tile_map_uses_geo_tile_grid_by_default():
-    geo = pytest.importorskip("punos_lib.sources.geo")
-    if not hasattr(geo, "tile_grid"):
-        pytest.skip("punos_lib.sources.geo.tile_grid not available yet")
+def test_tile_map_uses_the_tile_grid_by_default():
     values = pd.DataFrame({"area": _municipalities()["area"], "v": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]})
     fig = maps.tile_map(values, "v", municipalities=_municipalities(), region="MK10",
                         legend_title="V", sources="Tilastokeskus")

@@ -11,7 +11,6 @@ import pytest
 from punos_lib.sources._http import HttpSession
 from punos_lib.sources.classifications import (
     ClassificationClient,
-    labels,
     read_correspondence,
     read_items,
 )
@@ -146,16 +145,3 @@ def test_fetch_round_trip_retry_and_errors(reference: Path, monkeypatch: pytest.
     monkeypatch.setenv("PUNOS_OFFLINE", "1")
     with pytest.raises(OfflineError):
         ClassificationClient(base_url="https://data.stat.fi/api/classifications/v2").fetch_items("toimiala_1_20080101")
-
-
-def test_labels_from_curated_tables(reference: Path) -> None:
-    tol = labels("tol2008")
-    jhs = _jhs(reference, "jhs_toimiala_1_20080101.csv")
-    assert tol["16"] == jhs.loc["16", "PREFLABEL_FI"]
-    assert labels("tol2008", "en")["02"] == "Forestry and logging"
-    aml = labels("aml2010")
-    assert aml["3221"] == "Sairaanhoitajat ym."  # registered nurses (see PROVENANCE.md)
-    assert aml["5321"] == "Lähihoitajat"
-    assert labels("koulutusala2016", "sv")["01"] == "De pedagogiska områdena"
-    with pytest.raises(InputError, match="unknown classification"):
-        labels("isco")  # type: ignore[arg-type]

@@ -12,6 +12,7 @@ import pytest
 from apiserver import ApiServer, Reply, Request
 from shapely.geometry import Point
 
+from punos_lib.reference.municipalities import KEY_COLUMNS, load_curated_key
 from punos_lib.sources import geo
 from punos_lib.sources._http import HttpSession
 from punos_lib.errors import DataSourceError, InputError, OfflineError, ParseError, ResponseError
@@ -73,7 +74,7 @@ def test_mk10_municipalities_via_key(kunta_2025: bytes, key_2025: pd.DataFrame) 
     members = "KU" + key_2025.loc[key_2025["maakunta_code"] == "10", "kunta"]
     mk10 = frame[frame["code"].isin(set(members))]
     assert sorted(mk10["code"]) == ["KU" + c for c in MK10_2025]
-    curated = geo.load_curated_key()
+    curated = load_curated_key()
     assert sorted(curated.loc[curated["region"] == "MK10", "code"]) == ["KU" + c for c in MK10_2025]
 
 
@@ -206,12 +207,12 @@ def _key_payloads(key: pd.DataFrame) -> dict[str, bytes]:
 
 def test_read_municipality_key_matches_curated(key_2025: pd.DataFrame) -> None:
     built = geo.read_municipality_key(_key_payloads(key_2025))
-    assert list(built.columns) == list(geo.KEY_COLUMNS)
+    assert list(built.columns) == list(KEY_COLUMNS)
     assert len(built) == 308
     row = built.set_index("code").loc["KU491"]
     assert (row["region"], row["region_name_sv"], row["subregion"], row["employment_area"]) == (
         "MK10", "Södra Savolax", "SK101", "23")
-    curated = geo.load_curated_key()
+    curated = load_curated_key()
     cols = ["code", "name_fi", "name_sv", "region", "region_name_fi", "region_name_en", "subregion",
             "subregion_name_fi", "employment_area", "employment_area_name_fi"]
     pd.testing.assert_frame_equal(
@@ -242,68 +243,8 @@ def test_municipality_key_from_server(key_2025: pd.DataFrame, monkeypatch: pytes
     assert sorted(key.loc[key["region"] == "MK10", "code"]) == ["KU" + c for c in MK10_2025]
 
 
-# --- mergers and harmonisation ----------------------------------------------------------------
-@pytest.fixture(scope="module")
-def population(reference: Path) -> pd.DataFrame:
-    return pd.read_csv(reference / "population" / "etela_savo_population_2000_2022_sotkanet.csv",
-                       dtype={"municipality_code": str})
-
-
-def test_harmonize_real_population(population: pd.DataFrame) -> None:
-    frame = population.assign(area="KU" + population["municipality_code"]).drop(columns="municipality_code")
-    out = geo.harmonize(frame, value_cols=["population"])
-    years = sorted(population["year"].unique())
-    assert len(years) == 23 and len(out) == 11 * 23
-    assert "KU588" not in set(out["area"])
-    assert sorted(out["area"].unique()) == ["KU" + c for c in MK10_2025]
-    raw = population.set_index(["municipality_code", "year"])["population"]
-    got = out.set_index(["area", "year"])["population"]
-    for year in years:
-        assert got[("KU507", year)] == raw[("507", year)] + raw[("588", year)]
-        assert got[("KU491", year)] == raw[("491", year)]  # unmerged: unchanged
-    assert out["population"].sum() == population["population"].sum()
-    assert out.attrs["unplaced_codes"] == [] and out.attrs["harmonized_to"] == 2025
-    # bare three-digit codes stay bare
-    bare = geo.harmonize(population, code_col="municipality_code", value_cols=["population"])
-    assert set(bare["municipality_code"]) == set(MK10_2025)
-    # before the merger Pertunmaa is its own municipality
-    y2024 = geo.harmonize(frame, to_year=2024, value_cols=["population"])
-    assert len(y2024) == 12 * 23
-
-
-def test_harmonize_labels_other_rows_and_missing() -> None:
-    frame = pd.DataFrame({
-        "area": pd.Categorical(["SSS", "MK10", "KU588", "KU507", "KU588", "KU507"]),
-        "area_label": ["KOKO MAA", "Etelä-Savo", "Pertunmaa", "Mäntyharju", "Pertunmaa", "Mäntyharju"],
-        "year": [2020, 2020, 2020, 2020, 2021, 2021],
-        "value": [5.5e6, 1.3e5, 1700.0, 5800.0, np.nan, 5700.0],
-        "share": [1.0, 0.02, 0.3, 0.7, 0.3, 0.7],
-    })
-    with pytest.raises(InputError, match="'area_label' is not numeric"):
-        geo.harmonize(frame, value_cols=["value", "area_label"])
-    out = geo.harmonize(frame.drop(columns="share"))
-    assert out["area"].astype(str).tolist() == ["SSS", "MK10", "KU507", "KU507"]
-    assert out["area_label"].tolist() == ["KOKO MAA", "Etelä-Savo", "Mäntyharju", "Mäntyharju"]
-    assert out["value"].iloc[2] == 7500.0
-    assert np.isnan(out["value"].iloc[3])  # a missing part makes the sum missing
-    assert isinstance(out["area"].dtype, pd.CategoricalDtype)
-    with pytest.raises(InputError, match="value_cols"):
-        geo.harmonize(frame.rename(columns={"value": "jobs"}))
-
-
-def test_harmonize_unknown_codes() -> None:
-    frame = pd.DataFrame({"area": ["KU491", "KU999", "KU588"], "value": [1.0, 2.0, 3.0]})
-    with pytest.raises(InputError, match=r"\['KU999'\].*on_unknown='keep'"):
-        geo.harmonize(frame)
-    out = geo.harmonize(frame, on_unknown="keep")
-    assert out["area"].tolist() == ["KU491", "KU999", "KU507"]
-    assert out.attrs["unplaced_codes"] == ["KU999"]
-
-
-def test_mergers_from_file_and_correspondence() -> None:
-    mergers = geo.load_mergers()
-    pert = mergers[mergers["old_code"] == "KU588"].iloc[0]
-    assert (pert["year"], pert["new_code"]) == (2025, "KU507")
+# --- mergers from the classification API ------------------------------------------------------
+def test_mergers_from_correspondence() -> None:
     maps = json.dumps([
         {"sourceItem": {"code": c, "classificationItemNames": [{"lang": "fi", "name": n}]},
          "targetItem": {"code": t, "classificationItemNames": [{"lang": "fi", "name": m}]}}
@@ -313,50 +254,3 @@ def test_mergers_from_file_and_correspondence() -> None:
     built = geo.read_mergers({2025: maps})
     assert built[["year", "old_code", "new_code", "old_name_fi"]].values.tolist() == [
         [2025, "KU588", "KU507", "Pertunmaa"]]
-    # a chain A -> B (2021), B -> C (2023) puts A's rows into C
-    chain = pd.DataFrame({"year": [2021, 2023], "old_code": ["KU001", "KU002"], "new_code": ["KU002", "KU003"]})
-    frame = pd.DataFrame({"area": ["KU001", "KU002", "KU003"], "value": [1.0, 2.0, 4.0]})
-    out = geo.harmonize(frame, 2023, mergers=chain, division=["003"])
-    assert out.values.tolist() == [["KU003", 7.0]]
-
-
-# --- tile grids --------------------------------------------------------------------------------
-def test_tile_grid_all_municipalities() -> None:
-    key = geo.load_curated_key()
-    tiles = geo.tile_grid(key)
-    assert len(tiles) == 308 and tiles["code"].tolist() == key["code"].tolist()
-    assert not tiles.duplicated(["row", "col"]).any()
-    pos = tiles.set_index("code")
-    assert pos.loc["KU491", "row"] > pos.loc["KU593", "row"]  # Mikkeli south of Pieksämäki
-    assert pos.loc["KU740", "col"] > pos.loc["KU491", "col"]  # Savonlinna east of Mikkeli
-    assert pos.loc["KU091", "row"] > pos.loc["KU698", "row"]  # Helsinki south of Rovaniemi
-    # order kept overall: rank correlation of row with -y and of col with x
-    rho_row = pd.Series(tiles["row"].to_numpy()).corr(pd.Series(-key["y_km"].to_numpy()), method="spearman")
-    rho_col = pd.Series(tiles["col"].to_numpy()).corr(pd.Series(key["x_km"].to_numpy()), method="spearman")
-    assert rho_row > 0.95 and rho_col > 0.9
-    assert geo.tile_grid(key).equals(tiles)  # deterministic
-
-
-def test_tile_grid_region_and_errors() -> None:
-    key = geo.load_curated_key()
-    mk10 = geo.tile_grid(key[key["region"] == "MK10"])
-    assert len(mk10) == 11 and not mk10.duplicated(["row", "col"]).any()
-    regions = geo.region_tile_grid()
-    assert len(regions) == 19 and not regions.duplicated(["row", "col"]).any()
-    pos = regions.set_index("code")
-    assert pos.loc["MK19", "row"] < pos.loc["MK10", "row"] < pos.loc["MK01", "row"]  # Lappi, Etelä-Savo, Uusimaa
-    with pytest.raises(InputError, match="duplicate"):
-        geo.tile_grid(pd.DataFrame({"code": ["a", "a"], "x_km": [1, 2], "y_km": [1, 2]}))
-    with pytest.raises(InputError, match="x_km"):
-        geo.tile_grid(pd.DataFrame({"code": ["a"]}))
-
-
-def test_harmonize_label_from_key_when_successor_absent() -> None:
-    frame = pd.DataFrame(
-        {"area": ["KU588", "KU588"], "area_name": ["Pertunmaa", "Pertunmaa"], "year": [2019, 2020],
-         "value": [1800, 1750]},
-        index=[7, 7],  # a non-unique index must not matter
-    )
-    out = geo.harmonize(frame)
-    assert out.values.tolist() == [["KU507", "Mäntyharju", 2019, 1800], ["KU507", "Mäntyharju", 2020, 1750]]
-    assert out["value"].dtype == frame["value"].dtype

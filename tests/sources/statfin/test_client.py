@@ -31,7 +31,7 @@ from punos_lib.errors import (
     TableNotFoundError,
     TooManyCellsError,
 )
-from punos_lib.sources.statfin import PxWebClient, assemble, resolve_selection
+from punos_lib.sources.statfin import PxWebClient, assemble
 
 TABLE = "testi/gen"
 WINDOW = 0.3  # seconds; short so that pacing shows within a fast test

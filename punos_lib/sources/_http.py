@@ -3,7 +3,8 @@
 It enforces the project's network rules in one place:
 
 - ``PUNOS_OFFLINE=1`` refuses every request with :class:`~punos_lib.errors.OfflineError`;
-- HTTPS only, to the known API hosts; plain HTTP only to the loopback addresses (tests, local mirrors);
+- HTTPS only, to the known API hosts on port 443; plain HTTP (and any port) only to the loopback
+  addresses (tests, local mirrors);
 - 429, 502, 503, 504 and broken connections are retried a bounded number of times, honouring
   ``Retry-After`` (seconds) when the server sends it, otherwise with exponential back-off;
 - an optional :class:`Pacer` keeps calls inside a server's ``maxCalls`` per ``timeWindow``.
@@ -82,23 +83,33 @@ def _is_loopback(host: str) -> bool:
 
 
 def check_url(url: str) -> None:
-    """Refuse a URL that is not HTTPS to a known host (or HTTP/HTTPS to loopback).
+    """Refuse a URL that is not HTTPS on port 443 to a known host (or HTTP/HTTPS to loopback).
+
+    The known hosts answer on the standard HTTPS port only, so an explicit other port
+    (``https://pxdata.stat.fi:8443``) is a mistake or a redirection to something else; loopback
+    addresses (tests, local mirrors) may use any port.
 
     Raises
     ------
     InputError
-        With the host and what is allowed.
+        With the host (and port) and what is allowed.
     """
     try:
         parts = urlsplit(url)
         host = (parts.hostname or "").lower()
+        port = parts.port  # ValueError for a port that is not a number in 0..65535
     except ValueError as exc:
         raise InputError(f"refusing to call {url!r}: not a valid URL ({exc})") from exc
     if _is_loopback(host):
         if parts.scheme in {"http", "https"}:
             return
     elif parts.scheme == "https" and host in KNOWN_HOSTS:
-        return
+        if port in (None, 443):
+            return
+        raise InputError(
+            f"refusing to call {url!r}: port {port} on {host}; the known hosts are called only on the "
+            "HTTPS port 443, so leave the port out of the URL"
+        )
     raise InputError(
         f"refusing to call {url!r}: only HTTPS to {', '.join(sorted(KNOWN_HOSTS))} "
         "(or a loopback address for tests and local mirrors) is allowed"

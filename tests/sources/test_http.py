@@ -33,3 +33,29 @@ def test_undecodable_body_is_retried_then_a_typed_error():
     with pytest.raises(ResponseError, match="3 attempts"):
         session.request("GET", "https://pxdata.stat.fi/PxWeb/api/v1/fi/?config")
     assert len(calls) == 3
+
+
+@pytest.mark.parametrize("url", ["https://pxdata.stat.fi:8443/PxWeb/api/v1/fi/", "https://geo.stat.fi:80/wfs",
+                                 "https://api.vipunen.fi:444/api/resources"])
+def test_known_hosts_only_on_port_443(url):
+    with pytest.raises(InputError, match=r"port \d+ on .*port 443"):
+        check_url(url)
+
+
+def test_port_443_explicit_and_loopback_ports_are_allowed():
+    check_url("https://pxdata.stat.fi:443/PxWeb/api/v1/fi/")
+    check_url("http://127.0.0.1:8443/PxWeb/api/v1/fi/")
+    with pytest.raises(InputError, match="not a valid URL"):
+        check_url("https://pxdata.stat.fi:99999/x")
+
+
+def test_a_client_on_another_port_is_refused_before_any_request():
+    from punos_lib.sources.statfin import PxWebClient
+
+    with pytest.raises(InputError, match="port 8443"):
+        PxWebClient("https://pxdata.stat.fi:8443/PxWeb/api/v1")
+    calls = []
+    session = HttpSession(retries=0, transport=httpx.MockTransport(lambda r: calls.append(r) or httpx.Response(200)))
+    with pytest.raises(InputError, match="port 8443"):
+        session.request("GET", "https://pxdata.stat.fi:8443/PxWeb/api/v1/fi/?config")
+    assert calls == []

@@ -554,10 +554,12 @@ def population_pyramid(df: pd.DataFrame, age: str, left: str, right: str, *,
 
 def stacked_share(df: pd.DataFrame, category: str, part: str, value: str, *,
                   title: str | None = None, xlabel: str | None = "Osuus, %",
-                  ax: Any = None) -> Figure:
+                  part_labels: Mapping[str, str] | None = None, ax: Any = None) -> Figure:
     """100 % stacked horizontal bars: the share of each ``part`` within each ``category``.
 
     Categories keep their order of first appearance (top to bottom); parts too (left to right).
+    ``part_labels`` names parts in the legend (e.g. :data:`punos_lib.present.tables.VALUE_WORDS`
+    for the data's plain codes such as ``amk``); parts without a name keep their value.
     """
     _require(df, [category, part, value], "stacked_share")
     table = df.pivot_table(index=category, columns=part, values=value, aggfunc="sum",
@@ -573,7 +575,7 @@ def stacked_share(df: pd.DataFrame, category: str, part: str, value: str, *,
     for i, col in enumerate(shares.columns):
         vals = shares[col].to_numpy(dtype=float)
         ax.barh(shares.index.astype(str), vals, left=left, color=OKABE_ITO[i % len(OKABE_ITO)],
-                label=str(col))
+                label=str((part_labels or {}).get(str(col), col)))
         left += vals
     ax.set_xlim(0, 100)
     ax.xaxis.set_major_formatter(number_formatter(0))

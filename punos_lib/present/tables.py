@@ -15,7 +15,7 @@ import pandas as pd
 
 from punos_lib.errors import InputError
 
-__all__ = ["HEADINGS", "LABOUR_HEADINGS", "for_display"]
+__all__ = ["HEADINGS", "LABOUR_HEADINGS", "VALUE_WORDS", "for_display"]
 
 
 #: Finnish headings of the analysis frames' columns, used by :func:`for_display`.
@@ -120,8 +120,8 @@ LABOUR_HEADINGS: dict[str, str] = {
     "field_precision": "Koulutusalojen tarkkuus",
 }
 
-# Finnish display of code values that the data holds in plain ASCII (see for_display).
-_FI_VALUES: dict[str, str] = {
+#: Finnish words for code values the data holds in plain ASCII (tables and figure legends).
+VALUE_WORDS: dict[str, str] = {
     "uudet_opiskelijat": "Uudet opiskelijat",
     "tutkinnot": "Tutkinnot",
     "ammatillinen": "Ammatillinen koulutus",
@@ -150,7 +150,7 @@ def for_display(frame: pd.DataFrame, *, decimals: int = 1,
         if pd.api.types.is_bool_dtype(out[column]):
             out[column] = out[column].map({True: "kyllä", False: ""})
         elif not pd.api.types.is_numeric_dtype(out[column]):
-            out[column] = out[column].map(lambda v: _FI_VALUES.get(v, v) if isinstance(v, str) else v)
+            out[column] = out[column].map(lambda v: VALUE_WORDS.get(v, v) if isinstance(v, str) else v)
         elif pd.api.types.is_float_dtype(out[column]):
             values = out[column]
             whole = values.dropna()

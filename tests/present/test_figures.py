@@ -197,3 +197,10 @@ def test_heatmap_annotates_in_finnish_format():
     fig = figures.heatmap(m, decimals=1)
     texts = [t.get_text() for t in fig.axes[0].texts]
     assert texts == ["1,2", "2,5", f"1{NNBSP}000,0", "–"]
+
+
+def test_stacked_share_names_parts_in_the_legend():
+    df = pd.DataFrame({"ala": ["A", "A", "B"], "aste": ["amk", "yliopisto", "amk"], "n": [1.0, 3.0, 2.0]})
+    fig = figures.stacked_share(df, "ala", "aste", "n", part_labels={"amk": "Ammattikorkeakoulu"})
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert legend == ["Ammattikorkeakoulu", "yliopisto"]  # an unnamed part keeps its value

@@ -25,7 +25,16 @@ study: $(STAMP)
 	$(BIN)/punos run --workers $(WORKERS)
 	$(BIN)/punos render
 
-test: $(STAMP)
+# The offline Quarto beside the project (../shared/tools/quarto: developers and CI have it), set up in
+# build/quarto so that the end-to-end test renders the study with real Quarto too; setup.sh skips the
+# steps already done (a rerun takes about a second). Without it the Quarto tests skip and say why.
+# `make study` never needs Quarto: `punos render` falls back to the built-in renderer.
+QUARTO_KIT := ../shared/tools/quarto
+quarto:
+	@if [ -f $(QUARTO_KIT)/setup.sh ]; then bash $(QUARTO_KIT)/setup.sh build/quarto; \
+	else echo "$(QUARTO_KIT) not found: the tests that render with Quarto will be skipped"; fi
+
+test: $(STAMP) quarto
 	$(BIN)/python -m pytest tests
 	@# nbval re-executes the notebooks the end-to-end test left, against the same demo snapshot.
 	PUNOS_SNAPSHOT=$(CURDIR)/build/test-study/snapshot PUNOS_OUTPUTS=$(CURDIR)/build/test-study/nbval-outputs \

@@ -16,17 +16,23 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from punos_lib import publish
 from punos_lib.pipeline import load_notebooks
+from punos_lib.publish.chapters import page_name
+from punos_lib.publish.quarto import expected_pages
+from punos_lib.snapshot import Snapshot
+from publish.sites import read_site
 
 pytestmark = pytest.mark.e2e
 
 REPO = Path(__file__).resolve().parent.parent
 BUILD = REPO / "build" / "test-study"
+QUARTO_KIT = REPO.parent / "shared" / "tools" / "quarto"
 
 
 def _missing() -> list[str]:
@@ -38,9 +44,9 @@ def _missing() -> list[str]:
     return missing
 
 
-def _punos(*args: str, outputs: str = "outputs") -> subprocess.CompletedProcess[str]:
+def _punos(*args: str, outputs: str = "outputs", **extra: str) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, PUNOS_SNAPSHOT=str(BUILD / "snapshot"), PUNOS_OUTPUTS=str(BUILD / outputs),
-               PUNOS_PROJECT_DIR=str(REPO), PUNOS_OFFLINE="1")
+               PUNOS_PROJECT_DIR=str(REPO), PUNOS_OFFLINE="1", **extra)
     proc = subprocess.run([sys.executable, "-m", "punos_lib", *args], cwd=REPO, env=env,
                           capture_output=True, text=True, check=False)
     assert proc.returncode == 0, f"punos {' '.join(args)} exited {proc.returncode}:\n{proc.stdout}\n{proc.stderr}"
@@ -145,4 +151,117 @@ def test_the_same_study_for_another_region() -> None:
     population = (site / "02-vaesto.html").read_text(encoding="utf-8")
     assert "Päijät-Häme" in population and "Lahti" in population
     pdfs = sorted((BUILD / "outputs-mk07").glob("*.pdf"))
+    assert [p.name for p in pdfs] == ["osaamistarpeiden-ennakointi-paijat-hame.pdf"], report.stdout
+
+
+def _quarto() -> str:
+    """Real Quarto: QUARTO_PATH, else the offline one from ../shared/tools/quarto set up in build/quarto."""
+    if os.environ.get("QUARTO_PATH"):
+        return os.environ["QUARTO_PATH"]
+    if not (QUARTO_KIT / "setup.sh").is_file():
+        pytest.skip(f"no Quarto to test with: {QUARTO_KIT} is absent (developers and CI have ../shared "
+                    "beside the project) and QUARTO_PATH is not set")
+    # `make test` has done this already; setup.sh skips finished steps (about a second).
+    proc = subprocess.run(["bash", str(QUARTO_KIT / "setup.sh"), str(REPO / "build" / "quarto")],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, f"setting up Quarto failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}"
+    return str(REPO / "build" / "quarto" / "bin" / "quarto")
+
+
+def _same_notebooks(source: Path, target: Path) -> None:
+    """``target`` gets the executed notebooks and their data from ``source`` (not its site or PDF)."""
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    for name in ("notebooks", "tables", "figures"):
+        shutil.copytree(source / name, target / name)
+    shutil.copy(source / "run.json", target / "run.json")
+
+
+def test_quarto_renders_the_same_study() -> None:
+    """Real Quarto renders the executed notebooks of the first test: the same study as the built-in renderer."""
+    missing = _missing()
+    if missing:
+        pytest.skip(f"the study is not complete yet; missing: {', '.join(missing)}")
+    exe = _quarto()
+    book = publish.load_book(REPO)
+    builtin_out = BUILD / "outputs"
+    if not (builtin_out / "site" / "index.html").is_file():
+        BUILD.mkdir(parents=True, exist_ok=True)
+        if not (BUILD / "snapshot" / "manifest.json").is_file():
+            _punos("demo")
+        _punos("run", "--workers", "2", "--no-progress")
+        _punos("render", "--engine", "builtin")
+    quarto_out = BUILD / "outputs-quarto"
+    _same_notebooks(builtin_out, quarto_out)
+    root_before = sorted(p.name for p in REPO.iterdir())
+    start = time.monotonic()
+    report = _punos("render", "--engine", "quarto", outputs="outputs-quarto", QUARTO_PATH=exe)
+    seconds = time.monotonic() - start
+    print(f"quarto render (website and PDF): {seconds:.0f} s")
+    (BUILD / "quarto-render-seconds.txt").write_text(f"{seconds:.1f}\n", encoding="utf-8")
+
+    # Truthful report: the engine, every page where Quarto wrote it, the PDF.
+    site = quarto_out / "site"
+    lines = report.stdout.splitlines()
+    assert lines[0] == f"rendered with quarto ({exe})", report.stdout
+    assert f"website: {site / 'index.html'} ({len(book.files)} pages)" in lines, report.stdout
+    pages = expected_pages(book)
+    for page in pages:
+        assert (site / page).is_file(), f"{page} missing from the Quarto website"
+    pdf_path = quarto_out / f"{book.output_file}.pdf"
+    assert book.output_file == "osaamistarpeiden-ennakointi-etela-savo"
+    assert f"PDF: {pdf_path}" in lines, report.stdout
+    pdf = pdf_path.read_bytes()
+    assert pdf.startswith(b"%PDF-") and len(re.findall(rb"/Type\s*/Page\b", pdf)) > len(book.files)
+    outline = " | ".join(_outline(pdf))
+    # No generated file is left beside _quarto.yml, and the staging folder is gone.
+    assert sorted(p.name for p in REPO.iterdir()) == root_before
+    assert not (quarto_out / ".publish" / "quarto").exists()
+
+    # The same study: chapters, numbered figures and tables with their captions, cross-references,
+    # downloads (the same bytes), the banner on every page; read from the HTML of both websites.
+    ours = read_site(builtin_out / "site", [page_name(f) for f in book.files])
+    theirs = read_site(site, pages)
+    assert len(ours) == len(theirs) == len(book.files)
+    total = {"Kuvio": 0, "Taulukko": 0, "references": 0, "downloads": 0}
+    for rel, a, b in zip(book.files, ours, theirs):
+        if rel == "index.qmd":
+            # Quarto heads the front page with the book's title; the chapter's title is in its text.
+            assert book.title == b.title and "Johdanto ja menetelmät" in b.text
+        else:
+            # Quarto writes appendix titles as "Liite A — …".
+            assert re.sub(r"^Liite [A-Z] — ", "", b.title) == a.title, rel
+            assert a.title in outline, f"{a.title!r} missing from the Quarto PDF's outline"
+        assert a.floats == b.floats, f"{rel}: figures and tables differ"
+        assert a.references == b.references, f"{rel}: cross-references differ"
+        assert a.downloads == b.downloads, f"{rel}: downloads differ"
+        for path in b.downloads:
+            assert (site / path).read_bytes() == (builtin_out / "site" / path).read_bytes(), path
+        assert a.banner and b.banner, f"{rel}: the demo banner is missing"
+        for kind, _, _ in b.floats:
+            total[kind] += 1
+        total["references"] += len(b.references)
+        total["downloads"] += len(b.downloads)
+    assert all(total.values()), total
+    # The provenance appendix lists every snapshot entry.
+    appendix = theirs[book.files.index("study/_generated/liite-aineistot.qmd")]
+    for entry in Snapshot(BUILD / "snapshot").entries():
+        assert entry.id in appendix.text, f"{entry.id} missing from the Quarto provenance appendix"
+    assert "Etelä-Savo" in theirs[0].text
+
+
+def test_quarto_titles_the_study_for_its_region() -> None:
+    """The Päijät-Häme build of the second test, rendered by Quarto, is named for Päijät-Häme."""
+    missing = _missing()
+    if missing:
+        pytest.skip(f"the study is not complete yet; missing: {', '.join(missing)}")
+    exe = _quarto()
+    source = BUILD / "outputs-mk07"
+    if not (source / "run.json").is_file():
+        pytest.skip("the Päijät-Häme build of test_the_same_study_for_another_region is not there")
+    _same_notebooks(source, BUILD / "outputs-mk07-quarto")
+    report = _punos("render", "--engine", "quarto", "--format", "pdf", outputs="outputs-mk07-quarto",
+                    QUARTO_PATH=exe)
+    pdfs = sorted((BUILD / "outputs-mk07-quarto").glob("*.pdf"))
     assert [p.name for p in pdfs] == ["osaamistarpeiden-ennakointi-paijat-hame.pdf"], report.stdout

@@ -28,6 +28,7 @@ class Output:
     data: Any
     caption: str
     run_id: str
+    note: str = ""       # for the reader: an earlier run is shown because the last one failed
 
 
 def _cell_options(source: str) -> dict[str, str]:
@@ -77,16 +78,34 @@ class Notebooks:
         """
         if not self.executions:
             return
-        good = [r for r, e in self.executions.items() if e.get("status") == "ok" or e.get("shown")]
+        good = [r for r, e in self.executions.items() if e.get("status") == "ok" or self.shown_earlier(r)]
         if not good:
             failed = ", ".join(sorted(self.executions))
             raise PublishError(f"{self.run_file}: every notebook execution failed ({failed}); the study would "
                                "have no content. Fix the errors `punos run` reported and run it again")
 
+    def shown_earlier(self, run_id: str) -> str | None:
+        """When the last execution of ``run_id`` failed but its previous good run is still shown, when that ran.
+
+        ``punos run`` keeps the last good notebook, tables and figures of a failed execution and says
+        so in ``run.json``: ``shown: "previous run of <finished>"`` (``shown_run.finished``).
+        """
+        e = self.executions.get(run_id, {})
+        shown = str(e.get("shown") or "")
+        if e.get("status") != "failed" or not shown.startswith("previous run"):
+            return None
+        run = e.get("shown_run")
+        finished = run.get("finished") if isinstance(run, dict) else None
+        return str(finished or shown.removeprefix("previous run of").strip() or "?")
+
     def resolve(self, embed: Embed) -> Output:
-        """The output ``embed`` names: a figure, table, Markdown or text, or ``missing`` when its run failed."""
+        """The output ``embed`` names: a figure, table, Markdown or text, or ``missing`` when its run failed.
+
+        The output of a failed execution whose previous good run is shown carries a ``note`` saying so.
+        """
         run_id = embed.notebook.stem
-        failed = self.status.get(run_id) == "failed"
+        earlier = self.shown_earlier(run_id)
+        failed = self.status.get(run_id) == "failed" and earlier is None
         missing = Output("missing", f"Osa puuttuu: muistion {embed.notebook.name} ajo epäonnistui", "", run_id)
         if not embed.notebook.is_file():
             if failed:
@@ -113,6 +132,9 @@ class Notebooks:
             if out is None:
                 raise located_error(embed.file, embed.line, f"cell '{embed.label}' in {embed.notebook} has no output to "
                            "embed; make the cell display its figure or table")
+            if earlier is not None:
+                out.note = (f"Huom.: muistion {embed.notebook.name} viimeisin ajo epäonnistui; tässä näkyy sen "
+                            f"edellinen onnistunut ajo ({earlier}).")
             return out
         if failed:
             return missing

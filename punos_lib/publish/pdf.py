@@ -120,9 +120,14 @@ def render_pdf(book: Book, chapters: Sequence[Chapter], numbers: Numbers, nbs: N
             in_appendix = True
             md += ["", "```{=typst}", "#counter(heading).update(0)",
                    '#set heading(numbering: "A.1", supplement: [Liite])', "```", ""]
+        noted: set[str] = set()
         for it in ch.items:
             if isinstance(it, Embed):
                 out = nbs.resolve(it)
+                if out.note and out.run_id not in noted:
+                    # Once per chapter, as on the website.
+                    noted.add(out.run_id)
+                    md += ["", "```{=typst}", f"#emph(text({_typst_str(out.note)}))", "```", ""]
                 if out.kind == "markdown" and not numbers[it].kind:
                     # Text the notebook wrote in Markdown joins the chapter's own text, references too.
                     md += ["", *(cross_references(line, it.file, it.line, numbers, "typst")

@@ -10,7 +10,8 @@ differs from the chapters only in what the built-in renderer also adds:
   banner on every page and in the PDF when the snapshot is synthetic;
 - after each embed, on the website only, the links to download the data behind it
   (``outputs/tables/<run id>/<label>.csv|.xlsx``, published as ``site/tables/<run id>/…``);
-- an embed of a notebook whose run failed becomes the same "Osa puuttuu" placeholder.
+- an embed of a notebook whose run failed becomes the same "Osa puuttuu" placeholder, or, when
+  ``punos run`` kept its previous good run, the same note saying which run is shown.
 
 The website's pages and the PDF are checked to exist before they replace the previous ones;
 Quarto's warnings are passed on to the report.
@@ -139,7 +140,7 @@ def _stage(book: Book, project: Path, outputs: Path, synthetic: bool, warnings: 
         if not source.is_file():
             raise PublishError(f"{source} is listed in {book.project / '_quarto.yml'} but does not exist; "
                                "write the chapter or remove it from the list")
-        _stage_file(book, source, source.parent, project, outputs, nbs, warnings, depth=0)
+        _stage_file(book, source, source.parent, project, outputs, nbs, warnings, set(), depth=0)
 
 
 def _config(book: Book, project: Path, synthetic: bool) -> dict[str, Any]:
@@ -160,11 +161,12 @@ def _config(book: Book, project: Path, synthetic: bool) -> dict[str, Any]:
 
 
 def _stage_file(book: Book, source: Path, base: Path, project: Path, outputs: Path, nbs: Notebooks,
-                warnings: list[str], depth: int) -> None:
+                warnings: list[str], noted: set[str], depth: int) -> None:
     """Copy ``source`` into ``project``, adding download links and placeholders after its embeds.
 
     ``base`` is the folder of the chapter the text ends up in: Quarto splices an included file into
-    the chapter, so its embed and link paths are relative to the including chapter.
+    the chapter, so its embed and link paths are relative to the including chapter. ``noted`` holds
+    the run ids whose "an earlier run is shown" note the chapter already has.
     """
     target = project / source.relative_to(book.project)
     chapter_dir = project / base.relative_to(book.project)
@@ -174,7 +176,7 @@ def _stage_file(book: Book, source: Path, base: Path, project: Path, outputs: Pa
         if inc and depth < 10:
             included = (source.parent / inc.group(1)).resolve()
             if included.is_file() and included.is_relative_to(book.project):
-                _stage_file(book, included, base, project, outputs, nbs, warnings, depth + 1)
+                _stage_file(book, included, base, project, outputs, nbs, warnings, noted, depth + 1)
         emb = _EMBED.match(line)
         if not emb:
             lines.append(line)
@@ -184,6 +186,9 @@ def _stage_file(book: Book, source: Path, base: Path, project: Path, outputs: Pa
         if out.kind == "missing":
             lines += ["", "::: {.missing}", out.data, ":::", ""]
             continue
+        if out.note and out.run_id not in noted:
+            noted.add(out.run_id)
+            lines += ["", "::: {.stale-note}", out.note, ":::", ""]
         lines.append(line)
         links = []
         for src in data_files(outputs, out.run_id, emb.group(2)):

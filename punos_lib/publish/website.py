@@ -71,9 +71,14 @@ def render_html(book: Book, chapters: Sequence[Chapter], numbers: Numbers,
     pages = []
     for i, ch in enumerate(chapters):
         md: list[str] = []
+        noted: set[str] = set()
         for it in ch.items:
             if isinstance(it, Embed):
                 out = nbs.resolve(it)
+                if out.note and out.run_id not in noted:
+                    # Once per chapter: the reader learns which run the notebook's parts come from.
+                    noted.add(out.run_id)
+                    md += ["", "```{=html}", f'<p class="stale-note">{html.escape(out.note)}</p>', "```", ""]
                 if out.kind == "markdown" and not numbers[it].kind:
                     # Text the notebook wrote in Markdown joins the chapter's own text, references too.
                     md += ["", *(cross_references(line, it.file, it.line, numbers, "html")

@@ -26,6 +26,8 @@ class Page:
     floats: list[tuple[str, str, str]] = field(default_factory=list)   # (Kuvio|Taulukko, "2.1", caption)
     references: list[str] = field(default_factory=list)               # "Kuvio 2.1", in text order
     downloads: list[str] = field(default_factory=list)                # site-relative paths
+    notes: list[str] = field(default_factory=list)                    # "an earlier run is shown"
+    missing: list[str] = field(default_factory=list)                  # "Osa puuttuu" placeholders
     banner: bool = False
     text: str = ""
 
@@ -59,6 +61,10 @@ class _Reader(HTMLParser):
             self._stack.append(("caption", ""))
         elif tag == "a" and re.search(r"#(fig|tbl)-", a.get("href", "")):
             self._stack.append(("ref", ""))
+        elif "stale-note" in classes:
+            self._stack.append(("note", ""))
+        elif "missing" in classes:
+            self._stack.append(("missing", ""))
         else:
             self._stack.append(("", ""))
         if "downloads" in classes and not self._downloads_depth:
@@ -83,6 +89,10 @@ class _Reader(HTMLParser):
                 self.page.floats.append((m.group(1), m.group(2), m.group(3)))
         elif kind == "ref":
             self.page.references.append(_clean(text))
+        elif kind == "note":
+            self.page.notes.append(_clean(text))
+        elif kind == "missing":
+            self.page.missing.append(_clean(text))
         if kind != "skip" and self._stack:
             # The text of an inner element belongs to the element around it too.
             outer, outer_text = self._stack[-1]

@@ -176,3 +176,30 @@ def test_a_study_where_everything_failed_is_refused(project: Path, fake: Path) -
         with pytest.raises(PublishError, match=r"every notebook execution failed \(broken, demo\)"):
             _render(project, fake, engine=engine)
     assert not (project / "outputs" / "site").exists()
+    # "none" shown is no content either (punos run's record of a failure without an earlier good run).
+    record["executions"]["demo"]["shown"] = "none"
+    run_file.write_text(json.dumps(record), encoding="utf-8")
+    with pytest.raises(PublishError, match="every notebook execution failed"):
+        _render(project, fake, engine="builtin")
+
+
+def test_a_failed_run_whose_previous_run_is_shown_says_so(project: Path, fake: Path, tmp_path: Path) -> None:
+    # punos run kept the last good notebook, tables and figures of "demo" and recorded which run they are.
+    run_file = project / "outputs" / "run.json"
+    record = json.loads(run_file.read_text(encoding="utf-8"))
+    record["executions"]["demo"].update(status="failed", shown="previous run of 2026-11-30T08:00:00+00:00",
+                                        shown_run={"finished": "2026-11-30T08:00:00+00:00"})
+    run_file.write_text(json.dumps(record), encoding="utf-8")
+    note = ("Huom.: muistion demo.ipynb viimeisin ajo epäonnistui; tässä näkyy sen edellinen onnistunut ajo "
+            "(2026-11-30T08:00:00+00:00).")
+    report = _render(project, fake, engine="builtin")
+    page = (project / "outputs" / "site" / "02-luku.html").read_text(encoding="utf-8")
+    # Shown once in the chapter, before the first of the notebook's parts, which are there (not "Osa puuttuu").
+    assert page.count(note) == 1 and page.index(note) < page.index('<figure id="fig-asukkaat">')
+    assert "Osa puuttuu: muistion demo.ipynb" not in page
+    source = (project / "outputs" / ".publish" / "pdf" / "testiselvitys.typ").read_text(encoding="utf-8")
+    assert source.count(note) == 1 and report.pdf is not None
+    _render(project, fake, engine="quarto")
+    staged = (tmp_path / "staged" / "html" / "study" / "02-luku.qmd").read_text(encoding="utf-8")
+    assert staged.count(note) == 1
+    assert staged.index("::: {.stale-note}\n" + note) < staged.index("{{< embed ../outputs/notebooks/demo.ipynb")

@@ -63,5 +63,5 @@ def render_builtin(book: Book, formats: Sequence[str], outputs: Path, synthetic:
         report.pages = [site / p.name for p in pages]
         report.site_index = site / "index.html"
     if "pdf" in formats:
-        report.pdf = render_pdf(book, chapters, numbers, nbs, site, outputs, synthetic)
+        report.pdf = render_pdf(book, chapters, numbers, nbs, outputs, synthetic)
     return report

@@ -20,7 +20,8 @@ from punos_lib.publish._common import pandoc, template
 from punos_lib.publish.book import DEMO_BANNER, Book
 from punos_lib.publish.chapters import Chapter, Embed
 from punos_lib.publish.embeds import Notebooks, Output
-from punos_lib.publish.numbering import KINDS, Numbered, Numbers, cross_references
+from punos_lib.publish.markdown import Target, chapter_markdown
+from punos_lib.publish.numbering import KINDS, Numbered, Numbers
 
 __all__ = ["render_pdf"]
 
@@ -69,7 +70,7 @@ def _typst_str(text: str) -> str:
 
 
 
-def _typst_embed(emb: Embed, out: Output, num: Numbered, site: Path, build: Path) -> str:
+def _typst_embed(emb: Embed, out: Output, num: Numbered, build: Path) -> str:
     label = f"<{num.anchor}>"
     if out.kind == "missing":
         return f"#missing-part({_typst_str(out.data)}) {label}"
@@ -106,13 +107,20 @@ def _typst_embed(emb: Embed, out: Output, num: Numbered, site: Path, build: Path
 
 
 def render_pdf(book: Book, chapters: Sequence[Chapter], numbers: Numbers, nbs: Notebooks,
-               site: Path, outputs: Path, synthetic: bool) -> Path:
+               outputs: Path, synthetic: bool) -> Path:
     """Compile the book into ``outputs/<output-file>.pdf`` (the Typst source stays in ``outputs/.publish/pdf``)."""
     import typst
 
     build = outputs / ".publish" / "pdf"
     if build.exists():
         shutil.rmtree(build)
+    target = Target(
+        "typst",
+        embed=lambda emb, out: _typst_embed(emb, out, numbers[emb], build),
+        note=lambda note: f"#emph(text({_typst_str(note)}))",
+        open_callout=lambda kind, title: f"#callout(kind: {_typst_str(kind)}, title: {_typst_str(title)})[",
+        close_callout="]",
+    )
     md: list[str] = []
     in_appendix = False
     for ch in chapters:
@@ -120,28 +128,7 @@ def render_pdf(book: Book, chapters: Sequence[Chapter], numbers: Numbers, nbs: N
             in_appendix = True
             md += ["", "```{=typst}", "#counter(heading).update(0)",
                    '#set heading(numbering: "A.1", supplement: [Liite])', "```", ""]
-        noted: set[str] = set()
-        for it in ch.items:
-            if isinstance(it, Embed):
-                out = nbs.resolve(it)
-                if out.note and out.run_id not in noted:
-                    # Once per chapter, as on the website.
-                    noted.add(out.run_id)
-                    md += ["", "```{=typst}", f"#emph(text({_typst_str(out.note)}))", "```", ""]
-                if out.kind == "markdown" and not numbers[it].kind:
-                    # Text the notebook wrote in Markdown joins the chapter's own text, references too.
-                    md += ["", *(cross_references(line, it.file, it.line, numbers, "typst")
-                                 for line in out.data.splitlines()), ""]
-                    continue
-                md += ["", "```{=typst}", _typst_embed(it, out, numbers[it], site, build), "```", ""]
-            elif it[0] == "open":
-                md += ["", "```{=typst}", f"#callout(kind: {_typst_str(it[1])}, title: {_typst_str(it[2])})[", "```", ""]
-            elif it[0] == "close":
-                md += ["", "```{=typst}", "]", "```", ""]
-            elif it[0] == "code":
-                md.append(it[1])
-            else:
-                md.append(cross_references(it[1], it[2], it[3], numbers, "typst"))
+        md += chapter_markdown(ch, nbs, numbers, target)
         md.append("")
     body = pandoc("\n".join(md) + "\n", "typst")
     source = Template(template("book.typ")).safe_substitute(

@@ -15,7 +15,8 @@ from punos_lib.publish._common import pandoc, template
 from punos_lib.publish.book import DEMO_BANNER, Book
 from punos_lib.publish.chapters import Chapter, Embed
 from punos_lib.publish.embeds import DOWNLOAD_TEXT, Notebooks, Output, data_files
-from punos_lib.publish.numbering import KINDS, Numbered, Numbers, cross_references
+from punos_lib.publish.markdown import Target, chapter_markdown
+from punos_lib.publish.numbering import KINDS, Numbered, Numbers
 
 __all__ = ["render_html"]
 
@@ -70,31 +71,15 @@ def render_html(book: Book, chapters: Sequence[Chapter], numbers: Numbers,
     atomic_write_bytes(site / "style.css", template("style.css").encode("utf-8"))
     pages = []
     for i, ch in enumerate(chapters):
-        md: list[str] = []
-        noted: set[str] = set()
-        for it in ch.items:
-            if isinstance(it, Embed):
-                out = nbs.resolve(it)
-                if out.note and out.run_id not in noted:
-                    # Once per chapter: the reader learns which run the notebook's parts come from.
-                    noted.add(out.run_id)
-                    md += ["", "```{=html}", f'<p class="stale-note">{html.escape(out.note)}</p>', "```", ""]
-                if out.kind == "markdown" and not numbers[it].kind:
-                    # Text the notebook wrote in Markdown joins the chapter's own text, references too.
-                    md += ["", *(cross_references(line, it.file, it.line, numbers, "html")
-                                 for line in out.data.splitlines()), ""]
-                    continue
-                block = _html_embed(it, out, numbers[it], site, outputs, warnings)
-                md += ["", "```{=html}", block, "```", ""]
-            elif it[0] == "open":
-                md += ["", "```{=html}", f'<div class="callout callout-{it[1]}"><p class="callout-title">'
-                       f"{html.escape(it[2])}</p>", "```", ""]
-            elif it[0] == "close":
-                md += ["", "```{=html}", "</div>", "```", ""]
-            elif it[0] == "code":
-                md.append(it[1])
-            else:
-                md.append(cross_references(it[1], it[2], it[3], numbers, "html"))
+        target = Target(
+            "html",
+            embed=lambda emb, out: _html_embed(emb, out, numbers[emb], site, outputs, warnings),
+            note=lambda note: f'<p class="stale-note">{html.escape(note)}</p>',
+            open_callout=lambda kind, title: (f'<div class="callout callout-{kind}"><p class="callout-title">'
+                                              f"{html.escape(title)}</p>"),
+            close_callout="</div>",
+        )
+        md = chapter_markdown(ch, nbs, numbers, target)
         body = pandoc("\n".join(md) + "\n", "html5")
         nav = _nav(chapters, ch)
         prev_link = (f'<a class="prev" href="{chapters[i - 1].page}">← {html.escape(chapters[i - 1].title)}</a>'

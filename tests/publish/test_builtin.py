@@ -25,16 +25,6 @@ REPO = Path(__file__).resolve().parents[2]
 FIXTURE = REPO / "tests" / "fixtures" / "publish"
 
 
-@pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "book"
-    # The executed outputs are stored as executed/ (outputs/ is git-ignored everywhere).
-    shutil.copytree(FIXTURE, root, ignore=shutil.ignore_patterns("executed"))
-    shutil.copytree(FIXTURE / "executed", root / "outputs")
-    monkeypatch.setenv("PUNOS_SNAPSHOT", str(root / "snapshot"))
-    return root
-
-
 def _render(project: Path, **kw) -> publish.RenderReport:
     return publish.render(project_dir=project, outputs_dir=project / "outputs", quarto=False, **kw)
 

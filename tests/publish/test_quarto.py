@@ -9,7 +9,6 @@ demo study in tests/test_e2e.py.
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 from pathlib import Path
 
@@ -18,9 +17,6 @@ import yaml
 
 from punos_lib import publish
 from punos_lib.errors import PublishError
-
-REPO = Path(__file__).resolve().parents[2]
-FIXTURE = REPO / "tests" / "fixtures" / "publish"
 
 FAKE = r'''
 import os, shutil, sys
@@ -53,18 +49,10 @@ elif not os.environ.get("FAKE_NO_PDF"):
 
 
 @pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "book"
-    shutil.copytree(FIXTURE, root, ignore=shutil.ignore_patterns("executed"))
-    shutil.copytree(FIXTURE / "executed", root / "outputs")
-    monkeypatch.setenv("PUNOS_SNAPSHOT", str(root / "snapshot"))
+def fake(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The stand-in quarto; it logs its calls and copies what it renders beside the project."""
     monkeypatch.setenv("FAKE_LOG", str(tmp_path / "quarto-args.txt"))
     monkeypatch.setenv("FAKE_COPY", str(tmp_path / "staged"))
-    return root
-
-
-@pytest.fixture
-def fake(tmp_path: Path) -> Path:
     path = tmp_path / "quarto"
     path.write_text(f"#!{sys.executable}\n{FAKE}", encoding="utf-8")
     path.chmod(0o755)

@@ -1,7 +1,7 @@
 """Publishing the study defined by ``_quarto.yml`` as a website and a PDF (``punos render``).
 
-With a ``quarto`` executable (on PATH or in ``QUARTO_PATH``) the project is rendered by
-``quarto render``. Without it the same book is rendered with pandoc (pypandoc-binary) and Typst
+With a ``quarto`` executable (in ``QUARTO_PATH`` or on PATH) the project is rendered by
+``quarto render`` (``engine="builtin"`` chooses the built-in renderer anyway). Without it the same book is rendered with pandoc (pypandoc-binary) and Typst
 (the ``typst`` package), supporting the subset of Quarto the study uses:
 
 - front matter ``title``; ``{{< include file >}}``; ``{{< embed nb.ipynb#label >}}`` (outputs of
@@ -31,7 +31,8 @@ Modules, in the order a render uses them:
 - :mod:`~punos_lib.publish.builtin`     the built-in renderer, from
   :mod:`~punos_lib.publish.chapters` (chapter files parsed), :mod:`~punos_lib.publish.embeds`
   (notebook outputs), :mod:`~punos_lib.publish.numbering` (figure/table numbers, cross-references),
-  :mod:`~punos_lib.publish.website` (HTML) and :mod:`~punos_lib.publish.pdf` (Typst)
+  :mod:`~punos_lib.publish.markdown` (a chapter as Pandoc Markdown), :mod:`~punos_lib.publish.website`
+  (HTML) and :mod:`~punos_lib.publish.pdf` (Typst)
 """
 
 from punos_lib.publish.book import DEMO_BANNER, Book, load_book

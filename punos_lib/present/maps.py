@@ -134,10 +134,16 @@ class Classification:
                 low = edges[0] if i == 0 else edges[i] + 1
                 high = edges[i + 1]
                 text = figures.format_number(high, 0)
-                labels.append(text if low >= high else f"{figures.format_number(low, 0)}–{text}")
+                labels.append(text if low >= high else _range(figures.format_number(low, 0), text))
             return labels
-        return [f"{figures.format_number(edges[i], decimals)}–{figures.format_number(edges[i + 1], decimals)}"
-                for i in range(self.k)]
+        return [_range(figures.format_number(edges[i], decimals),
+                       figures.format_number(edges[i + 1], decimals)) for i in range(self.k)]
+
+
+def _range(low: str, high: str) -> str:
+    """``"2 500–5 802"``; ``"−6,9 … −6,2"`` when the upper end is negative (a dash then a minus
+    sign, "−6,9–−6,2", reads as one long dash)."""
+    return f"{low} … {high}" if high.startswith("−") else f"{low}–{high}"
 
 
 def _auto_decimals(values: Sequence[float]) -> int:

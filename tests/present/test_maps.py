@@ -288,3 +288,9 @@ def test_auto_map_falls_back_to_tiles_without_boundaries():
     assert maps.TILE_CAPTION in _texts(fig)
     assert len([p for p in fig.axes[0].patches if (p.get_gid() or "").startswith("tile-")]) == 6
 
+
+
+def test_legend_ranges_of_negative_values_do_not_run_dash_into_minus():
+    labels = maps.classify([-13.7, -11.3, -9.5, -6.9, -1.6, 2.0], "user_defined",
+                           bins=[-9.5, -1.6, 2.0]).labels(1)
+    assert labels == ["−13,7 … −9,5", "−9,5 … −1,6", "−1,6–2,0"]

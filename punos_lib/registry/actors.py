@@ -1,7 +1,8 @@
 """The regional anticipation network: actor registry and its analysis (Punos aim 2).
 
 ``data/actors/organisations.csv`` lists the organisations (education, working
-life, public authorities, development companies, intermediaries, research) and
+life, public authorities, development companies, intermediaries, research), each
+with its role in anticipation in Finnish (``role``), and
 ``data/actors/relations.csv`` their ties (membership, partnership, funding,
 coordination, education for an employer field). Every row names where the
 information comes from; rows marked "oletus / assumption" are to be confirmed.
@@ -61,6 +62,7 @@ __all__ = [
     "coverage_table",
     "coverage_gaps",
     "assumed_relations",
+    "actor_table",
 ]
 
 #: Actor type -> Finnish label (legend and text).
@@ -80,7 +82,7 @@ RELATION_KINDS: dict[str, str] = {
     "coordinates": "koordinointi",
     "educates_for": "koulutus työelämän tarpeisiin",
 }
-ORG_COLUMNS = ("id", "name_fi", "name_en", "type", "municipality", "sectors", "url", "source")
+ORG_COLUMNS = ("id", "name_fi", "name_en", "type", "role", "municipality", "sectors", "url", "source")
 REL_COLUMNS = ("from", "to", "kind", "network", "source")
 
 #: The source line of tables and figures built from the registry.
@@ -129,7 +131,7 @@ def load_registry(
 
     problems = Problems(org_path)
     for row, rec in enumerate(orgs.to_dict("records"), start=1):
-        problems.require(rec, ("id", "name_fi", "type", "municipality"), row=row)
+        problems.require(rec, ("id", "name_fi", "type", "role", "municipality"), row=row)
         if rec["id"]:
             problems.pattern(rec["id"], r"[a-z0-9]+(-[a-z0-9]+)*", row=row, field="id",
                              what="lower-case letters, digits and hyphens")
@@ -596,5 +598,40 @@ def assumed_relations(orgs: pd.DataFrame, rels: pd.DataFrame) -> pd.DataFrame:
         "Suhde": [RELATION_KINDS.get(k, k) for k in assumed["kind"]],
         "Verkosto": assumed["network"].astype(str).to_numpy(),
         "Peruste": assumed["source"].astype(str).to_numpy(),
+    })
+    return with_curated_provenance(table, REGISTRY_SOURCE)
+
+
+def actor_table(orgs: pd.DataFrame, sectors: object = None) -> pd.DataFrame:
+    """The actor list of chapter 9: every actor with its type, role and focus sectors (Finnish).
+
+    Parameters
+    ----------
+    orgs : pandas.DataFrame
+        From :func:`load_registry`.
+    sectors : mapping id -> Sector, list of ids, path or None
+        For the sectors' Finnish names; default the project's ``sectors.yaml``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``Toimija, Tyyppi, Rooli, Painopistealat`` in the order of actor types, then name.
+
+    Examples
+    --------
+    >>> orgs = pd.DataFrame({"id": ["a"], "name_fi": ["A ry"], "type": ["business"],
+    ...                      "role": ["Toimialajärjestö"], "sectors": [("metsa",)]})
+    >>> actor_table(orgs, ["metsa"]).values.tolist()
+    [['A ry', 'elinkeinoelämä', 'Toimialajärjestö', 'metsa']]
+    """
+    _need_registry(orgs, ("id", "name_fi", "type", "role", "sectors"), "actor_table")
+    names = dict(_sector_table(sectors))
+    order = {t: i for i, t in enumerate(ACTOR_TYPES)}
+    rows = orgs.assign(_order=orgs["type"].map(order)).sort_values(["_order", "name_fi"], kind="stable")
+    table = pd.DataFrame({
+        "Toimija": rows["name_fi"].astype(str).to_numpy(),
+        "Tyyppi": [ACTOR_TYPES.get(t, t) for t in rows["type"]],
+        "Rooli": rows["role"].astype(str).to_numpy(),
+        "Painopistealat": [", ".join(names.get(s, s) for s in tags) for tags in rows["sectors"]],
     })
     return with_curated_provenance(table, REGISTRY_SOURCE)

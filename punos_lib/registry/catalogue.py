@@ -52,6 +52,9 @@ __all__ = [
     "dataset_sources",
     "dataset_sources_table",
     "collection_files",
+    "ACTOR_LINKS",
+    "actor_links",
+    "actor_sources_table",
 ]
 
 # Machine value -> Finnish label (the study text shows the labels).
@@ -101,9 +104,11 @@ _REQUIRED = (
     "frequency", "access", "url", "licence",
 )
 _OPTIONAL = ("latest_period", "loader", "gaps")
+#: Optional lists of actor ids (``data/actors/organisations.csv``): who produces and who uses a source.
+ACTOR_LINKS: dict[str, str] = {"producer_actors": "tuottaja", "user_actors": "käyttäjä"}
 _COLUMNS = (
     "id", "name_fi", "name_en", "producer", "kind", "topics", "granularity", "frequency",
-    "latest_period", "access", "url", "licence", "loader", "gaps",
+    "latest_period", "access", "url", "licence", "loader", "gaps", "producer_actors", "user_actors",
 )
 #: The source line of tables and figures built from the catalogue.
 CATALOGUE_SOURCE = "Punos-tietolähdeluettelo (data/catalogue.yaml)"
@@ -120,7 +125,7 @@ def _check_entry(entry: object, row: int, problems: Problems) -> None:
     if not isinstance(entry, dict):
         problems.add("each source must be a mapping of field: value", row=row)
         return
-    problems.known_keys(entry, _REQUIRED + _OPTIONAL, row=row)
+    problems.known_keys(entry, _REQUIRED + _OPTIONAL + tuple(ACTOR_LINKS), row=row)
     problems.require(entry, _REQUIRED, row=row)
     for field in ("id", "name_fi", "name_en", "producer", "licence"):
         if entry.get(field) is not None:
@@ -147,6 +152,11 @@ def _check_entry(entry: object, row: int, problems: Problems) -> None:
         value = entry.get(field)
         if value is not None and not isinstance(value, str):
             problems.add("must be text (quote it, e.g. \"2024\") or null", row=row, field=field, value=value)
+    for field in ACTOR_LINKS:
+        value = entry.get(field)
+        if value is not None and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+            problems.add("must be a list of actor ids of data/actors/organisations.csv, e.g. [tilastokeskus]",
+                         row=row, field=field, value=value)
 
 
 def load_catalogue(path: str | Path | None = None) -> pd.DataFrame:
@@ -189,8 +199,10 @@ def load_catalogue(path: str | Path | None = None) -> pd.DataFrame:
     if not entries:
         raise ValidationError("the catalogue lists no sources; add entries under 'sources:'",
                               file=path, field="sources")
-    problems = Problems(path)
+    problems = Problems(path, unit="entry")
     for row, entry in enumerate(entries, start=1):
+        if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+            problems.label(row, entry["id"])
         _check_entry(entry, row, problems)
     problems.unique([e.get("id") if isinstance(e, dict) else None for e in entries], field="id")
     problems.raise_if_any("data source catalogue")
@@ -199,6 +211,8 @@ def load_catalogue(path: str | Path | None = None) -> pd.DataFrame:
         record = {column: entry.get(column) for column in _COLUMNS}
         record["topics"] = tuple(entry["topics"])
         record["granularity"] = tuple(entry["granularity"])
+        for field in ACTOR_LINKS:
+            record[field] = tuple(entry.get(field) or ())
         records.append(record)
     frame = pd.DataFrame.from_records(records, columns=list(_COLUMNS))
     frame.attrs["source_file"] = str(path)
@@ -529,20 +543,89 @@ def collection_files(folder: str | Path | None = None) -> pd.DataFrame:
     forums = root / "forums"
     assessments = sorted((forums / "assessments").glob("*.csv")) if forums.is_dir() else []
     pilots = sorted([*forums.glob("*.yaml"), *forums.glob("*.yml")]) if forums.is_dir() else []
+    criteria = forums / "criteria.csv"
     rows = [
         ("data/catalogue.yaml", "tietolähteet ja tiedontuottajat", yaml_sources(root / "catalogue.yaml"),
-         "tekstieditori (YAML)", "catalogue.load_catalogue: pakolliset kentät, sallitut arvot, https-linkit"),
-        ("data/actors/organisations.csv", "toimijat (organisaatiot)", csv_rows(root / "actors" / "organisations.csv"),
+         "tekstieditori (YAML)", "pakolliset kentät, sallitut arvot, https-linkit, liitokset toimijoihin"),
+        ("data/actors/organisations.csv", "toimijat (organisaatiot) ja niiden roolit",
+         csv_rows(root / "actors" / "organisations.csv"),
          "taulukkolaskenta tai tekstieditori (CSV, UTF-8)",
-         "actors.load_registry: tunnisteet, tyypit, kuntakoodit, toimialat, lähde"),
+         "tunnisteet, tyypit, roolit, kuntakoodit, painopistealat, lähde"),
         ("data/actors/relations.csv", "toimijoiden väliset suhteet", csv_rows(root / "actors" / "relations.csv"),
          "taulukkolaskenta tai tekstieditori (CSV, UTF-8)",
-         "actors.load_registry: tunnetut toimijat, suhteen laji, lähde tai oletus"),
+         "tunnetut toimijat, suhteen laji, lähde tai oletus"),
         ("data/forums/*.yaml", "foorumipilotit: osallistujat, aiheet, sovitut toimet", len(pilots),
-         "tekstieditori (YAML)", "forums.load_pilots: päivämäärät, muoto, toimiala, toimet"),
+         "tekstieditori (YAML)", "päivämäärät, muoto, toimiala, toimet"),
+        ("data/forums/criteria.csv", "pilottien arviointikriteerit", csv_rows(criteria),
+         "taulukkolaskenta tai tekstieditori (CSV, UTF-8)", "pakolliset kentät, pilottimuodot"),
         ("data/forums/assessments/*.csv", "foorumin arviot ammateista", sum(csv_rows(p) for p in assessments),
-         "Excel-lomake: punos forum template → täyttö → punos forum import",
-         "forums.import_workbook: jokainen virheellinen solu nimetään, mitään ei tallenneta ennen korjausta"),
+         "Excel-lomake: lomake tehdään, osallistujat täyttävät sen ja se tuodaan selvitykseen",
+         "jokainen virheellinen solu nimetään, mitään ei tallenneta ennen korjausta"),
     ]
     table = pd.DataFrame(rows, columns=["Tiedosto", "Sisältö", "Tietueita", "Muokkaus", "Tarkistus"])
     return with_curated_provenance(table, "Punos-projektin tiedostot (data/)")
+
+
+def actor_links(cat: pd.DataFrame, orgs: pd.DataFrame) -> pd.DataFrame:
+    """The catalogue's links to the actor registry, checked against it.
+
+    Parameters
+    ----------
+    cat : pandas.DataFrame
+        From :func:`load_catalogue` (``producer_actors``, ``user_actors``: tuples of actor ids).
+    orgs : pandas.DataFrame
+        From :func:`punos_lib.registry.actors.load_registry`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per link in catalogue order: ``source`` (catalogue id), ``source_name_fi``,
+        ``actor`` (actor id), ``actor_name_fi``, ``link`` (``producer_actors`` or
+        ``user_actors``).
+
+    Raises
+    ------
+    ValidationError
+        Every link to an actor id the registry does not have, at once: the catalogue file, the
+        entry (number and id), the field and the id, with the registry's file to add it to.
+    """
+    require_columns(cat, ("id", "name_fi", *ACTOR_LINKS), "actor_links (catalogue)",
+                    hint="pass load_catalogue()")
+    require_columns(orgs, ("id", "name_fi"), "actor_links (organisations)",
+                    hint="pass punos_lib.registry.actors.load_registry()")
+    names = dict(zip(orgs["id"].astype(str), orgs["name_fi"].astype(str), strict=True))
+    registry = orgs.attrs.get("source_file", "data/actors/organisations.csv")
+    problems = Problems(cat.attrs.get("source_file", "data/catalogue.yaml"), unit="entry")
+    rows = []
+    for number, rec in enumerate(cat.to_dict("records"), start=1):
+        problems.label(number, str(rec["id"]))
+        for field in ACTOR_LINKS:
+            for actor in rec[field] or ():
+                if actor not in names:
+                    problems.add(f"no actor with this id in {registry}; use an id of that file or add the actor "
+                                 "there", row=number, field=field, value=actor)
+                    continue
+                rows.append({"source": rec["id"], "source_name_fi": rec["name_fi"], "actor": actor,
+                             "actor_name_fi": names[actor], "link": field})
+    problems.raise_if_any("links from the source catalogue to the actor registry")
+    return pd.DataFrame(rows, columns=["source", "source_name_fi", "actor", "actor_name_fi", "link"])
+
+
+def actor_sources_table(links: pd.DataFrame) -> pd.DataFrame:
+    """Per actor, the catalogued sources it produces and uses (Finnish; chapters 8 and 9).
+
+    Columns ``Toimija, Tuottaa, Käyttää`` (source names joined with semicolons), actors with
+    the most produced sources first, then by name.
+    """
+    require_columns(links, ("actor_name_fi", "source_name_fi", "link"), "actor_sources_table",
+                    hint="pass actor_links()")
+    rows = []
+    for actor, group in links.groupby("actor_name_fi", sort=True):
+        produced = group.loc[group["link"] == "producer_actors", "source_name_fi"].tolist()
+        used = group.loc[group["link"] == "user_actors", "source_name_fi"].tolist()
+        rows.append({"Toimija": actor, "Tuottaa": "; ".join(produced), "Käyttää": "; ".join(used),
+                     "_n": len(produced)})
+    table = pd.DataFrame(rows, columns=["Toimija", "Tuottaa", "Käyttää", "_n"])
+    table = table.sort_values(["_n", "Toimija"], ascending=[False, True], kind="stable").drop(columns="_n")
+    return with_curated_provenance(table.reset_index(drop=True),
+                                   f"{CATALOGUE_SOURCE}; Punos-toimijarekisteri (data/actors)")

@@ -12,6 +12,8 @@ results as data:
   sector's occupations on the Työvoimabarometri scale, and an import
   (:func:`import_workbook`) that validates a filled workbook and stores it as
   CSV under ``data/forums/assessments/``;
+- ``data/forums/criteria.csv``: the criteria by which the sector, cluster and
+  theme pilots are evaluated (:func:`load_criteria`, :func:`criteria_table`);
 - the Finnish tables of chapter 10 of the pilots (:func:`pilots_table`) and
   their agreed actions (:func:`actions_table`).
 
@@ -41,7 +43,14 @@ import pandas as pd
 from punos_lib._atomic import atomic_write_bytes
 from punos_lib.errors import InputError, ValidationError
 from punos_lib.paths import data_dir
-from punos_lib.records import Problems, read_csv_table, read_yaml, require_columns, with_curated_provenance
+from punos_lib.records import (
+    Problems,
+    read_csv_table,
+    read_yaml,
+    require_columns,
+    split_list,
+    with_curated_provenance,
+)
 from punos_lib.registry.actors import ACTOR_TYPES
 from punos_lib.reference.sectors import known_sector_ids, load_sectors
 
@@ -61,6 +70,9 @@ __all__ = [
     "example_marks",
     "pilots_table",
     "actions_table",
+    "CRITERIA_COLUMNS",
+    "load_criteria",
+    "criteria_table",
 ]
 
 #: Työvoimabarometri states: machine value -> Finnish label (as in the workbook).
@@ -85,6 +97,9 @@ ASSESSMENT_COLUMNS = (
     "sector", "aml", "occupation_fi", "state", "severity", "horizon", "skills_short",
     "comment", "respondent_type", "template_version", "source_sha256", "example",
 )
+
+#: Columns of ``data/forums/criteria.csv``, in order.
+CRITERIA_COLUMNS = ("id", "criterion_fi", "question_fi", "evidence_fi", "formats")
 
 _SHEET = "Arviot"
 _INFO_SHEET = "Ohjeet"
@@ -676,3 +691,51 @@ def actions_table(pilots: pd.DataFrame) -> pd.DataFrame:
     })
     return with_curated_provenance(table, FORUM_SOURCE,
                                    mark=EXAMPLE_MARK if bool(actions["example"].any()) else None)
+
+
+def load_criteria(path: str | Path | None = None) -> pd.DataFrame:
+    """Read and validate the evaluation criteria of the forum pilots.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        The CSV file (columns :data:`CRITERIA_COLUMNS`); default ``data/forums/criteria.csv``.
+        ``formats`` lists the pilot formats a criterion applies to, ``;``-separated
+        (``sector``, ``cluster``, ``theme``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The file's rows in order; ``formats`` as a tuple.
+
+    Raises
+    ------
+    ValidationError
+        Every problem of the file at once (row, field, value): empty fields, unknown formats,
+        duplicate ids.
+    """
+    file = Path(path) if path is not None else data_dir() / "forums" / "criteria.csv"
+    table = read_csv_table(file, CRITERIA_COLUMNS)
+    problems = Problems(file)
+    for row, rec in enumerate(table.to_dict("records"), start=1):
+        problems.require(rec, CRITERIA_COLUMNS, row=row)
+        for fmt in split_list(rec["formats"]):
+            problems.allowed(fmt, FORMATS, row=row, field="formats")
+    problems.unique(table["id"], field="id")
+    problems.raise_if_any("forum evaluation criteria")
+    table["formats"] = table["formats"].map(split_list)
+    return table
+
+
+def criteria_table(criteria: pd.DataFrame) -> pd.DataFrame:
+    """Finnish table of :func:`load_criteria`: ``Kriteeri, Arviointikysymys, Mittari tai näyttö`` and
+    one column per pilot format (``toimiala, klusteri, teema``) marked ``x`` where it applies."""
+    require_columns(criteria, CRITERIA_COLUMNS, "criteria_table", hint="pass load_criteria()")
+    table = pd.DataFrame({
+        "Kriteeri": criteria["criterion_fi"].to_numpy(),
+        "Arviointikysymys": criteria["question_fi"].to_numpy(),
+        "Mittari tai näyttö": criteria["evidence_fi"].to_numpy(),
+    })
+    for fmt, label in FORMATS.items():
+        table[label.capitalize()] = ["x" if fmt in tuple(f) else "" for f in criteria["formats"]]
+    return with_curated_provenance(table, FORUM_SOURCE)

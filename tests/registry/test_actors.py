@@ -15,7 +15,7 @@ from punos_lib.errors import InputError, ValidationError
 REPO = Path(__file__).resolve().parents[2]
 SECTORS = ["metsa", "ruoka", "vesi", "matkailu", "sote", "teknologia", "rakentaminen"]
 
-ORG_HEADER = ["id", "name_fi", "name_en", "type", "municipality", "sectors", "url", "source"]
+ORG_HEADER = ["id", "name_fi", "name_en", "type", "role", "municipality", "sectors", "url", "source"]
 REL_HEADER = ["from", "to", "kind", "network", "source"]
 
 
@@ -31,7 +31,8 @@ def _write(folder: Path, orgs: list[list[str]], rels: list[list[str]]) -> Path:
 
 
 def _org(id_: str, type_: str, sectors: str = "", municipality: str = "491") -> list[str]:
-    return [id_, f"Nimi {id_}", f"Name {id_}", type_, municipality, sectors, "https://example.fi", "test"]
+    return [id_, f"Nimi {id_}", f"Name {id_}", type_, f"Rooli {id_}", municipality, sectors, "https://example.fi",
+            "test"]
 
 
 # e1 - p - d - b1 with r hanging on p
@@ -68,7 +69,8 @@ def test_shipped_registry_against_project_sectors() -> None:
         ([_org("x", "public", municipality="46")], [], "organisations.csv", 1, "municipality"),
         ([TINY_ORGS[0], _org("x", "public", sectors="metsa;kaivos")], [], "organisations.csv", 2, "sectors"),
         ([TINY_ORGS[0], TINY_ORGS[1], _org("p", "public")], [], "organisations.csv", 3, "id"),
-        ([["x", "Nimi", "Name", "public", "491", "", "", ""]], [], "organisations.csv", 1, "source"),
+        ([["x", "Nimi", "Name", "public", "Rooli", "491", "", "", ""]], [], "organisations.csv", 1, "source"),
+        ([["x", "Nimi", "Name", "public", "", "491", "", "https://x.fi", "l"]], [], "organisations.csv", 1, "role"),
         (TINY_ORGS, [TINY_RELS[0], ["e1", "zz", "partner", "", "test"]], "relations.csv", 2, "to"),
         (TINY_ORGS, [["e1", "p", "likes", "", "test"]], "relations.csv", 1, "kind"),
         (TINY_ORGS, [["e1", "p", "partner", "", ""]], "relations.csv", 1, "source"),
@@ -241,3 +243,19 @@ def test_centrality_and_brokers_tables_translate_types():
     assert table.values.tolist() == [["A", "koulutus", 3, 0.667, 1]]
     brok = pd.DataFrame({"name_fi": ["C"], "type": ["public"], "share_of_pairs": [0.5], "pairs": [2]})
     assert actors.brokers_table(brok).values.tolist() == [["C", "julkinen toimija", 0.5, 2]]
+
+
+def test_actor_table_lists_every_actor_with_its_role() -> None:
+    orgs, _ = actors.load_registry(REPO / "data" / "actors")
+    table = actors.actor_table(orgs)
+    assert list(table.columns) == ["Toimija", "Tyyppi", "Rooli", "Painopistealat"]
+    assert len(table) == len(orgs) and table["Rooli"].str.len().min() > 5
+    assert table["Tyyppi"].iloc[0] == "koulutus"  # ordered by actor type
+    row = table[table["Toimija"] == "Etelä-Savon maakuntaliitto"].iloc[0]
+    assert row["Rooli"].startswith("Maakunnan liitto") and "Metsäala" in row["Painopistealat"]
+
+
+def test_shipped_registry_has_no_english_in_the_sources() -> None:
+    orgs, rels = actors.load_registry(REPO / "data" / "actors")
+    for text in [*orgs["source"], *rels["source"]]:
+        assert "assumption" not in text and "confirm" not in text and "DOMAIN.md" not in text, text

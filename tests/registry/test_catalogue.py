@@ -68,7 +68,7 @@ def test_missing_required_field_names_file_row_and_field(tmp_path: Path) -> None
         catalogue.load_catalogue(path)
     err = info.value
     assert err.row == 2 and err.field == "producer"
-    assert str(path) in str(err) and "row 2" in str(err) and "'producer'" in str(err)
+    assert str(path) in str(err) and "entry 2 (src-b)" in str(err) and "'producer'" in str(err)
 
 
 @pytest.mark.parametrize(
@@ -96,9 +96,9 @@ def test_duplicate_ids_and_all_problems_reported_together(tmp_path: Path) -> Non
     with pytest.raises(ValidationError) as info:
         catalogue.load_catalogue(path)
     text = "\n".join(info.value.problems)
-    # row 2: bad kind and duplicate id; row 3: bad access and duplicate id
+    # entry 2: bad kind and duplicate id; entry 3: bad access and duplicate id (YAML list items are entries)
     assert len(info.value.problems) == 4
-    assert "row 2, field 'kind'" in text and "row 3, field 'access'" in text
+    assert "entry 2 (src-a), field 'kind'" in text and "entry 3 (src-a), field 'access'" in text
     assert text.count("duplicate id") == 2
 
 
@@ -278,7 +278,40 @@ def test_collection_files_counts_records(tmp_path):
     (data / "forums" / "assessments" / "s_1.csv").write_text("a\n1\n2\n", encoding="utf-8")
     (data / "forums" / "assessments" / "s_2.csv").write_text("a\n3\n", encoding="utf-8")
     table = catalogue.collection_files(data)
-    assert table["Tietueita"].tolist() == [2, 3, 1, 1, 3]
-    assert "punos forum import" in table["Muokkaus"].iloc[4]
+    assert table["Tietueita"].tolist() == [2, 3, 1, 1, 0, 3]
+    assert "Excel-lomake" in table["Muokkaus"].iloc[5]
+    # a table for regional readers: no function names or command lines
+    text = " ".join(table[["Muokkaus", "Tarkistus"]].to_numpy().ravel())
+    assert "load_" not in text and "punos " not in text and "import_workbook" not in text
     with pytest.raises(InputError, match="no data folder"):
         catalogue.collection_files(tmp_path / "nowhere")
+
+
+def test_every_catalogue_link_names_a_registered_actor() -> None:
+    from punos_lib.registry import actors
+
+    cat = load_catalogue(CATALOGUE)
+    orgs, _ = actors.load_registry(REPO / "data" / "actors")
+    links = catalogue.actor_links(cat, orgs)
+    produced = links[links["link"] == "producer_actors"]
+    assert "tilastokeskus" in set(produced["actor"]) and "oph" in set(produced["actor"])
+    table = catalogue.actor_sources_table(links)
+    assert table.iloc[0]["Toimija"] == "Tilastokeskus"
+    assert "Väestörakenne" in table.iloc[0]["Tuottaa"]
+
+
+def test_unknown_actor_ids_in_the_catalogue_are_all_reported() -> None:
+    cat = pd.DataFrame({"id": ["a", "b"], "name_fi": ["A", "B"], "producer_actors": [("x",), ("p",)],
+                        "user_actors": [(), ("y", "p")]})
+    cat.attrs["source_file"] = "catalogue.yaml"
+    orgs = pd.DataFrame({"id": ["p"], "name_fi": ["P"]})
+    with pytest.raises(ValidationError) as info:
+        catalogue.actor_links(cat, orgs)
+    assert info.value.problems[0].startswith("catalogue.yaml, entry 1 (a), field 'producer_actors', value 'x'")
+    assert info.value.problems[1].startswith("catalogue.yaml, entry 2 (b), field 'user_actors', value 'y'")
+    assert len(info.value.problems) == 2
+
+
+def test_actor_links_must_be_lists(tmp_path: Path) -> None:
+    with pytest.raises(ValidationError, match="producer_actors"):
+        catalogue.load_catalogue(_write(tmp_path, [_entry(producer_actors="tilastokeskus")]))

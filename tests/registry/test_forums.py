@@ -282,3 +282,27 @@ def test_pilot_tables_leave_real_records_unmarked(tmp_path):
     assert forums.actions_table(pilots).values.tolist() == [["Vesifoorumi", "Selvitys", "maakuntaliitto",
                                                            "2024-06-30", ""]]
     assert forums.EXAMPLE_MARK not in table.attrs["provenance"]["attribution"][0]
+
+
+def test_shipped_criteria_cover_every_pilot_format() -> None:
+    criteria = forums.load_criteria(REPO / "data" / "forums" / "criteria.csv")
+    assert len(criteria) >= 6
+    for fmt in forums.FORMATS:
+        assert sum(fmt in f for f in criteria["formats"]) >= 4
+    table = forums.criteria_table(criteria)
+    assert list(table.columns) == ["Kriteeri", "Arviointikysymys", "Mittari tai näyttö", "Toimiala",
+                                   "Klusteri", "Teema"]
+    assert set(table["Teema"]) == {"x", ""}
+
+
+def test_criteria_problems_are_reported_together(tmp_path: Path) -> None:
+    path = tmp_path / "criteria.csv"
+    path.write_text("id,criterion_fi,question_fi,evidence_fi,formats\n"
+                    "a,A,Kysymys?,Mittari,sector;region\n"
+                    "a,,Kysymys?,Mittari,theme\n", encoding="utf-8")
+    with pytest.raises(ValidationError) as info:
+        forums.load_criteria(path)
+    problems = info.value.problems
+    assert any("row 1, field 'formats', value 'region'" in p for p in problems)
+    assert any("row 2, field 'criterion_fi'" in p for p in problems)
+    assert any("row 2, field 'id', value 'a'" in p for p in problems)

@@ -177,6 +177,17 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("file", type=Path, help="the filled .xlsx workbook")
     q.add_argument("--dest", type=Path, default=None, metavar="DIR",
                    help="where to store (default: data/forums/assessments)")
+
+    p = sub.add_parser("registry", help="the actor registry and the source catalogue as one Excel workbook")
+    registry_sub = p.add_subparsers(dest="registry_command", metavar="SUBCOMMAND")
+    q = registry_sub.add_parser("template", help="write the current registry and catalogue into an .xlsx workbook")
+    q.add_argument("--output", required=True, type=Path, metavar="FILE", help="the .xlsx file to write")
+    q = registry_sub.add_parser(
+        "import",
+        help="validate a filled workbook and write data/actors/*.csv and data/catalogue.yaml "
+             "(nothing is written if any row is bad)",
+    )
+    q.add_argument("file", type=Path, help="the filled .xlsx workbook")
     return parser
 
 
@@ -307,6 +318,19 @@ def _cmd_forum(args: argparse.Namespace) -> int:
     raise PunosError("give a forum subcommand: template or import (see `punos forum --help`)")
 
 
+def _cmd_registry(args: argparse.Namespace) -> int:
+    from punos_lib.registry import workbook
+
+    if args.registry_command == "template":
+        print(f"wrote {workbook.write_template(args.output)}")
+        return EXIT_OK
+    if args.registry_command == "import":
+        written = workbook.import_workbook(args.file)
+        print("wrote " + ", ".join(map(str, written)) if written else "no changes; nothing written")
+        return EXIT_OK
+    raise PunosError("give a registry subcommand: template or import (see `punos registry --help`)")
+
+
 _COMMANDS = {
     "fetch": _cmd_fetch,
     "demo": _cmd_demo,
@@ -316,6 +340,7 @@ _COMMANDS = {
     "render": _cmd_render,
     "lab": _cmd_lab,
     "forum": _cmd_forum,
+    "registry": _cmd_registry,
 }
 
 

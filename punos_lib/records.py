@@ -186,11 +186,17 @@ class Problems:
         self.add(f"must be {what}", row=row, field=field, value=value)
         return False
 
-    def unique(self, values: Iterable[object], *, field: str, first_row: int = 1) -> None:
-        """Report every repeated value of ``field``; rows are numbered from ``first_row``."""
+    def unique(self, values: Iterable[object], *, field: str, first_row: int = 1,
+               rows: Iterable[int] | None = None) -> None:
+        """Report every repeated value of ``field``.
+
+        Rows are numbered from ``first_row``, or given one per value in ``rows`` (a worksheet
+        whose blank rows were skipped).
+        """
         seen: dict[object, int] = {}
-        for offset, value in enumerate(values):
-            row = first_row + offset
+        values = list(values)
+        numbers = list(rows) if rows is not None else [first_row + i for i in range(len(values))]
+        for row, value in zip(numbers, values, strict=True):
             if _is_blank(value) or not isinstance(value, (str, int)):
                 continue  # a blank or non-text id is reported by the field's own check
             if value in seen:
@@ -202,6 +208,10 @@ class Problems:
                 )
             else:
                 seen[value] = row
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        """Add problems collected elsewhere (e.g. another sheet of the same workbook)."""
+        self._items.extend(problems)
 
     def raise_if_any(self, what: str) -> None:
         """Raise one ValidationError listing every problem, if there are any.

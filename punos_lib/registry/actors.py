@@ -130,7 +130,28 @@ def load_registry(
     rels = read_csv_table(rel_path, REL_COLUMNS)
 
     problems = Problems(org_path)
-    for row, rec in enumerate(orgs.to_dict("records"), start=1):
+    check_organisations(list(enumerate(orgs.to_dict("records"), start=1)), problems, sector_ids)
+    problems.raise_if_any("organisation registry")
+    problems = Problems(rel_path)
+    check_relations(list(enumerate(rels.to_dict("records"), start=1)), problems, set(orgs["id"]), org_path.name)
+    problems.raise_if_any("relation registry")
+
+    orgs["sectors"] = orgs["sectors"].map(split_list)
+    orgs.attrs["source_file"] = str(org_path)
+    rels.attrs["source_file"] = str(rel_path)
+    return orgs, rels
+
+
+def check_organisations(records: list[tuple[int, dict[str, str]]], problems: Problems,
+                        sector_ids: Iterable[str]) -> None:
+    """Record every problem of the organisation rows (text values) in ``problems``.
+
+    ``records`` pairs each row's number with its values: CSV data rows count from 1, a
+    worksheet's rows are its own numbers. Shared by :func:`load_registry` and the registry
+    workbook (:mod:`punos_lib.registry.workbook`).
+    """
+    sector_ids = tuple(sector_ids)
+    for row, rec in records:
         problems.require(rec, ("id", "name_fi", "type", "role", "municipality"), row=row)
         if rec["id"]:
             problems.pattern(rec["id"], r"[a-z0-9]+(-[a-z0-9]+)*", row=row, field="id",
@@ -146,27 +167,25 @@ def load_registry(
             problems.add("give a url or a source for every organisation", row=row, field="source")
         if rec["url"] and not rec["url"].startswith("https://"):
             problems.add("must start with https://", row=row, field="url", value=rec["url"])
-    problems.unique(orgs["id"], field="id")
-    problems.raise_if_any("organisation registry")
+    problems.unique([rec["id"] for _, rec in records], field="id", rows=[row for row, _ in records])
 
-    known = set(orgs["id"])
-    problems = Problems(rel_path)
-    for row, rec in enumerate(rels.to_dict("records"), start=1):
+
+def check_relations(records: list[tuple[int, dict[str, str]]], problems: Problems, known: set[str],
+                    where: str) -> None:
+    """Record every problem of the numbered relation rows in ``problems``; ``known`` = organisation ids.
+
+    ``where`` names the organisations' file or sheet in the message about an unknown id.
+    """
+    for row, rec in records:
         problems.require(rec, REL_COLUMNS[:3] + ("source",), row=row)
         for field in ("from", "to"):
             if rec[field] and rec[field] not in known:
-                problems.add(f"no organisation with this id in {org_path.name}; add it there or fix the id",
+                problems.add(f"no organisation with this id in {where}; add it there or fix the id",
                              row=row, field=field, value=rec[field])
         if rec["from"] and rec["from"] == rec["to"]:
             problems.add("a relation must join two different organisations", row=row, field="to")
         if rec["kind"]:
             problems.allowed(rec["kind"], RELATION_KINDS, row=row, field="kind")
-    problems.raise_if_any("relation registry")
-
-    orgs["sectors"] = orgs["sectors"].map(split_list)
-    orgs.attrs["source_file"] = str(org_path)
-    rels.attrs["source_file"] = str(rel_path)
-    return orgs, rels
 
 
 def build_graph(orgs: pd.DataFrame, rels: pd.DataFrame) -> nx.Graph:

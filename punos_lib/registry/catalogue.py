@@ -103,10 +103,12 @@ _REQUIRED = (
     "id", "name_fi", "name_en", "producer", "kind", "topics", "granularity",
     "frequency", "access", "url", "licence",
 )
-_OPTIONAL = ("latest_period", "loader", "gaps")
+#: Optional text fields of an entry.
+OPTIONAL = ("latest_period", "loader", "gaps")
 #: Optional lists of actor ids (``data/actors/organisations.csv``): who produces and who uses a source.
 ACTOR_LINKS: dict[str, str] = {"producer_actors": "tuottaja", "user_actors": "käyttäjä"}
-_COLUMNS = (
+#: Fields of an entry, in the order of the frame from :func:`load_catalogue`.
+COLUMNS = (
     "id", "name_fi", "name_en", "producer", "kind", "topics", "granularity", "frequency",
     "latest_period", "access", "url", "licence", "loader", "gaps", "producer_actors", "user_actors",
 )
@@ -121,11 +123,12 @@ def _default_path() -> Path:
     return data_dir() / "catalogue.yaml"
 
 
-def _check_entry(entry: object, row: int, problems: Problems) -> None:
+def check_entry(entry: object, row: int, problems: Problems) -> None:
+    """Record every problem of one catalogue entry (number ``row``) in ``problems``."""
     if not isinstance(entry, dict):
         problems.add("each source must be a mapping of field: value", row=row)
         return
-    problems.known_keys(entry, _REQUIRED + _OPTIONAL + tuple(ACTOR_LINKS), row=row)
+    problems.known_keys(entry, _REQUIRED + OPTIONAL + tuple(ACTOR_LINKS), row=row)
     problems.require(entry, _REQUIRED, row=row)
     for field in ("id", "name_fi", "name_en", "producer", "licence"):
         if entry.get(field) is not None:
@@ -148,7 +151,7 @@ def _check_entry(entry: object, row: int, problems: Problems) -> None:
     url = entry.get("url")
     if isinstance(url, str) and not url.startswith("https://"):
         problems.add("must start with https:// (no plain http)", row=row, field="url", value=url)
-    for field in _OPTIONAL:
+    for field in OPTIONAL:
         value = entry.get(field)
         if value is not None and not isinstance(value, str):
             problems.add("must be text (quote it, e.g. \"2024\") or null", row=row, field=field, value=value)
@@ -203,18 +206,18 @@ def load_catalogue(path: str | Path | None = None) -> pd.DataFrame:
     for row, entry in enumerate(entries, start=1):
         if isinstance(entry, dict) and isinstance(entry.get("id"), str):
             problems.label(row, entry["id"])
-        _check_entry(entry, row, problems)
+        check_entry(entry, row, problems)
     problems.unique([e.get("id") if isinstance(e, dict) else None for e in entries], field="id")
     problems.raise_if_any("data source catalogue")
     records = []
     for entry in entries:
-        record = {column: entry.get(column) for column in _COLUMNS}
+        record = {column: entry.get(column) for column in COLUMNS}
         record["topics"] = tuple(entry["topics"])
         record["granularity"] = tuple(entry["granularity"])
         for field in ACTOR_LINKS:
             record[field] = tuple(entry.get(field) or ())
         records.append(record)
-    frame = pd.DataFrame.from_records(records, columns=list(_COLUMNS))
+    frame = pd.DataFrame.from_records(records, columns=list(COLUMNS))
     frame.attrs["source_file"] = str(path)
     return frame
 
@@ -546,10 +549,10 @@ def collection_files(folder: str | Path | None = None) -> pd.DataFrame:
     criteria = forums / "criteria.csv"
     rows = [
         ("data/catalogue.yaml", "tietolähteet ja tiedontuottajat", yaml_sources(root / "catalogue.yaml"),
-         "tekstieditori (YAML)", "pakolliset kentät, sallitut arvot, https-linkit, liitokset toimijoihin"),
+         "tekstieditori (YAML) tai Excel-työkirja", "pakolliset kentät, sallitut arvot, https-linkit, liitokset toimijoihin"),
         ("data/actors/organisations.csv", "toimijat (organisaatiot) ja niiden roolit",
          csv_rows(root / "actors" / "organisations.csv"),
-         "taulukkolaskenta tai tekstieditori (CSV, UTF-8)",
+         "Excel-työkirja, taulukkolaskenta tai tekstieditori (CSV, UTF-8)",
          "tunnisteet, tyypit, roolit, kuntakoodit, painopistealat, lähde"),
         ("data/actors/relations.csv", "toimijoiden väliset suhteet", csv_rows(root / "actors" / "relations.csv"),
          "taulukkolaskenta tai tekstieditori (CSV, UTF-8)",

@@ -1,0 +1,143 @@
+"""Tests of punos_lib.registry.workbook: registry and catalogue round-trip through one xlsx workbook."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from punos_lib import cli
+from punos_lib.errors import ValidationError
+from punos_lib.registry import actors, catalogue, workbook
+
+REPO = Path(__file__).resolve().parents[2]
+SECTORS = ["metsa", "ruoka", "vesi", "matkailu", "sote", "teknologia", "rakentaminen"]
+
+
+@pytest.fixture()
+def project(tmp_path: Path) -> tuple[Path, Path]:
+    folder = tmp_path / "actors"
+    shutil.copytree(REPO / "data" / "actors", folder)
+    cat = tmp_path / "catalogue.yaml"
+    shutil.copy(REPO / "data" / "catalogue.yaml", cat)
+    return folder, cat
+
+
+def _template(tmp_path: Path, project: tuple[Path, Path]) -> Path:
+    folder, cat = project
+    return workbook.write_template(tmp_path / "rekisteri.xlsx", actors_dir=folder, catalogue_path=cat,
+                                   sectors=SECTORS)
+
+
+def _import(path: Path, project: tuple[Path, Path]) -> list[Path]:
+    folder, cat = project
+    return workbook.import_workbook(path, actors_dir=folder, catalogue_path=cat, sectors=SECTORS)
+
+
+def _snapshot(project: tuple[Path, Path]) -> dict[str, bytes]:
+    folder, cat = project
+    return {p.name: p.read_bytes() for p in (*sorted(folder.glob("*.csv")), cat)}
+
+
+def test_template_holds_every_record(tmp_path, project):
+    path = _template(tmp_path, project)
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["Ohjeet", "Toimijat", "Suhteet", "Tietolähteet", "_meta"]
+    assert wb["_meta"].sheet_state == "hidden"
+    orgs, rels = actors.load_registry(project[0], sectors=SECTORS)
+    assert wb["Toimijat"].max_row == len(orgs) + 1 and wb["Suhteet"].max_row == len(rels) + 1
+    assert [c.value for c in wb["Toimijat"][1]] == list(actors.ORG_COLUMNS)
+    sources = wb["Tietolähteet"]
+    header = [c.value for c in sources[1]]
+    assert sources.cell(2, header.index("granularity") + 1).value == "country; region; sub_region; municipality"
+    assert all(c.data_type != "f" for ws in wb.worksheets for row in ws.iter_rows() for c in row)
+
+
+def test_unchanged_workbook_writes_nothing(tmp_path, project):
+    before = _snapshot(project)
+    assert _import(_template(tmp_path, project), project) == []
+    assert _snapshot(project) == before
+
+
+def test_filled_workbook_round_trips_into_valid_files(tmp_path, project):
+    path = _template(tmp_path, project)
+    wb = load_workbook(path)
+    orgs = wb["Toimijat"]
+    orgs.append(["uusi-yritys", "Uusi Yritys Oy", "New Company", "business", "Yritys: metsäalan työnantaja",
+                 "046", "metsa", "https://uusi.example.fi", "oletus, vahvistettava"])
+    wb["Suhteet"].append(["uusi-yritys", "esavo", "partner", "", "=HYPERLINK(\"http://x\",\"x\")"])
+    sources = wb["Tietolähteet"]
+    header = [c.value for c in sources[1]]
+    sources.cell(2, header.index("user_actors") + 1).value = "esavo; uusi-yritys"
+    wb.save(path)
+    written = _import(path, project)
+    assert {p.name for p in written} == {"organisations.csv", "relations.csv", "catalogue.yaml"}
+    o, r = actors.load_registry(project[0], sectors=SECTORS)
+    assert o.set_index("id").loc["uusi-yritys", "municipality"] == "046"  # leading zero kept
+    assert r["source"].iloc[-1] == '=HYPERLINK("http://x","x")'  # curated input keeps what was typed
+    cat = catalogue.load_catalogue(project[1])
+    assert cat["user_actors"].iloc[0] == ("esavo", "uusi-yritys")
+    assert project[1].read_text(encoding="utf-8").startswith("# Catalogue of knowledge producers")
+    links = catalogue.actor_links(cat, o)
+    assert ((links["actor"] == "uusi-yritys") & (links["link"] == "user_actors")).sum() == 1
+    # and back: the new workbook has the added actor
+    again = load_workbook(workbook.write_template(tmp_path / "again.xlsx", actors_dir=project[0],
+                                                  catalogue_path=project[1], sectors=SECTORS))
+    assert again["Toimijat"].cell(again["Toimijat"].max_row, 1).value == "uusi-yritys"
+
+
+def test_every_bad_row_of_every_sheet_is_reported_and_nothing_written(tmp_path, project):
+    path = _template(tmp_path, project)
+    wb = load_workbook(path)
+    orgs = wb["Toimijat"]
+    orgs.cell(2, 4).value = "church"            # type
+    orgs.cell(3, 6).value = "46"                # municipality
+    orgs.cell(5, 5).value = None                # role
+    wb["Suhteet"].cell(2, 2).value = "nobody"   # unknown actor
+    sources = wb["Tietolähteet"]
+    header = [c.value for c in sources[1]]
+    sources.cell(4, header.index("access") + 1).value = "fax"
+    sources.cell(5, header.index("producer_actors") + 1).value = "tilastokeskus; ghost"
+    wb.save(path)
+    before = _snapshot(project)
+    with pytest.raises(ValidationError) as info:
+        _import(path, project)
+    problems = info.value.problems
+    expected = [
+        "sheet 'Toimijat', row 2, field 'type', value 'church'",
+        "sheet 'Toimijat', row 3, field 'municipality', value '46'",
+        "sheet 'Toimijat', row 5, field 'role'",
+        "sheet 'Suhteet', row 2, field 'to', value 'nobody'",
+        "sheet 'Tietolähteet', row 4, field 'access', value 'fax'",
+        "sheet 'Tietolähteet', row 5, field 'producer_actors', value 'ghost'",
+    ]
+    for where in expected:
+        assert any(where in p for p in problems), (where, problems)
+    assert len(problems) == len(expected)
+    assert any("use one of" in p for p in problems if "'church'" in p)  # what is allowed
+    assert _snapshot(project) == before
+
+
+def test_cli_template_and_import_exit_codes(tmp_path, project, monkeypatch, capsys):
+    folder, cat = project
+    project_dir = tmp_path / "project"
+    (project_dir / "data").mkdir(parents=True)
+    shutil.copytree(folder, project_dir / "data" / "actors")
+    shutil.copy(cat, project_dir / "data" / "catalogue.yaml")
+    shutil.copy(REPO / "data" / "sectors.yaml", project_dir / "data" / "sectors.yaml")
+    (project_dir / "_quarto.yml").write_text("project: {type: book}\n", encoding="utf-8")
+    monkeypatch.setenv("PUNOS_PROJECT_DIR", str(project_dir))
+    out = tmp_path / "r.xlsx"
+    assert cli.main(["registry", "template", "--output", str(out)]) == 0
+    assert cli.main(["registry", "import", str(out)]) == 0
+    assert "nothing written" in capsys.readouterr().out
+    wb = load_workbook(out)
+    wb["Toimijat"].cell(2, 4).value = "church"
+    wb.save(out)
+    assert cli.main(["registry", "import", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "sheet 'Toimijat'" in err and "'church'" in err
+    assert cli.main(["registry", "import", str(tmp_path / "missing.xlsx")]) == 2
+    assert cli.main(["registry", "template", "--output", str(tmp_path)]) == 2

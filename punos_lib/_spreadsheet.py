@@ -9,6 +9,8 @@ CSV or XLSX output goes through this module:
   OWASP advice; spreadsheet programs show the text as typed). Numbers are never altered: a
   numeric column, and a text cell that is only a number such as ``"-12"`` or ``"+3,5"``, cannot
   be a formula.
+- :func:`read_workbook` opens a filled workbook with every cell as the user typed it (a cell
+  typed as ``=…`` is that text, not a formula's lost cached value).
 - :func:`text_cells_only` makes every cell of an openpyxl worksheet that openpyxl would write as
   a formula a plain text cell (``data_type`` ``"s"``), keeping the text exactly as it was.
 
@@ -23,11 +25,15 @@ Examples
 from __future__ import annotations
 
 import re
+import zipfile
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-__all__ = ["FORMULA_PREFIXES", "csv_safe", "csv_safe_frame", "text_cells_only"]
+from punos_lib.errors import ValidationError
+
+__all__ = ["FORMULA_PREFIXES", "csv_safe", "csv_safe_frame", "text_cells_only", "read_workbook"]
 
 #: First characters that make a spreadsheet program read a cell as a formula.
 FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
@@ -65,3 +71,25 @@ def text_cells_only(worksheet: Any) -> None:
         for cell in row:
             if cell.data_type == "f" and isinstance(cell.value, str):
                 cell.data_type = "s"
+
+
+def read_workbook(path: Path) -> Any:
+    """Open a filled ``.xlsx`` workbook (openpyxl) with every cell as typed.
+
+    Raises
+    ------
+    ValidationError
+        The file is missing or not a readable workbook.
+    """
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    if not path.is_file():
+        raise ValidationError(f"file not found: {path}; check the path", file=path)
+    try:
+        # data_only=False: a cell typed as "=..." is read as the text typed (a formula's cached
+        # value would be empty, and the answer lost); validation then judges that text.
+        return load_workbook(path, data_only=False)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise ValidationError(f"not a readable Excel .xlsx workbook ({type(exc).__name__}); save the filled "
+                              "template as .xlsx (Excel workbook) and import that file", file=path) from exc

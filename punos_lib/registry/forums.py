@@ -32,7 +32,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-import zipfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -41,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 from punos_lib._atomic import atomic_write_bytes
+from punos_lib._spreadsheet import read_workbook
 from punos_lib.errors import InputError, ValidationError
 from punos_lib.paths import data_dir
 from punos_lib.records import (
@@ -440,24 +440,6 @@ def _blank(cell: object) -> bool:
     return cell is None or (isinstance(cell, str) and cell.strip() == "")
 
 
-def _open_workbook(path: Path) -> Any:
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    if not path.is_file():
-        raise ValidationError(f"file not found: {path}; check the path", file=path)
-    try:
-        # data_only=False: a cell the user typed as "=..." is read as the text typed (a formula's
-        # cached value would be empty, and the answer lost); validation then judges that text.
-        return load_workbook(path, data_only=False)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ValidationError(
-            f"not a readable Excel .xlsx workbook ({type(exc).__name__}); save the filled template "
-            "as .xlsx (Excel workbook) and import that file",
-            file=path,
-        ) from exc
-
-
 def _read_meta(wb: Any, path: Path) -> dict[str, str]:
     missing = [s for s in (_SHEET, _META_SHEET) if s not in wb.sheetnames]
     if missing:
@@ -518,7 +500,7 @@ def import_workbook(
         nothing is written.
     """
     path = Path(path)
-    wb = _open_workbook(path)
+    wb = read_workbook(path)
     meta = _read_meta(wb, path)
     sector = meta.get("sector", "")
     if sector not in known_sector_ids(sectors):

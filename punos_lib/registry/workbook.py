@@ -22,13 +22,13 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from punos_lib._atomic import atomic_write_bytes
+from punos_lib._spreadsheet import read_workbook
 from punos_lib.errors import InputError, ValidationError
 from punos_lib.paths import data_dir
 from punos_lib.records import Problems, read_yaml, split_list
@@ -153,20 +153,6 @@ def write_template(output: str | Path, *, actors_dir: str | Path | None = None,
     return output
 
 
-def _open(path: Path) -> Any:
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    if not path.is_file():
-        raise ValidationError(f"file not found: {path}; check the path", file=path)
-    try:
-        # data_only=False: a cell typed as "=..." is read as that text, not as a lost formula value
-        return load_workbook(path, data_only=False)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ValidationError(f"not a readable Excel .xlsx workbook ({type(exc).__name__}); save the filled "
-                              "template as .xlsx and import that file", file=path) from exc
-
-
 def _rows(wb: Any, name: str, path: Path) -> list[tuple[int, dict[str, str]]]:
     """(worksheet row number, record) of every non-empty row of sheet ``name``."""
     columns = SHEETS[name]
@@ -234,7 +220,7 @@ def import_workbook(path: str | Path, *, actors_dir: str | Path | None = None,
     for target in (org_path.parent, cat_path.parent):
         if target.exists() and not target.is_dir():
             raise InputError(f"{target} is a file, not a folder; give the folder to write into")
-    wb = _open(path)
+    wb = read_workbook(path)
     missing = [s for s in (*SHEETS, _META) if s not in wb.sheetnames]
     if missing:
         raise ValidationError(f"the workbook lacks sheet(s) {missing}; it is not a Punos registry workbook. "

@@ -5,24 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from registry_frames import catalogue_frame
+
 from punos_lib.present import curated, figures
 from punos_lib.registry import actors
 
 
-def _cat() -> pd.DataFrame:
-    return pd.DataFrame({
-        "id": ["a", "b", "c"],
-        "name_fi": ["Lähde A", "Lähde B", "Lähde C"],
-        "producer": ["Tilastokeskus", "KEHA-keskus", "OPH"],
-        "kind": ["statistics", "survey", "forecast"],
-        "topics": [("demand",), ("demand", "matching"), ("education", "foresight")],
-        "granularity": [("region", "municipality"), ("ely_area",), ("country",)],
-        "frequency": ["annual", "biannual", "irregular"],
-        "access": ["api", "web_only", "api"],
-        "licence": ["CC BY 4.0", "ei avointa lisenssiä", "CC BY 4.0"],
-        "url": ["https://a.fi", "https://b.fi", "https://c.fi"],
-        "gaps": ["viive kaksi vuotta", None, "  "],
-    })
 
 
 def _tiny_registry() -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -37,7 +25,7 @@ def _tiny_registry() -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def test_coverage_figure_draws_the_matrix_with_sources_as_rows():
-    fig = curated.coverage_figure(_cat())
+    fig = curated.coverage_figure(catalogue_frame())
     ax = fig.axes[0]
     image = ax.get_images()[0].get_array()
     # rows = sources, columns = topics in the order demand, supply, matching, demography, education, foresight

@@ -8,6 +8,8 @@ import pandas as pd
 import pytest
 import yaml
 
+from registry_frames import catalogue_frame
+
 from punos_lib.errors import InputError, SnapshotError, ValidationError
 from punos_lib.reference.declarations import Declaration
 from punos_lib.registry import catalogue
@@ -155,24 +157,10 @@ def test_coverage_summary_and_gaps_on_hand_made_catalogue(tmp_path: Path) -> Non
 # ------------------------------------------------------------------ tables of chapter 8
 
 
-def _cat() -> pd.DataFrame:
-    return pd.DataFrame({
-        "id": ["a", "b", "c"],
-        "name_fi": ["Lähde A", "Lähde B", "Lähde C"],
-        "producer": ["Tilastokeskus", "KEHA-keskus", "OPH"],
-        "kind": ["statistics", "survey", "forecast"],
-        "topics": [("demand",), ("demand", "matching"), ("education", "foresight")],
-        "granularity": [("region", "municipality"), ("ely_area",), ("country",)],
-        "frequency": ["annual", "biannual", "irregular"],
-        "access": ["api", "web_only", "api"],
-        "licence": ["CC BY 4.0", "ei avointa lisenssiä", "CC BY 4.0"],
-        "url": ["https://a.fi", "https://b.fi", "https://c.fi"],
-        "gaps": ["viive kaksi vuotta", None, "  "],
-    })
 
 
 def test_catalogue_table_uses_finnish_labels_and_keeps_order():
-    table = catalogue.catalogue_table(_cat())
+    table = catalogue.catalogue_table(catalogue_frame())
     assert list(table.columns) == ["Tietolähde", "Tuottaja", "Tyyppi", "Aluetaso", "Saatavuus", "Lisenssi",
                                    "Linkki"]
     assert table["Tietolähde"].tolist() == ["Lähde A", "Lähde B", "Lähde C"]
@@ -194,20 +182,20 @@ def test_catalogue_table_of_the_project_catalogue_has_every_source():
 
 
 def test_summary_table_counts_every_level_once_per_source_and_keeps_zeros():
-    table = catalogue.summary_table(_cat(), "granularity")
+    table = catalogue.summary_table(catalogue_frame(), "granularity")
     counts = dict(zip(table["Aluetaso"], table["Lähteitä"]))
     assert counts["maakunta"] == 1 and counts["kunta"] == 1 and counts["koko maa"] == 1
     assert counts["ELY-/elinvoimakeskusalue"] == 1
     assert counts["seutukunta"] == 0 and counts["ruutu"] == 0
-    access = catalogue.summary_table(_cat(), "access")
+    access = catalogue.summary_table(catalogue_frame(), "access")
     assert dict(zip(access["Saatavuus"], access["Lähteitä"])) == {
         "rajapinta": 2, "ladattava tiedosto": 0, "vain verkkosivu": 1, "rajattu käyttö": 0}
     with pytest.raises(InputError, match="cannot summarise by 'licence'"):
-        catalogue.summary_table(_cat(), "licence")
+        catalogue.summary_table(catalogue_frame(), "licence")
 
 
 def test_gaps_table_lists_only_filled_gaps():
-    table = catalogue.gaps_table(_cat())
+    table = catalogue.gaps_table(catalogue_frame())
     assert table.values.tolist() == [["Lähde A", "Tilastokeskus", "viive kaksi vuotta"]]
 
 
@@ -229,7 +217,7 @@ def test_dataset_sources_joins_declaration_catalogue_and_snapshot(tmp_path):
     _write_entry(snap, "pop/data-1", updated="2025-04-30T08:00:00Z", synthetic=False, fetched="2025-01-03T10:00:00Z")
     _write_entry(snap, "jobs/data", updated=None, synthetic=True, fetched="2025-01-01T00:00:00Z")
     decls = [_decl("pop", "a"), _decl("jobs", "b"), _decl("missing", None, table=None)]
-    frame = catalogue.dataset_sources(decls, _cat(), snap)
+    frame = catalogue.dataset_sources(decls, catalogue_frame(), snap)
     assert frame["dataset"].tolist() == ["pop", "jobs", "missing"]
     pop, jobs, missing = frame.to_dict("records")
     assert pop["catalogue_name_fi"] == "Lähde A" and pop["producer"] == "Tilastokeskus"
@@ -247,9 +235,9 @@ def test_dataset_sources_refuses_unknown_catalogue_ids_and_a_missing_snapshot(tm
     snap = Snapshot(tmp_path / "snap")
     _write_entry(snap, "pop/data", updated=None, synthetic=False, fetched="2025-01-01T00:00:00Z")
     with pytest.raises(InputError, match=r"pop -> 'nope'"):
-        catalogue.dataset_sources([_decl("pop", "nope")], _cat(), snap)
+        catalogue.dataset_sources([_decl("pop", "nope")], catalogue_frame(), snap)
     with pytest.raises(SnapshotError, match="punos demo"):
-        catalogue.dataset_sources([_decl("pop", "a")], _cat(), Snapshot(tmp_path / "empty"))
+        catalogue.dataset_sources([_decl("pop", "a")], catalogue_frame(), Snapshot(tmp_path / "empty"))
 
 
 def test_dataset_sources_links_every_project_declaration_to_the_catalogue(tmp_path):

@@ -422,8 +422,329 @@ def build_boundaries(ref: Path) -> tuple[dict[str, bytes], dict[str, Any]]:
     return files, records
 
 
+# ------------------------------------------------------------------------------------------------
+# commuting (115p) and employed residents (115b): PxWeb Excel exports, 2022 division
+
+# The years a fetch of the declaration (``"@time": "top:8"``) would hold, ending with the last year
+# both 115p exports and the 115b export cover.
+COMMUTING_YEARS = [str(y) for y in range(2014, 2022)]
+
+
+def _export_rows(path: Path) -> list[tuple[Any, ...]]:
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(path, read_only=True, data_only=True).worksheets[0]
+    return list(sheet.iter_rows(values_only=True))
+
+
+def _export_blocks(path: Path, rows: list[tuple[Any, ...]], first: int, header: int,
+                   code_of: Callable[[str], str]) -> dict[tuple[str, str], list[Any]]:
+    """(area code, year) → the row's cells after the two label columns, for the wanted years."""
+    out: dict[tuple[str, str], list[Any]] = {}
+    area = None
+    for number, row in enumerate(rows[first:], start=first + 1):
+        if row[0] is not None and row[1] is None:
+            break  # the notes under the table
+        if row[0] is not None:
+            area = code_of(str(row[0]).strip())
+        if row[1] is None or area is None:
+            continue
+        year = str(row[1])
+        if year in COMMUTING_YEARS:
+            cells = list(row[2:2 + header])
+            for cell in cells:
+                if cell is not None and not isinstance(cell, int):
+                    raise SystemExit(f"{path}: row {number}: {cell!r} is not a count")
+            out[(area, year)] = cells
+    return out
+
+
+def _municipality_code(ref: Path, path: Path) -> Callable[[str], str]:
+    codes_of = _key_names(ref, 2022)  # the exports are on the 2022 municipal division
+
+    def code(name: str) -> str:
+        found = codes_of.get(name) or codes_of.get(name.split(" - ")[0])  # "Maarianhamina - Mariehamn"
+        if found is None:
+            raise SystemExit(f"{path}: municipality {name!r} is not in the 2022 municipality key")
+        return f"KU{found}"
+
+    return code
+
+
+def build_115p(ref: Path) -> tuple[dict[str, bytes], dict[str, Any]]:
+    from punos_lib.reference.statfin_codes import COMMUTING_AGES, COMMUTING_EDUCATION, COMMUTING_KINDS
+
+    files = {"1": ref / "commuting" / "Asuinkunnassa_tyoskentelevat.xlsx",
+             "2": ref / "commuting" / "Alueelle_pendeloivat.xlsx"}
+    columns = len(COMMUTING_EDUCATION) * len(COMMUTING_AGES)
+    blocks: dict[str, dict[tuple[str, str], list[Any]]] = {}
+    names: dict[str, str] = {}
+    for kind, path in files.items():
+        rows = _export_rows(path)
+        # check that the columns are the education levels × age groups this conversion assumes
+        texts = [str(c) for r in rows[2:6] for c in r if c is not None]
+        for _, text in COMMUTING_EDUCATION + COMMUTING_AGES:
+            if text not in texts:
+                raise SystemExit(f"{path}: the header lacks {text!r}; the export's layout changed")
+        code_of = _municipality_code(ref, path)
+        for row in rows[6:]:
+            if row[0] is not None and row[1] is not None:
+                names[code_of(str(row[0]).strip())] = str(row[0]).strip()
+        blocks[kind] = _export_blocks(path, rows, 6, columns, code_of)
+    areas = sorted(names, key=lambda c: names[c])
+    values: list[Any] = []
+    for area in areas:  # Työpaikan alue × Vuosi × Tiedot × Pendelöinti × Koulutusaste × Ikä
+        for year in COMMUTING_YEARS:
+            for kind in files:
+                cells = blocks[kind].get((area, year))
+                if cells is None:
+                    raise SystemExit(f"{files[kind]}: no row for {names[area]} {year}")
+                values.extend(cells)
+    dims = [
+        ("Työpaikan alue", "Työpaikan alue", "geo", areas, [names[a] for a in areas]),
+        ("Vuosi", "Vuosi", "time", COMMUTING_YEARS, COMMUTING_YEARS),
+        ("Tiedot", "Tiedot", "metric", ["tyopaikat"], ["Alueella työssäkäyvät"]),
+        ("Pendelöinti", "Pendelöinti", None, [c for c, _ in COMMUTING_KINDS], [t for _, t in COMMUTING_KINDS]),
+        ("Koulutusaste", "Koulutusaste", None, [c for c, _ in COMMUTING_EDUCATION],
+         [t for _, t in COMMUTING_EDUCATION]),
+        ("Ikä", "Ikä", None, [c for c, _ in COMMUTING_AGES], [t for _, t in COMMUTING_AGES]),
+    ]
+    title = ("Alueella työssäkäyvät (työpaikat) muuttujina Työpaikan alue, Vuosi, Tiedot, Pendelöinti, "
+             "Koulutusaste ja Ikä")
+    notes = ["Alueella työssäkäyvät (18–74-vuotiaat) kunnittain, kuntajako 2022 (Tilastokeskus 115p, "
+             "kaksi PxWeb-Excel-vientiä yhdistettynä)."]
+    payload = _jsonstat(title, "Tilastokeskus, työssäkäynti", None, notes, dims, values, "115p")
+    name = f"tyokay_115p_commuting_municipalities_{COMMUTING_YEARS[0]}-{COMMUTING_YEARS[-1]}.json.gz"
+    record = {
+        "dataset": "commuting", "kind": "data", "media_type": "application/json-stat2",
+        "producer": "Tilastokeskus (Statistics Finland), työssäkäynti", "table": "tyokay/115p",
+        "title": (f"Employed by workplace municipality (2022 division): working in the home municipality and "
+                  f"commuting in, by level of education and age 18–74, {COMMUTING_YEARS[0]}–{COMMUTING_YEARS[-1]}"),
+        "period": f"{COMMUTING_YEARS[0]}–{COMMUTING_YEARS[-1]}",
+        "licence": LICENCE, "attribution": ATTRIBUTION,
+        "url": STATFIN_TABLE.format(subject="tyokay", table="115p"),
+        "recorded_from": {"repository": "EeroAnt/ML-draftarea",
+                          "commit": "e168c5b9eeff54d56c894b8b035f481e91a6df41",
+                          "path": "Asuinkunnassa_tyoskentelevat.xlsx (001_115p_2021), Alueelle_pendeloivat.xlsx "
+                                  "(001_115p_2022), PxWeb Excel exports"},
+        "conversion": (
+            "the two workbooks (municipality names × years × education level × age group) as one json-stat2 "
+            "dataset with the export's variables Työpaikan alue, Vuosi, Tiedot, Pendelöinti, Koulutusaste, Ikä "
+            "(pre-2026 codes); the exports give category texts only, so the category codes are the project's "
+            "(punos_lib.reference.statfin_codes; content 'tyopaikat'); names replaced by municipality codes "
+            "KUxxx of the 2022 key (rOpenGov/geofi municipality_key_2022); subset to the years "
+            f"{COMMUTING_YEARS[0]}–{COMMUTING_YEARS[-1]} (the in-commuters' 2022 column has no partner in "
+            "the other export and is left out); every count unchanged"),
+        "recorded_sha256": {f"commuting/{p.name}": _sha(p) for p in files.values()}
+        | {"keys/municipality_key_2022.csv": _sha(ref / "keys" / "municipality_key_2022.csv")},
+    }
+    return {name: _gzip(_canonical(payload))}, {name: record}
+
+
+def build_115b(ref: Path) -> tuple[dict[str, bytes], dict[str, Any]]:
+    from punos_lib.reference.statfin_codes import ACTIVITY_AGES, MAIN_ACTIVITIES
+
+    path = ref / "commuting" / "vaestorakenne.xlsx"
+    rows = _export_rows(path)
+    header_ages = [str(c) for c in rows[2] if c is not None]
+    header_activities = [str(c) for c in rows[4] if c is not None]
+    if header_ages != [t for _, t in ACTIVITY_AGES] or header_activities != [t for _, t in MAIN_ACTIVITIES] * 3:
+        raise SystemExit(f"{path}: the header is not age group × main type of activity as expected")
+    names: dict[str, str] = {}
+
+    def code_of(label: str) -> str:
+        code, _, name = label.partition(" ")  # "005 Alajärvi"
+        names[f"KU{code}"] = name
+        return f"KU{code}"
+
+    blocks = _export_blocks(path, rows, 5, len(header_activities), code_of)
+    if len(names) != len(_key_names(ref, 2022)):
+        raise SystemExit(f"{path}: {len(names)} municipalities, the 2022 key has {len(_key_names(ref, 2022))}")
+    areas = list(names)
+    values: list[Any] = []
+    for area in areas:  # Alue × Vuosi × Ikä × Tiedot × Pääasiallinen toiminta (the export's order)
+        for year in COMMUTING_YEARS:
+            values.extend(blocks[(area, year)])
+    dims = [
+        ("Alue", "Alue", "geo", areas, [names[a] for a in areas]),
+        ("Vuosi", "Vuosi", "time", COMMUTING_YEARS, COMMUTING_YEARS),
+        ("Ikä", "Ikä", None, [c for c, _ in ACTIVITY_AGES], [t for _, t in ACTIVITY_AGES]),
+        ("Tiedot", "Tiedot", "metric", ["vaesto"], ["Väestö 31.12."]),
+        ("Pääasiallinen toiminta", "Pääasiallinen toiminta", None, [c for c, _ in MAIN_ACTIVITIES],
+         [t for _, t in MAIN_ACTIVITIES]),
+    ]
+    notes = ["Väestö pääasiallisen toiminnan ja iän mukaan kunnittain, kuntajako 2022 (Tilastokeskus 115b, "
+             "PxWeb-Excel-vienti)."]
+    payload = _jsonstat(str(rows[0][0]), "Tilastokeskus, työssäkäynti", None, notes, dims, values, "115b")
+    name = f"tyokay_115b_main_activity_municipalities_{COMMUTING_YEARS[0]}-{COMMUTING_YEARS[-1]}.json.gz"
+    record = {
+        "dataset": "employment_status", "kind": "data", "media_type": "application/json-stat2",
+        "producer": "Tilastokeskus (Statistics Finland), työssäkäynti", "table": "tyokay/115b",
+        "title": (f"Population by municipality (2022 division), age group (0-17, 18-64, 65-) and main type of "
+                  f"activity (employed, unemployed, …), {COMMUTING_YEARS[0]}–{COMMUTING_YEARS[-1]}"),
+        "period": f"{COMMUTING_YEARS[0]}–{COMMUTING_YEARS[-1]}",
+        "licence": LICENCE, "attribution": ATTRIBUTION,
+        "url": STATFIN_TABLE.format(subject="tyokay", table="115b"),
+        "recorded_from": {"repository": "EeroAnt/ML-draftarea",
+                          "commit": "e168c5b9eeff54d56c894b8b035f481e91a6df41",
+                          "path": "vaestorakenne.xlsx (PxWeb Excel export, internal code 001_115b_2021)"},
+        "conversion": (
+            "the workbook's table (municipality code and name × years × age group × main type of activity) as "
+            "json-stat2 with the export's variables Alue, Vuosi, Ikä, Tiedot, Pääasiallinen toiminta (pre-2026 "
+            "codes); the export gives category texts only, so the category codes are the project's "
+            "(punos_lib.reference.statfin_codes; content 'vaesto'); area codes KUxxx from the export's own "
+            f"municipality numbers; subset to the years {COMMUTING_YEARS[0]}–{COMMUTING_YEARS[-1]}; every "
+            "count unchanged"),
+        "recorded_sha256": {"commuting/vaestorakenne.xlsx": _sha(path)},
+    }
+    return {name: _gzip(_canonical(payload))}, {name: record}
+
+
+# ------------------------------------------------------------------------------------------------
+# jobseekers and vacancies (tyonv 12r5, 12ti): PTT's tidy conversion of StatFin responses
+
+TYONV_RECORDED = {"repository": "pttry/kohtaantoindeksit", "commit": "ad3341826db4be1b343d88c860f90a4df044412c"}
+
+
+def _tyonv_frame(path: Path, months: int) -> tuple[Any, list[str]]:
+    import pandas as pd
+
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    wanted = sorted(frame["kuukausi"].unique())[-months:]
+    return frame[frame["kuukausi"].isin(wanted)], wanted
+
+
+def _area_names(ref: Path, year: int) -> dict[str, str]:
+    """Names of the country, regions, sub-regions, ELY centres and municipalities of a key year."""
+    names = {"SSS": "KOKO MAA"}
+    with (ref / "keys" / f"municipality_key_{year}.csv").open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            names[f"KU{row['kunta'].zfill(3)}"] = row["municipality_name_fi"]
+            names[f"MK{row['maakunta_code'].zfill(2)}"] = row["maakunta_name_fi"]
+            names[f"SK{row['seutukunta_code'].zfill(3)}"] = row["seutukunta_name_fi"]
+            names[f"ELY{row['ely_code'].zfill(2)}"] = row["ely_name_fi"]
+    return names
+
+
+def _tyonv_values(frame: Any, keys: list[str], order: list[list[str]]) -> list[Any]:
+    """Values in row-major order of ``order`` (one list of codes per key); empty cells are null."""
+    import itertools
+
+    lookup = {tuple(k): v for k, v in zip(frame[keys].itertuples(index=False, name=None), frame["value"],
+                                          strict=True)}
+    out: list[Any] = []
+    for cell in itertools.product(*order):
+        text = lookup.get(cell)
+        if text is None:
+            raise SystemExit(f"tyonv: no row for {cell}")
+        out.append(None if text == "" else int(float(text)))
+    return out
+
+
+def build_12r5(ref: Path) -> tuple[dict[str, bytes], dict[str, Any]]:
+    from punos_lib.reference.statfin_codes import TYONV_12R5_CONTENTS
+
+    path = ref / "tyonv" / "12r5_areas_2006M01-2023M10.csv.gz"
+    frame, months = _tyonv_frame(path, 60)  # the declaration's "top:60"
+    names = _area_names(ref, 2023)
+    areas = list(dict.fromkeys(frame["alue"]))
+    lacking = [a for a in areas if a not in names]
+    if lacking:
+        raise SystemExit(f"{path}: areas {lacking[:5]} are not in the 2023 municipality key")
+    texts = dict(TYONV_12R5_CONTENTS)
+    contents = list(dict.fromkeys(frame["tiedot"]))
+    values = _tyonv_values(frame, ["alue", "kuukausi", "tiedot"], [areas, months, contents])
+    dims = [
+        ("Alue", "Alue", "geo", areas, [names[a] for a in areas]),
+        ("Kuukausi", "Kuukausi", "time", months, months),
+        ("Tiedot", "Tiedot", "metric", contents, [texts[c] for c in contents]),
+    ]
+    title = "Työnhakijat ja avoimet työpaikat kuukauden lopussa muuttujina Alue, Kuukausi ja Tiedot"
+    notes = ["Työ- ja elinkeinotoimistojen asiakasrekisteri (työnvälitystilasto), kuukauden viimeinen arkipäivä."]
+    payload = _jsonstat(title, "KEHA-keskus, työnvälitystilasto", None, notes, dims, values, "12r5")
+    name = f"tyonv_12r5_areas_{months[0]}-{months[-1]}.json.gz"
+    record = {
+        "dataset": "jobseekers_by_area", "kind": "data", "media_type": "application/json-stat2",
+        "producer": "KEHA-keskus / Tilastokeskus, työnvälitystilasto", "table": "tyonv/12r5",
+        "title": (f"Unemployed jobseekers, labour force and open vacancies at month end by area (country, "
+                  f"regions, sub-regions, ELY centres, municipalities of 2023), {months[0]}–{months[-1]}"),
+        "period": f"{months[0]}–{months[-1]}",
+        "licence": LICENCE, "attribution": ATTRIBUTION,
+        "url": STATFIN_TABLE.format(subject="tyonv", table="12r5"),
+        "recorded_from": {**TYONV_RECORDED, "path": "data/tyonv_12r5.rda (fetched from StatFin by PTT in 2023; "
+                                                    "tyonv/12r5_areas_2006M01-2023M10.csv.gz in the shared reference)"},
+        "conversion": (
+            "the tidy CSV (alue, tiedot, kuukausi, value) as json-stat2 with the table's pre-2026 variable codes "
+            "Alue, Kuukausi, Tiedot; the last 60 months (the declaration's top:60); area names from the 2023 "
+            "municipality key (rOpenGov/geofi), content texts from the real 12r5 .px (toppyy/duckdb-px); "
+            "every count unchanged"),
+        "recorded_sha256": {"tyonv/12r5_areas_2006M01-2023M10.csv.gz": _sha(path),
+                            "keys/municipality_key_2023.csv": _sha(ref / "keys" / "municipality_key_2023.csv")},
+    }
+    return {name: _gzip(_canonical(payload))}, {name: record}
+
+
+def build_12ti(ref: Path) -> tuple[dict[str, bytes], dict[str, Any]]:
+    from punos_lib.reference.statfin_codes import TYONV_12R5_CONTENTS
+
+    path = ref / "tyonv" / "12ti_regions_occupations_2006M01-2023M10.csv.gz"
+    frame, months = _tyonv_frame(path, 36)  # the declaration's "top:36"
+    names = _area_names(ref, 2023)
+    areas = list(dict.fromkeys(frame["alue"]))
+    occupations = list(dict.fromkeys(frame["ammattiryhma"]))
+    aml = ref / "classifications" / "jhs_ammatti_1_20100101.csv"
+    with aml.open(encoding="utf-8", newline="") as fh:
+        occupation_names = {row["CODEVALUE"]: row["PREFLABEL_FI"] for row in csv.DictReader(fh)}
+    occupation_names["SSS"] = "Yhteensä"
+
+    def occupation_text(code: str) -> str:
+        if code.startswith("X"):
+            return f"{code} Ammattiryhmä tuntematon"  # tyonv's own classes; their texts are not recorded
+        if code not in occupation_names:
+            raise SystemExit(f"{path}: occupation {code!r} is not in Ammattiluokitus 2010 ({aml.name})")
+        return occupation_names[code] if code == "SSS" else f"{code} {occupation_names[code]}"
+
+    texts = dict(TYONV_12R5_CONTENTS)
+    contents = list(dict.fromkeys(frame["tiedot"]))
+    values = _tyonv_values(frame, ["alue", "ammattiryhma", "kuukausi", "tiedot"],
+                           [areas, occupations, months, contents])
+    dims = [
+        ("Alue", "Alue", "geo", areas, [names[a] for a in areas]),
+        ("Ammattiryhmä", "Ammattiryhmä", None, occupations, [occupation_text(c) for c in occupations]),
+        ("Kuukausi", "Kuukausi", "time", months, months),
+        ("Tiedot", "Tiedot", "metric", contents, [texts[c] for c in contents]),
+    ]
+    title = ("Työttömät työnhakijat ja avoimet työpaikat kuukauden lopussa muuttujina Alue, Ammattiryhmä, "
+             "Kuukausi ja Tiedot")
+    notes = ["Pienet luvut on salattu (tyhjä arvo)."]
+    payload = _jsonstat(title, "KEHA-keskus, työnvälitystilasto", None, notes, dims, values, "12ti")
+    name = f"tyonv_12ti_regions_occupations_{months[0]}-{months[-1]}.json.gz"
+    record = {
+        "dataset": "jobseekers_by_occupation", "kind": "data", "media_type": "application/json-stat2",
+        "producer": "KEHA-keskus / Tilastokeskus, työnvälitystilasto", "table": "tyonv/12ti",
+        "title": (f"Unemployed jobseekers and open vacancies at month end by region (country and 19 regions) "
+                  f"and 4-digit occupation (AML 2010 and tyonv's X classes), {months[0]}–{months[-1]}"),
+        "period": f"{months[0]}–{months[-1]}",
+        "licence": LICENCE, "attribution": ATTRIBUTION,
+        "url": STATFIN_TABLE.format(subject="tyonv", table="12ti"),
+        "recorded_from": {**TYONV_RECORDED, "path": "data/tyonv_12ti.rda (fetched from StatFin by PTT in 2023; "
+                                                    "tyonv/12ti_regions_occupations_2006M01-2023M10.csv.gz in the "
+                                                    "shared reference)"},
+        "conversion": (
+            "the tidy CSV (alue, ammattiryhma, tiedot, kuukausi, value) as json-stat2 with the table's pre-2026 "
+            "variable codes Alue, Ammattiryhmä, Kuukausi, Tiedot; the last 36 months (the declaration's top:36); "
+            "suppressed (empty) cells as null; region names from the 2023 municipality key, occupation names "
+            "from Ammattiluokitus 2010 (VRK-YTI/yti-codelist-content-intake-service), the X classes named "
+            "'Ammattiryhmä tuntematon' by us (their texts are not recorded); every count unchanged"),
+        "recorded_sha256": {"tyonv/12ti_regions_occupations_2006M01-2023M10.csv.gz": _sha(path),
+                            "classifications/jhs_ammatti_1_20100101.csv": _sha(aml)},
+    }
+    return {name: _gzip(_canonical(payload))}, {name: record}
+
+
 BUILDERS: list[Callable[[Path], tuple[dict[str, bytes], dict[str, Any]]]] = [
     build_11re, build_11ra, build_14wx, build_key, build_boundaries,
+    build_115p, build_115b, build_12r5, build_12ti,
 ]
 
 

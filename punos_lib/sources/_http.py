@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from punos_lib import __version__
+from punos_lib.sources import _json
 from punos_lib.errors import (
     DataSourceError,
     InputError,
@@ -317,7 +318,7 @@ def json_problem(response: httpx.Response) -> str | None:
     returned or stored.
     """
     try:
-        json.loads(response.content)
+        _json.loads(response.content)
     except ValueError as exc:
         return f"not valid JSON ({exc})"
     return None
@@ -403,7 +404,7 @@ def load_json(payload: bytes | bytearray | str | Path | Any, what: str) -> Any:
             raise InputError(f"cannot read {what} file {payload}: {exc}") from exc
     if isinstance(payload, (bytes, bytearray, str)):
         try:
-            return json.loads(payload)
+            return _json.loads(payload)
         except ValueError as exc:
             raise ParseError(f"{what} is not valid JSON ({exc}); fetch it again") from exc
     return payload

@@ -40,7 +40,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from punos_lib.sources._tidy import Dimension, build_frame, dimension_dicts, to_values
+from punos_lib.sources import _json
+from punos_lib.sources._tidy import Dimension, build_frame, dimension_dicts, status_categorical, to_values
 from punos_lib.errors import InputError, ParseError
 
 __all__ = ["read", "dimensions"]
@@ -67,7 +68,8 @@ def read(payload: Payload, *, dataset: str | int | None = None) -> pd.DataFrame:
     pandas.DataFrame
         One row per cell in row-major order: per dimension a categorical code column and
         ``<code>_label``, then ``value`` (float64, NaN when missing; object if any value is a
-        string) and ``status`` (only when the payload has status symbols). ``attrs`` holds
+        string) and ``status`` (only when the payload has status symbols: a categorical,
+        missing where a cell has no symbol). ``attrs`` holds
         format, label, source, updated, table, notes, dimensions and units.
 
     Raises
@@ -85,7 +87,7 @@ def read(payload: Payload, *, dataset: str | int | None = None) -> pd.DataFrame:
     ...           ' "dimension": {"k": {"category": {"index": {"a": 0, "b": 1}}}},'
     ...           ' "value": {"1": 7}, "status": {"1": "p"}}')
     >>> df["value"].tolist(), df["status"].tolist()
-    ([nan, 7.0], [None, 'p'])
+    ([nan, 7.0], [nan, 'p'])
     """
     obj, where = _load(payload)
     ds, where = _select(obj, dataset, where)
@@ -120,7 +122,7 @@ def dimensions(payload: Payload, *, dataset: str | int | None = None) -> list[di
 
 def _parse_json(text: str | bytes, where: str) -> Any:
     try:
-        return json.loads(text)
+        return _json.loads(text)
     except json.JSONDecodeError as exc:
         doc = exc.doc.rstrip()
         # A cut-off response fails at its end, or mid-string, and lacks its closing bracket.
@@ -338,28 +340,23 @@ def _values(ds: Mapping[str, Any], n_cells: int, where: str) -> np.ndarray:
     raise ParseError(f"{where}: 'value' must be an array or an object of position: value")
 
 
-def _status(ds: Mapping[str, Any], n_cells: int, where: str) -> np.ndarray | None:
+def _status(ds: Mapping[str, Any], n_cells: int, where: str) -> pd.Categorical | None:
     raw = ds.get("status")
     if raw is None:
         return None
+    every = np.arange(n_cells)  # one symbol for every cell: its code is broadcast to all positions
     if isinstance(raw, str):
-        return np.full(n_cells, raw, dtype=object)
+        return status_categorical([raw], n_cells, every)
     if isinstance(raw, list):
         if len(raw) == 1 and n_cells != 1:
             # JSON-stat: a one-element status array applies to every cell.
-            return np.full(n_cells, raw[0], dtype=object)
+            return status_categorical(raw, n_cells, every)
         if len(raw) != n_cells:
             raise ParseError(f"{where}: 'status' has {len(raw)} entries but there are {n_cells} cells")
-        out = np.empty(n_cells, dtype=object)
-        out[:] = raw
-        return out
+        return status_categorical(raw, n_cells)
     if isinstance(raw, Mapping):
-        out = np.full(n_cells, None, dtype=object)
         pos = _sparse_positions(list(raw.keys()), n_cells, "'status'", where)
-        symbols = np.empty(len(pos), dtype=object)
-        symbols[:] = list(raw.values())
-        out[pos] = symbols
-        return out
+        return status_categorical(list(raw.values()), n_cells, pos)
     raise ParseError(f"{where}: 'status' must be a string, an array or an object of position: symbol")
 
 

@@ -29,7 +29,7 @@ Examples
 >>> _ = path.write_bytes(text.encode("cp1252"))
 >>> df = read(path)
 >>> df[["Alue", "Vuosi", "value", "status"]].values.tolist()
-[['491', '2023', 1.0, None], ['491', '2024', 2.0, None], ['178', '2023', 3.0, None], ['178', '2024', nan, '..']]
+[['491', '2023', 1.0, nan], ['491', '2024', 2.0, nan], ['178', '2023', 3.0, nan], ['178', '2024', nan, '..']]
 """
 
 from __future__ import annotations

@@ -27,7 +27,7 @@ Examples
 ...                     {"key": ["KU491", "2024"], "values": [".."]}]}'''
 >>> df = read(text)
 >>> df[["Alue", "Vuosi", "ContentsCode", "value", "status"]].values.tolist()
-[['KU491', '2023', 'vaesto', 52000.0, None], ['KU491', '2024', 'vaesto', nan, '..']]
+[['KU491', '2023', 'vaesto', 52000.0, nan], ['KU491', '2024', 'vaesto', nan, '..']]
 """
 
 from __future__ import annotations

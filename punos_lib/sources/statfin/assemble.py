@@ -6,7 +6,6 @@ Pure: the parts are bytes as received (from the network or the snapshot) or deco
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -15,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from punos_lib.errors import InputError, ParseError
-from punos_lib.sources import jsonstat
+from punos_lib.sources import _json, jsonstat
 from punos_lib.sources._tidy import Dimension, build_frame
 from punos_lib.sources.statfin.selection import table_variables
 
@@ -27,7 +26,7 @@ def _as_dataset(part: bytes | bytearray | str | Mapping[str, Any], i: int) -> Ma
         return part
     if isinstance(part, (bytes, bytearray, str)):
         try:
-            obj = json.loads(part)
+            obj = _json.loads(part)
         except (ValueError, UnicodeDecodeError) as exc:
             raise ParseError(
                 f"part {i + 1}: not valid JSON ({exc}); the stored payload is truncated or "

@@ -35,6 +35,7 @@ from punos_lib.errors import (
     TableNotFoundError,
     TooManyCellsError,
 )
+from punos_lib.sources import _json
 from punos_lib.sources._http import HttpSession, Pacer, check_url, describe_error, offline
 from punos_lib.sources.statfin.assemble import assemble
 from punos_lib.sources.statfin.selection import (
@@ -185,7 +186,7 @@ def _parse_table(table: str, database: str) -> _TableRef:
 
 def _json_problem(response: httpx.Response) -> tuple[Any, str | None]:
     try:
-        return json.loads(response.content), None
+        return _json.loads(response.content), None
     except (ValueError, UnicodeDecodeError) as exc:
         return None, f"not valid JSON ({exc}); the body may be truncated"
 

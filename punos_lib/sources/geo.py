@@ -35,14 +35,12 @@ import os
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlencode
 
-import geopandas as gpd
 import httpx
 import numpy as np
 import pandas as pd
-import shapely
 
 from punos_lib.errors import DataSourceError, InputError, ParseError
 from punos_lib.reference.municipalities import (
@@ -53,6 +51,9 @@ from punos_lib.reference.municipalities import (
 )
 from punos_lib.sources._http import HttpSession, get_bytes, json_problem
 from punos_lib.sources.classifications import ClassificationClient, read_correspondence, read_items
+
+if TYPE_CHECKING:  # geopandas and shapely load only when boundaries are read (start-up time)
+    import geopandas as gpd
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -256,6 +257,9 @@ def read_boundaries(
     if not features:
         raise ParseError("the boundary payload holds no features; check the layer name and year")
     epsg = _payload_epsg(data)
+    import geopandas as gpd
+    import shapely
+
     frame = gpd.GeoDataFrame.from_features(features, crs=f"EPSG:{epsg}")
     if epsg == 4326:
         minx, miny, maxx, maxy = frame.total_bounds

@@ -2,7 +2,8 @@
 
 Every command reads and writes the project's folders (see :mod:`punos_lib.paths`). Errors the
 library raises on purpose (:class:`~punos_lib.errors.PunosError`) are printed as one line and give
-exit code 2; a batch run with failed notebooks, or a snapshot that does not verify, gives exit code 1.
+exit code 2; a batch run with failed notebooks, or a snapshot that does not verify, gives exit code 1;
+Ctrl-C gives 130 after saying what finished.
 """
 
 from __future__ import annotations
@@ -123,16 +124,37 @@ def build_parser() -> argparse.ArgumentParser:
         help="execute the study notebooks with papermill (parallel, incremental)",
         description=(
             "Execute every study notebook (and the sector profile once per sector) with papermill into "
-            "outputs/notebooks/. Unchanged executions are skipped. A failing notebook does not stop the "
-            "others; the run ends with a table and exit code 1 if any failed."
+            "outputs/notebooks/. The region, year, sectors, curated inputs and the snapshot's checksums "
+            "are checked first: a problem stops the run before anything executes. Unchanged executions "
+            "are skipped. A failing notebook does not stop the others and never replaces the last good "
+            "results (the failed notebook goes to outputs/notebooks/failed/); the run ends with a table "
+            "and exit code 1 if any failed. --region all (or a list) builds each region into "
+            "outputs/regions/<code>/. One run or render at a time per outputs folder."
         ),
     )
     p.add_argument("--sector", action="append", metavar="ID", help="only this sector's profile (repeatable)")
-    p.add_argument("--region", default="MK10", help="region code MK01–MK21 (default: MK10 Etelä-Savo)")
+    p.add_argument("--region", default="MK10",
+                   help="region code MK01–MK21 (default: MK10 Etelä-Savo), 'all', or a comma-separated list; "
+                        "several regions go to outputs/regions/<code>/")
     p.add_argument("--year", type=int, default=None, help="reference year (default: the latest in the data)")
     p.add_argument("--workers", type=int, default=1, help="parallel worker processes (default: 1)")
+    p.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT",
+                   help="run the executions on this Dask distributed cluster (workers need the project "
+                        "installed and the snapshot and outputs folders reachable under the same paths)")
     p.add_argument("--force", action="store_true", help="re-execute even unchanged notebooks")
     p.add_argument("--no-progress", action="store_true", help="do not show a progress bar")
+
+    p = sub.add_parser(
+        "check",
+        help="validate the curated inputs and the snapshot without running anything",
+        description=(
+            "Validate the notebook list, every curated input under data/ (datasets.yaml, sectors.yaml, "
+            "the actor registry, the source catalogue, forum pilots and assessments) and the snapshot "
+            "(manifest readable, every payload's checksum). Prints what was checked and every problem; "
+            "exit code 0 when all are valid, 2 otherwise."
+        ),
+    )
+    _snapshot_arg(p)
 
     p = sub.add_parser(
         "render",
@@ -161,6 +183,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--ip", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
     p.add_argument("--port", type=int, default=8888, help="port (default: 8888)")
+    p.add_argument("--region", default=None,
+                   help="publish the study of these regions built by `punos run --region` ('all' or a "
+                        "comma-separated list; each from outputs/regions/<code>/)")
 
     p = sub.add_parser("forum", help="forum pilots: assessment workbooks")
     forum_sub = p.add_subparsers(dest="forum_command", metavar="SUBCOMMAND")
@@ -274,27 +299,61 @@ def _cmd_snapshot(args: argparse.Namespace) -> int:
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from punos_lib import pipeline
+    from punos_lib.pipeline import checks
 
     if args.workers < 1:
         raise PunosError(f"--workers must be at least 1, got {args.workers}")
-    report = pipeline.run(
-        sectors=args.sector,
-        region=args.region,
-        year=args.year,
-        workers=args.workers,
-        force=args.force,
-        progress=not args.no_progress,
-    )
+    options = dict(sectors=args.sector, year=args.year, workers=args.workers, force=args.force,
+                   progress=not args.no_progress, scheduler=args.scheduler)
+    if _several(args.region):
+        reports = pipeline.run_regions(checks.parse_regions(args.region), **options)
+        return EXIT_OK if all(r.ok for r in reports.values()) else EXIT_FAILED
+    report = pipeline.run(region=args.region, **options)
     return EXIT_OK if report.ok else EXIT_FAILED
 
 
-def _cmd_render(args: argparse.Namespace) -> int:
-    from punos_lib import publish
+def _several(region: str | None) -> bool:
+    """True when ``--region`` names all regions or a list (each gets its own output tree)."""
+    return region is not None and (region.strip() == "all" or "," in region)
 
-    formats = tuple(args.formats) if args.formats else ("html", "pdf")
-    report = publish.render(formats=formats, engine=args.engine)
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from punos_lib import paths
+    from punos_lib.pipeline import check_project
+
+    snapshot = args.snapshot.resolve() if args.snapshot else paths.snapshot_dir()
+    report = check_project(paths.project_dir(), snapshot)
     for line in report.lines():
         print(line)
+    return EXIT_OK if report.ok else EXIT_USAGE
+
+
+def _cmd_render(args: argparse.Namespace) -> int:
+    from punos_lib import paths, publish
+    from punos_lib._lock import OutputsLock
+    from punos_lib.pipeline import REGIONS_DIR
+    from punos_lib.pipeline.checks import parse_regions
+
+    formats = tuple(args.formats) if args.formats else ("html", "pdf")
+    outputs = paths.outputs_dir()
+    if outputs.exists() and not outputs.is_dir():
+        raise PunosError(f"the outputs folder {outputs} is a file; point PUNOS_OUTPUTS at a folder")
+    regions = parse_regions(args.region) if args.region else []
+    # Rendering while a run rewrites the notebooks would publish a mix of two runs.
+    with OutputsLock(outputs, "punos render" + (f" --region {args.region}" if args.region else "")):
+        if not regions:
+            report = publish.render(formats=formats, engine=args.engine)
+            for line in report.lines():
+                print(line)
+            return EXIT_OK
+        for code in regions:
+            folder = outputs / REGIONS_DIR / code
+            if not (folder / "notebooks").is_dir():
+                raise PunosError(f"no study built for {code} in {folder}; run `punos run --region {args.region}` first")
+        for code in regions:
+            report = publish.render(formats=formats, outputs_dir=outputs / REGIONS_DIR / code, engine=args.engine)
+            for line in report.lines():
+                print(f"{code}: {line}")
     return EXIT_OK
 
 
@@ -337,6 +396,7 @@ _COMMANDS = {
     "bundle": _cmd_bundle,
     "snapshot": _cmd_snapshot,
     "run": _cmd_run,
+    "check": _cmd_check,
     "render": _cmd_render,
     "lab": _cmd_lab,
     "forum": _cmd_forum,
@@ -356,8 +416,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PunosError as exc:
         print(f"punos: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except KeyboardInterrupt:
-        print("punos: interrupted", file=sys.stderr)
+    except KeyboardInterrupt as exc:
+        detail = str(exc)
+        print(f"punos: interrupted{': ' + detail if detail else ''}", file=sys.stderr)
         return 130
 
 

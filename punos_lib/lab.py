@@ -50,10 +50,7 @@ def lab_server(*, ip: str = "127.0.0.1", port: int = 8888, token: str | None = N
     InputError
         The port is outside 1–65535 or the project has no ``notebooks/`` folder.
     """
-    try:
-        from punos_lib.pipeline.executing import kernel_environment
-    except ImportError:  # the single-module pipeline, until the pipeline package lands in main
-        from punos_lib.pipeline import _prepare_kernel_environment as kernel_environment
+    from punos_lib.pipeline.executing import prepare_kernel_environment
 
     if not 0 < port < 65536:
         raise InputError(f"port {port} is not a TCP port (1-65535)")
@@ -63,7 +60,7 @@ def lab_server(*, ip: str = "127.0.0.1", port: int = 8888, token: str | None = N
     outputs = paths.outputs_dir()
     token = token or secrets.token_hex(24)
     env = dict(os.environ)
-    env.update(kernel_environment(outputs))
+    env.update(prepare_kernel_environment(outputs))
     env.update(PUNOS_SNAPSHOT=str(paths.snapshot_dir()), PUNOS_OUTPUTS=str(outputs),
                PUNOS_PROJECT_DIR=str(paths.project_dir()))
     command = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={notebooks}", f"--ServerApp.ip={ip}",

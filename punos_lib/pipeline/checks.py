@@ -178,6 +178,11 @@ def check_snapshot(snapshot: Path) -> tuple[dict[str, str], list[str]]:
         return {}, [text if str(snap.manifest_path) in text else f"snapshot manifest {snap.manifest_path}: {text}"]
     checksums: dict[str, str] = {}
     problems: list[str] = []
+    if snap.marker_path.exists():
+        # A fetch, demo or import is writing the snapshot now, or one died half-way.
+        problems.append(f"the snapshot at {snapshot} is being written or a write was interrupted "
+                        f"({snap.marker_path.name} is present); wait for it, or run `punos snapshot verify` "
+                        "and repeat the command that wrote it")
     for entry in entries:
         try:
             path = snap.path_of(entry.id)

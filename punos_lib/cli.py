@@ -172,6 +172,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--engine", choices=["quarto", "builtin"], default=None,
         help="renderer (default: Quarto when found on PATH or in QUARTO_PATH, the built-in pandoc + Typst otherwise)",
     )
+    p.add_argument("--region", default=None,
+                   help="publish the study of these regions built by `punos run --region` ('all' or a "
+                        "comma-separated list; each from outputs/regions/<code>/)")
 
     p = sub.add_parser(
         "lab",
@@ -183,9 +186,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--ip", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
     p.add_argument("--port", type=int, default=8888, help="port (default: 8888)")
-    p.add_argument("--region", default=None,
-                   help="publish the study of these regions built by `punos run --region` ('all' or a "
-                        "comma-separated list; each from outputs/regions/<code>/)")
 
     p = sub.add_parser("forum", help="forum pilots: assessment workbooks")
     forum_sub = p.add_subparsers(dest="forum_command", metavar="SUBCOMMAND")

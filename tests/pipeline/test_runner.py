@@ -264,3 +264,51 @@ def test_kernels_are_not_interrupted_when_they_are_shut_down(study: dict[str, Pa
     except ProcessLookupError:
         pass
     assert probe.read_text().splitlines() == ["ready"]
+
+
+def test_several_regions_run_in_one_batch_each_into_its_own_tree(study: dict[str, Path]) -> None:
+    from conftest import read_record, write_list
+
+    write_list(study["notebooks"], "ok.ipynb", "flaky.ipynb")
+    reports = pipeline.run_regions("MK07,MK10", notebooks_dir=study["notebooks"], outputs_dir=study["outputs"],
+                                   snapshot_dir=study["snapshot"], progress=False, workers=2)
+    assert list(reports) == ["MK07", "MK10"] and all(r.ok for r in reports.values())
+    for code in ("MK07", "MK10"):
+        tree = study["outputs"] / "regions" / code
+        assert (tree / "tables" / "flaky" / "t.csv").read_text(encoding="utf-8") == f"region\n{code}\n"
+        assert (tree / "notebooks" / "ok.ipynb").is_file()
+        record = read_record(tree)
+        assert {e["parameters"]["region"] for e in record["executions"].values()} == {code}
+    assert sorted((r[0], r[1]) for r in counter(study)) == [
+        ("flaky", "MK07"), ("flaky", "MK10"), ("ok", "MK07"), ("ok", "MK10")]
+    # The default layout is untouched; a rerun of the batch skips everything.
+    assert not (study["outputs"] / "notebooks" / "ok.ipynb").exists()
+    again = pipeline.run_regions(["MK07", "MK10"], notebooks_dir=study["notebooks"], outputs_dir=study["outputs"],
+                                 snapshot_dir=study["snapshot"], progress=False)
+    assert {e.status for r in again.values() for e in r.executions} == {"skipped"}
+    with pytest.raises(InputError, match="unknown region 'MK3'"):
+        pipeline.run_regions("MK07,MK3", notebooks_dir=study["notebooks"], outputs_dir=study["outputs"],
+                             snapshot_dir=study["snapshot"], progress=False)
+
+
+def test_render_region_publishes_each_regions_tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture) -> None:
+    from punos_lib import publish
+    from punos_lib.cli import main
+
+    calls = []
+
+    class Report:
+        def lines(self) -> list[str]:
+            return ["site written"]
+
+    monkeypatch.setattr(publish, "render", lambda **kw: calls.append(kw) or Report())
+    monkeypatch.setenv("PUNOS_OUTPUTS", str(tmp_path))
+    (tmp_path / "regions" / "MK07" / "notebooks").mkdir(parents=True)
+    assert main(["render", "--region", "MK07,MK10"]) == 2  # MK10 was not built
+    assert "no study built for MK10" in capsys.readouterr().err and calls == []
+    (tmp_path / "regions" / "MK10" / "notebooks").mkdir(parents=True)
+    assert main(["render", "--region", "MK07,MK10", "--format", "html"]) == 0
+    assert [c["outputs_dir"] for c in calls] == [tmp_path / "regions" / "MK07", tmp_path / "regions" / "MK10"]
+    assert calls[0]["formats"] == ("html",)
+    assert "MK10: site written" in capsys.readouterr().out

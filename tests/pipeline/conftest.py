@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
@@ -51,12 +50,3 @@ def project(tmp_path: Path) -> dict[str, Path]:
             "counter": counter, "env": {"PUNOS_PROJECT_DIR": str(root), "PUNOS_SNAPSHOT": str(snap),
                                          "PUNOS_OUTPUTS": str(outputs), "PUNOS_TEST_COUNTER": str(counter)}}
 
-
-def write_list(notebooks: Path, *names: str) -> None:
-    """Make ``notebooks.yaml`` list these fixture notebooks (none per sector)."""
-    lines = ["notebooks:"] + [f"  - file: {n}\n    per_sector: false" for n in names]
-    (notebooks / "notebooks.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-
-def read_record(outputs: Path) -> dict:
-    return json.loads((outputs / "run.json").read_text(encoding="utf-8"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from punos_lib import pipeline
@@ -30,3 +31,13 @@ def add_entry(snapshot: Path, entry_id: str, payload: bytes) -> Path:
                                      media_type="application/json", licence="CC BY 4.0", attribution="x",
                                      synthetic=True)
     return snapshot / entry.path
+
+
+def write_list(notebooks: Path, *names: str) -> None:
+    """Make ``notebooks.yaml`` list these fixture notebooks (none per sector)."""
+    lines = ["notebooks:"] + [f"  - file: {n}\n    per_sector: false" for n in names]
+    (notebooks / "notebooks.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def read_record(outputs: Path) -> dict:
+    return json.loads((outputs / "run.json").read_text(encoding="utf-8"))

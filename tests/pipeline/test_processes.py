@@ -14,7 +14,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from conftest import write_list
+from pipeline_helpers import write_list
 
 TIMEOUT = 60
 

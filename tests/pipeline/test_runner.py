@@ -139,7 +139,7 @@ def test_sector_selection_and_bad_input(study: dict[str, Path]) -> None:
 
 def test_a_failed_execution_keeps_the_last_good_results(study: dict[str, Path],
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    from conftest import read_record, write_list
+    from pipeline_helpers import read_record, write_list
 
     write_list(study["notebooks"], "flaky.ipynb")
     assert run_study(study, region="MK10").ok
@@ -180,7 +180,7 @@ def test_a_failed_execution_keeps_the_last_good_results(study: dict[str, Path],
 
 def test_a_failure_without_earlier_results_shows_none(study: dict[str, Path],
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    from conftest import read_record, write_list
+    from pipeline_helpers import read_record, write_list
 
     write_list(study["notebooks"], "flaky.ipynb")
     monkeypatch.setenv("PUNOS_TEST_FAIL", "1")
@@ -201,7 +201,7 @@ def test_a_failure_without_earlier_results_shows_none(study: dict[str, Path],
     ({"sectors": ["vesi"]}, r"unknown sector\(s\) \['vesi'\]"),
 ])
 def test_bad_arguments_are_refused_before_anything_runs(study: dict[str, Path], kw, match) -> None:
-    from conftest import write_list
+    from pipeline_helpers import write_list
 
     write_list(study["notebooks"], "ok.ipynb")
     assert run_study(study).ok  # good results exist
@@ -214,7 +214,7 @@ def test_bad_arguments_are_refused_before_anything_runs(study: dict[str, Path], 
 
 
 def test_a_corrupted_payload_is_refused_not_skipped_as_unchanged(study: dict[str, Path]) -> None:
-    from conftest import write_list
+    from pipeline_helpers import write_list
     from punos_lib.errors import SnapshotError
 
     write_list(study["notebooks"], "ok.ipynb")
@@ -251,7 +251,7 @@ def test_kernels_are_not_interrupted_when_they_are_shut_down(study: dict[str, Pa
     import signal
     import time
 
-    from conftest import write_list
+    from pipeline_helpers import write_list
 
     probe = study["root"] / "probe.txt"
     monkeypatch.setenv("PUNOS_TEST_PROBE", str(probe))
@@ -267,7 +267,7 @@ def test_kernels_are_not_interrupted_when_they_are_shut_down(study: dict[str, Pa
 
 
 def test_several_regions_run_in_one_batch_each_into_its_own_tree(study: dict[str, Path]) -> None:
-    from conftest import read_record, write_list
+    from pipeline_helpers import read_record, write_list
 
     write_list(study["notebooks"], "ok.ipynb", "flaky.ipynb")
     reports = pipeline.run_regions("MK07,MK10", notebooks_dir=study["notebooks"], outputs_dir=study["outputs"],

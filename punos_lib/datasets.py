@@ -24,16 +24,19 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
+from punos_lib import paths
 from punos_lib.reference import declarations
 from punos_lib.reference.labels import labels as curated_labels
 from punos_lib.reference.municipalities import harmonize, load_curated_key, load_mergers
@@ -67,11 +70,36 @@ def _snapshot(snap: SnapLike) -> Snapshot:
     return snap if isinstance(snap, Snapshot) else Snapshot(snap)
 
 
+@functools.lru_cache(maxsize=1)
+def _inputs_fingerprint() -> str:
+    """SHA-256 of everything besides the snapshot an analysis frame depends on: the code and data/.
+
+    The analysis frames read the declaration and the committed classifications as well as the
+    payloads, so their shared-cache key covers every ``punos_lib`` module and every file under
+    ``data/`` except the snapshot (whose entries' checksums are in the key anyway).
+    """
+    package = Path(__file__).resolve().parent
+    data = paths.data_dir()
+    snapshot = paths.snapshot_dir().resolve()
+    files = sorted(package.rglob("*.py")) + sorted(
+        f for f in data.rglob("*") if f.is_file() and not f.resolve().is_relative_to(snapshot))
+    digest = hashlib.sha256()
+    for file in files:
+        digest.update(str(file).encode() + b"\0" + file.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
 def _cached(snap: Snapshot, key: str, build: Callable[[], Any]) -> Any:
     digest = hashlib.sha256(snap.manifest_bytes()).hexdigest()
     full = (str(snap.root.resolve()), digest, key)
     if full not in _CACHE:
-        _CACHE[full] = build()
+        if key.startswith("load:"):
+            _CACHE[full] = build()  # load() keeps its parsed frame in the shared cache per dataset
+        else:
+            # The analysis frames (harmonised, regions added) are shared too: one notebook builds,
+            # the others read. Keyed by every entry, since a frame may combine several datasets.
+            entries = snap.entries() if snap.exists else []
+            _CACHE[full] = frame_cache.frame(snap, entries, build, recipe=f"{key}|{_inputs_fingerprint()}")
     value = _CACHE[full]
     # callers may modify what they get; the cached frame must stay as parsed
     return value.copy() if isinstance(value, pd.DataFrame) else value

@@ -134,7 +134,7 @@ def frame(snap: Snapshot, entries: Sequence[Entry], build: Callable[[], Any], *,
     path = snap.cache_dir / FOLDER / f"{key(entries, recipe)}.arrow"
     if path.is_file():
         for entry in entries:
-            snap.read_bytes(entry.id)  # raises on a changed payload, as a parse would
+            _check_payload(snap, entry)  # raises on a changed payload, as a parse would
         cached = _read(path)
         if cached is not None:
             return cached
@@ -147,6 +147,24 @@ def frame(snap: Snapshot, entries: Sequence[Entry], build: Callable[[], Any], *,
             except OSError:
                 pass  # a read-only snapshot still works, only slower
     return built
+
+
+# (path, sha256, size, mtime) of payloads whose checksum this process has already verified
+_VERIFIED: set[tuple[str, str, int, int]] = set()
+
+
+def _check_payload(snap: Snapshot, entry: Entry) -> None:
+    """The payload matches its checksum (hashed once per process while the file is unchanged)."""
+    path = snap.path_of(entry.id)
+    try:
+        stat = path.stat()
+    except OSError:
+        snap.read_bytes(entry.id)  # raises the snapshot's own error for a missing file
+        return
+    seen = (str(path.resolve()), entry.sha256, stat.st_size, stat.st_mtime_ns)
+    if seen not in _VERIFIED:
+        snap.read_bytes(entry.id)
+        _VERIFIED.add(seen)
 
 
 # -- encoding ---------------------------------------------------------------------------------

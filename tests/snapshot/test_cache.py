@@ -180,3 +180,27 @@ def test_datasets_read_the_cached_frame_instead_of_parsing(tmp_path, monkeypatch
     pd.testing.assert_frame_equal(plain, warm, check_exact=True)
     assert plain.attrs == warm.attrs
     datasets.clear_cache()
+
+
+def test_analysis_frames_are_shared_and_identical_to_uncached(tmp_path, monkeypatch):
+    from punos_lib import datasets
+    from punos_lib.snapshot import demo
+
+    snap = demo.build_demo(tmp_path, progress=False)
+    monkeypatch.setenv("PUNOS_CACHE", "0")
+    datasets.clear_cache()
+    plain = datasets.population(snap)
+    monkeypatch.setenv("PUNOS_CACHE", "1")
+    datasets.clear_cache()
+    datasets.population(snap)  # one notebook builds it ...
+    datasets.clear_cache()  # ... another process starts with nothing in memory
+
+    def no_loading(*args, **kwargs):
+        raise AssertionError("rebuilt although the analysis frame is cached")
+
+    monkeypatch.setattr(datasets, "load", no_loading)
+    warm = datasets.population(Snapshot(tmp_path))
+    pd.testing.assert_frame_equal(plain, warm, check_exact=True)
+    assert list(plain.dtypes.astype(str)) == list(warm.dtypes.astype(str))
+    assert plain.attrs == warm.attrs and warm.attrs["provenance"]["synthetic"] is True
+    datasets.clear_cache()

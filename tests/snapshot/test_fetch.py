@@ -278,3 +278,29 @@ def test_ascii_key_reaches_a_tyonv_code_with_finnish_letters(tmp_path: Path) -> 
     sent = {q["code"]: q["selection"]["values"] for q in entry.query["query"]}
     assert sent["Ammattiryhmä"] == ["SSS", "2221", "5321"]
     assert sent["timeperiod_m"] == ["2025M11"]
+
+
+def test_an_interrupted_fetch_fails_verify_until_a_complete_one(server: PxWebServer, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    decl = tmp_path / "only_gen.yaml"
+    decl.write_text(DECLARATION.split("  - id: broken")[0], encoding="utf-8")
+    snap_dir = tmp_path / "snap"
+    original = Snapshot.write
+    calls = {"n": 0}
+
+    def killed_on_the_third_write(self: Snapshot, *args: Any, **kwargs: Any) -> Any:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise KeyboardInterrupt  # Ctrl-C half-way through the parts
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Snapshot, "write", killed_on_the_third_write)
+    with pytest.raises(KeyboardInterrupt):
+        fetch.fetch_all(snap_dir, progress=False, client_factories=_factories(server), declaration_path=decl)
+    monkeypatch.undo()
+    report = Snapshot(snap_dir).verify()
+    assert report.ok == ["gen/data-1", "gen/data-2"]  # what was written is consistent ...
+    assert report.interrupted and report.interrupted.startswith("punos fetch")  # ... but the fetch did not finish
+    again = fetch.fetch_all(snap_dir, progress=False, client_factories=_factories(server), declaration_path=decl)
+    assert again.done == ["gen"] and again.ok
+    assert Snapshot(snap_dir).verify().problems == []

@@ -246,17 +246,9 @@ def _cmd_bundle(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _origin(entry: object) -> str:
-    """Where an entry came from, for `punos snapshot list`."""
-    from punos_lib.snapshot.bundled import SOURCE as BUNDLED
-
-    if getattr(entry, "synthetic", False):
-        return "SYNTHETIC example"
-    if getattr(entry, "source", None) == BUNDLED:
-        return "real (bundled)"
-    if getattr(entry, "kind", None) == "import":
-        return "real (imported)"
-    return "real (API)"
+#: How `punos snapshot list` names where an entry came from.
+_ORIGIN_TEXT = {"example": "SYNTHETIC example", "bundled": "real (bundled)", "imported": "real (imported)",
+                "api": "real (API)"}
 
 
 def _cmd_snapshot(args: argparse.Namespace) -> int:
@@ -277,8 +269,10 @@ def _cmd_snapshot(args: argparse.Namespace) -> int:
         print(f"{len(report.ok)} entries ok, {len(report.problems)} problems")
         return EXIT_FAILED if report.problems else EXIT_OK
     if args.snapshot_command == "list":
+        from punos_lib.snapshot.origins import origin
+
         for e in snap.entries():
-            print(f"{e.id}\t{_origin(e)}\t{e.source}\t{e.updated or '-'}\t{e.sha256[:12]}\t{e.url or '-'}")
+            print(f"{e.id}\t{_ORIGIN_TEXT[origin(e)]}\t{e.source}\t{e.updated or '-'}\t{e.sha256[:12]}\t{e.url or '-'}")
         return EXIT_OK
     if args.snapshot_command == "import":
         # import_file checks the format and the contents against the dataset's declaration

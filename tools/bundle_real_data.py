@@ -158,7 +158,7 @@ def build_11re(ref: Path) -> tuple[dict[str, bytes], dict[str, Any]]:
         "vaerak_11re_regions_age_1972-2025.json.gz": {
             **common, "kind": "data", "media_type": "application/json-stat2",
             "title": "Population on 31 Dec by region (2025 division), single year of age and sex, 1972–2025",
-            "period": "1972–2025 (2025 preliminary)",
+            "period": "1972–2025 (2025 ennakkotieto)",
             "recorded_from": {"repository": "PPgp/bayesPopFINdata",
                               "commit": "a608130eb6d5883012996187dab85b8a7c340493",
                               "path": "popF.txt, popM.txt (downloaded from StatFin 11re by that repository on 2026-06-19)"},
@@ -189,7 +189,7 @@ def build_14wx(ref: Path) -> tuple[dict[str, bytes], dict[str, Any]]:
         "producer": "Tilastokeskus (Statistics Finland), väestöennuste", "table": "vaenn/14wx",
         "title": "Population projection 2024 by municipality (2024 division) and age 0–99, "
                  "years 2024, 2035 and 2040",
-        "period": "2024, 2035, 2040 (projection 2024; ages 0–99)",
+        "period": "2024, 2035 ja 2040 (väestöennuste 2024, iät 0–99)",
         "updated": json.loads(raw)["updated"],
         "licence": LICENCE, "attribution": ATTRIBUTION,
         "url": STATFIN_TABLE.format(subject="vaenn", table="14wx"),
@@ -326,7 +326,7 @@ def build_key(ref: Path, year: int = 2025) -> tuple[dict[str, bytes], dict[str, 
         "producer": "Tilastokeskus (Statistics Finland), luokitukset (classification API)",
         "table": f"kunta_{stamp} with maakunta, seutukunta, tyollisyysalue",
         "title": f"Municipalities of {year} with region, sub-region and employment area",
-        "period": f"municipal division 1.1.{year}",
+        "period": f"kuntajako 1.1.{year}",
         "licence": LICENCE, "attribution": ATTRIBUTION,
         "url": "https://data.stat.fi/api/classifications/v2/",
         "year": year,
@@ -390,7 +390,7 @@ def build_boundaries(ref: Path) -> tuple[dict[str, bytes], dict[str, Any]]:
             "dataset": "municipality_boundaries", "kind": "boundaries", "media_type": "application/geo+json",
             "producer": "Tilastokeskus (Statistics Finland), tilastointialueet WFS",
             "table": "tilastointialueet:kunta1000k_2025", "title": "Municipal boundaries 2025, 1:1,000,000",
-            "period": "municipal division 1.1.2025 (308 municipalities)",
+            "period": "kuntajako 1.1.2025 (308 kuntaa)",
             "updated": kunta.get("timeStamp"),
             "licence": LICENCE, "attribution": ATTRIBUTION,
             "url": "https://geo.stat.fi/geoserver/tilastointialueet/wfs",
@@ -408,7 +408,7 @@ def build_boundaries(ref: Path) -> tuple[dict[str, bytes], dict[str, Any]]:
             "producer": "Maanmittauslaitos (National Land Survey of Finland), kuntajako 1:4,500,000",
             "table": "maakuntarajat 2023 (19 regions; unchanged in 2025)",
             "title": "Regional boundaries 2023, 1:4,500,000 (the 2025 regions)",
-            "period": "regional division 2023 = 2025",
+            "period": "maakuntajako 2023, sama kuin 2025",
             "licence": LICENCE, "attribution": "Lähde: Maanmittauslaitos",
             "url": "https://www.maanmittauslaitos.fi/en/opendata",
             "recorded_from": {"repository": "samilaine/hallinnollisetrajat",
@@ -749,6 +749,7 @@ BUILDERS: list[Callable[[Path], tuple[dict[str, bytes], dict[str, Any]]]] = [
 
 
 def _provenance_md(records: dict[str, Any]) -> str:
+    # "period" is in Finnish: the study's introduction shows it to readers.
     lines = [
         "# Bundled real data: provenance",
         "",

@@ -13,6 +13,7 @@ from punos_lib.publish.builtin import render_builtin
 from punos_lib.publish.embeds import Notebooks
 from punos_lib.publish.generated import write_generated
 from punos_lib.publish.provenance import snapshot_entries
+from punos_lib.snapshot.origins import dataset_origins
 from punos_lib.publish.quarto import find_quarto, render_quarto
 from punos_lib.publish.report import RenderReport
 
@@ -86,7 +87,9 @@ def render(
                            "README's 'Installing Quarto'), or use --engine builtin")
     Notebooks(outputs).require_content()
     synthetic, entries = snapshot_entries(snapshot)
-    write_generated(book, entries, synthetic)
+    declared = book.project / "data" / "datasets.yaml"
+    status = dataset_origins(snapshot, declared) if declared.is_file() else None
+    write_generated(book, entries, synthetic, status)
 
     region_warnings: list[str] = []
     book = for_region(book, outputs, region_warnings)

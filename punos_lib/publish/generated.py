@@ -1,6 +1,8 @@
 """The parts of the study written at render time into ``study/_generated/`` (git-ignored).
 
 - ``aineistot.md``: the provenance list, for a chapter that includes it;
+- ``aineistotilanne.md``: which datasets are real statistics (with periods) and which example
+  data, included by the introduction (``index.qmd``);
 - ``liite-aineistot.qmd``: the same as a whole appendix chapter (``_quarto.yml`` lists it);
 - ``sectors.qmd``: chapter 7's sections, one per sector of ``data/sectors.yaml``
   (:func:`sector_chapter_markdown`), which ``study/07-toimialaprofiilit.qmd`` includes.
@@ -16,14 +18,16 @@ from typing import Any
 from punos_lib._atomic import atomic_write_bytes
 from punos_lib.errors import InputError
 from punos_lib.publish.book import Book
-from punos_lib.publish.provenance import provenance_markdown
+from punos_lib.publish.provenance import data_status_markdown, provenance_markdown
 from punos_lib.snapshot import Entry
+from punos_lib.snapshot.origins import DatasetOrigin
 
 __all__ = ["APPENDIX_FILE", "GENERATED_DIR", "SECTOR_PROFILE_LABELS", "sector_chapter_markdown",
            "write_generated"]
 
 GENERATED_DIR = "study/_generated"
 PROVENANCE_FILE = "aineistot.md"
+STATUS_FILE = "aineistotilanne.md"
 SECTORS_FILE = "sectors.qmd"
 APPENDIX_FILE = "liite-aineistot.qmd"
 APPENDIX_TITLE = "Aineistot ja niiden alkuperä"
@@ -120,13 +124,20 @@ def sector_chapter_markdown(sectors: Mapping[str, Any], notebook_dir_rel: str) -
     return "\n".join(parts)
 
 
-def write_generated(book: Book, entries: Sequence[Entry], synthetic: bool) -> None:
-    """Write the generated parts of ``book`` into its ``study/_generated/`` (see the module text)."""
+def write_generated(book: Book, entries: Sequence[Entry], synthetic: bool,
+                    status: Sequence[DatasetOrigin] | None = None) -> None:
+    """Write the generated parts of ``book`` into its ``study/_generated/`` (see the module text).
+
+    ``status`` (:func:`punos_lib.snapshot.origins.dataset_origins`) gives the introduction's list
+    of real and example data.
+    """
     folder = book.project / GENERATED_DIR
     provenance = provenance_markdown(entries, synthetic)
     atomic_write_bytes(folder / PROVENANCE_FILE, provenance.encode("utf-8"))
     appendix = f'---\ntitle: "{APPENDIX_TITLE}"\n---\n\n{provenance}'
     atomic_write_bytes(folder / APPENDIX_FILE, appendix.encode("utf-8"))
+    if status is not None:
+        atomic_write_bytes(folder / STATUS_FILE, data_status_markdown(status).encode("utf-8"))
     sectors_file = book.project / "data" / "sectors.yaml"
     if sectors_file.is_file():
         from punos_lib.reference.sectors import load_sectors

@@ -311,6 +311,12 @@ def table_markdown(frame: pd.DataFrame, *, caption: str | None = None, synthetic
     return "\n".join(lines)
 
 
+def _origin_metadata(synthetic: bool) -> dict[str, Any]:
+    # Kept with the output in the executed notebook, so the publisher can put the example-data
+    # banner only on the pages that show example data.
+    return {"punos": {"synthetic": bool(synthetic)}}
+
+
 def _notebook_display() -> Any:
     """IPython's ``display`` inside an IPython kernel or shell; ``None`` in plain Python.
 
@@ -551,7 +557,7 @@ class Study:
                     synthetic=synthetic)
         if is_fig:
             figures.save(obj, self.figures_dir / label)
-            self._display_figure(obj, label, caption)
+            self._display_figure(obj, label, caption, synthetic)
         else:
             source = None
             if sources or (provenance or {}).get("attribution"):
@@ -559,7 +565,7 @@ class Study:
             self._display_table(obj, caption, synthetic, source)
 
     # -- display ------------------------------------------------------------------------------
-    def _display_figure(self, fig: Figure, label: str, caption: str | None) -> None:
+    def _display_figure(self, fig: Figure, label: str, caption: str | None, synthetic: bool) -> None:
         display = _notebook_display()
         if display is None:
             return
@@ -572,7 +578,7 @@ class Study:
             "image/svg+xml": svg,
             "text/plain": f"<{caption or label}>",
         }
-        display(bundle, raw=True, metadata={"image/png": {"width": width}})
+        display(bundle, raw=True, metadata={"image/png": {"width": width}, **_origin_metadata(synthetic)})
 
     def _display_table(self, frame: pd.DataFrame, caption: str | None, synthetic: bool,
                        source: str | None) -> None:
@@ -590,4 +596,4 @@ class Study:
                                             source=source, lang=self.lang),
             "text/plain": plain,
         }
-        display(bundle, raw=True)
+        display(bundle, raw=True, metadata=_origin_metadata(synthetic))

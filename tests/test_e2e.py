@@ -1,6 +1,7 @@
-"""End-to-end: the whole demo study built through the command line into build/test-study/.
+"""End-to-end: the whole study built through the command line into build/test-study/, as `make study` does.
 
-`punos demo` → `punos run --workers 2` → `punos render`, twice (the second run with --force), with
+`punos bundle` (the real data shipped in data/real/) → `punos demo` (example data for the rest) →
+`punos run --workers 2` → `punos render`, twice (the second run with --force), with
 PUNOS_SNAPSHOT and PUNOS_OUTPUTS pointing into build/test-study/. Checks the website pages and the
 PDF, and that the two builds give byte-identical tables, figures and site files. The executed
 notebooks are left in build/test-study/outputs/notebooks for `make test`'s nbval step.
@@ -74,6 +75,7 @@ def test_demo_study_builds_reproducibly() -> None:
     if BUILD.exists():
         shutil.rmtree(BUILD)
     BUILD.mkdir(parents=True)
+    _punos("bundle")
     _punos("demo")
     _punos("run", "--workers", "2", "--no-progress")
     report = _punos("render", "--engine", "builtin")
@@ -82,16 +84,31 @@ def test_demo_study_builds_reproducibly() -> None:
     site = outputs / "site"
     book = publish.load_book(REPO)
 
-    # Website: one page per chapter with the sidebar listing them all and the demo banner.
+    # Website: one page per chapter with the sidebar listing them all; the demo banner only on the
+    # pages that show example data (chapter 2 and the introduction's table rest on real data).
     pages = sorted(site.glob("*.html"))
     assert len(pages) == len(book.files), report.stdout
     index = (site / "index.html").read_text(encoding="utf-8")
     assert "Johdanto ja menetelmät" in index and book.title in index
+    banner = '<div class="demo-banner"'
     for page in pages:
         text = page.read_text(encoding="utf-8")
-        assert "Esimerkkiaineisto – ei todellisia tilastoja" in text
         assert text.count('<li') >= len(book.files)
         assert "<h1" in text
+    population = (site / "02-vaesto.html").read_text(encoding="utf-8")
+    assert banner not in population and banner not in index
+    assert banner in (site / "03-elinkeinorakenne.html").read_text(encoding="utf-8")  # 115h/115i: example
+    # The introduction lists what is real (with periods) and what is example data.
+    assert "Tilastotietoon perustuvat aineistot" in index and "1972–2025 (2025 ennakkotieto)" in index
+    assert "Esimerkkiaineistoon perustuvat aineistot" in index
+    # Chapter 2's tables carry the real values (cross-checks of data/real/PROVENANCE.md's sources).
+    tables = outputs / "tables" / "overview"
+    assert "KU491,Mikkeli,54519,51980," in (tables / "tbl-vaesto-muutos.csv").read_text(encoding="utf-8")
+    assert "MK10,Etelä-Savo,144393,130451," in (tables / "tbl-vaesto-muutos.csv").read_text(encoding="utf-8")
+    assert "2024,15–64,70377," in (tables / "fig-vaestoennuste.csv").read_text(encoding="utf-8")
+    # Real boundaries: a choropleth with grey neighbours, not the tile grid.
+    kartta = (outputs / "figures" / "overview" / "fig-vaesto-muutos-kartta.svg").read_text(encoding="utf-8")
+    assert "Naapurikunnat" in kartta and "Ruutukartta" not in kartta and "Tilastotieto, 2012–2022" in kartta
     # Figures are embedded, numbered and followed by their data.
     figures = sorted((site / "figures").glob("*"))
     assert figures, "no figure was embedded in the website"
@@ -142,6 +159,7 @@ def test_the_same_study_for_another_region() -> None:
         pytest.skip(f"the study is not complete yet; missing: {', '.join(missing)}")
     if not (BUILD / "snapshot" / "manifest.json").is_file():
         BUILD.mkdir(parents=True, exist_ok=True)
+        _punos("bundle")
         _punos("demo")
     _punos("run", "--region", "MK07", "--workers", "2", "--no-progress", outputs="outputs-mk07")
     report = _punos("render", "--engine", "builtin", outputs="outputs-mk07")

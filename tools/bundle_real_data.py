@@ -275,56 +275,35 @@ def build_11ra(ref: Path) -> tuple[dict[str, bytes], dict[str, Any]]:
 # municipality key 2025 (classification API payloads)
 
 
-def _item(classification: str, code: str, names: dict[str, str], order: int) -> dict[str, Any]:
-    lang_names = {"fi": "suomi", "sv": "ruotsi", "en": "englanti"}
-    return {"classification": {"localId": classification}, "localId": f"{classification}/{code}",
-            "level": 1.0, "code": code, "order": order * 10, "parentItemLocalId": None, "parentCode": None,
-            "classificationItemNames": [{"langName": lang_names[lang], "lang": lang, "name": name}
-                                        for lang, name in names.items()]}
-
-
 def build_key(ref: Path, year: int = 2025) -> tuple[dict[str, bytes], dict[str, Any]]:
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from punos_lib.snapshot.demo import key_payloads
+
     path = ref / "keys" / f"municipality_key_{year}.csv"
-    with path.open(encoding="utf-8", newline="") as fh:
-        rows = sorted(csv.DictReader(fh), key=lambda r: r["kunta"].zfill(3))
-    stamp = f"1_{year}0101"
-
-    def uniq(code_col: str) -> list[dict[str, str]]:
-        seen: dict[str, dict[str, str]] = {}
-        for r in rows:
-            seen.setdefault(str(int(r[code_col])), r)
-        return [seen[c] for c in sorted(seen, key=int)]
-
-    payloads: dict[str, Any] = {}
-    for lang in ("fi", "sv", "en"):
-        payloads[f"kunta:{lang}"] = [_item(f"kunta_{stamp}", r["kunta"].zfill(3),
-                                           {lang: r[f"municipality_name_{lang}"]}, i)
-                                     for i, r in enumerate(rows, start=1)]
-        payloads[f"maakunta:{lang}"] = [_item(f"maakunta_{stamp}", str(int(r["maakunta_code"])).zfill(2),
-                                              {lang: r[f"maakunta_name_{lang}"]}, i)
-                                        for i, r in enumerate(uniq("maakunta_code"), start=1)]
-    targets = {"maakunta": ("maakunta_code", 2), "seutukunta": ("seutukunta_code", 3),
-               "tyollisyysalue": ("tyollisyysalue_code", 0)}
-    for target in ("seutukunta", "tyollisyysalue"):
-        col, width = targets[target]
-        payloads[f"{target}:fi"] = [_item(f"{target}_{stamp}", str(int(r[col])).zfill(width),
-                                          {"fi": r[col.replace("_code", "_name_fi")]}, i)
-                                    for i, r in enumerate(uniq(col), start=1)]
-    for target, (col, width) in targets.items():
-        source_id, target_id = f"kunta_{stamp}", f"{target}_{stamp}"
-        payloads[f"kunta#{target}"] = [
-            {"correspondenceTable": {"localId": f"{source_id}#{target_id}"},
-             "sourceItem": {"localId": f"{source_id}/{r['kunta'].zfill(3)}", "code": r["kunta"].zfill(3),
-                            "classificationItemNames": [{"lang": "fi", "name": r["municipality_name_fi"]}]},
-             "targetItem": {"localId": f"{target_id}/{str(int(r[col])).zfill(width)}",
-                            "code": str(int(r[col])).zfill(width),
-                            "classificationItemNames": [{"lang": "fi", "name": r[col.replace('_code', '_name_fi')]}]}}
-            for r in rows]
+    key = pd.read_csv(path, dtype=str, keep_default_na=False)
+    # The key table in the curated columns, so the classification-API payloads are built by the
+    # one builder the demo uses too (codes and names unchanged, only laid out as the API sends them).
+    munis = pd.DataFrame({
+        "code": key["kunta"].str.zfill(3),
+        "name_fi": key["municipality_name_fi"], "name_sv": key["municipality_name_sv"],
+        "name_en": key["municipality_name_en"],
+        "region": "MK" + key["maakunta_code"].astype(int).astype(str).str.zfill(2),
+        "region_name_fi": key["maakunta_name_fi"], "region_name_sv": key["maakunta_name_sv"],
+        "region_name_en": key["maakunta_name_en"],
+        "subregion": "SK" + key["seutukunta_code"].astype(int).astype(str).str.zfill(3),
+        "subregion_name_fi": key["seutukunta_name_fi"],
+        "employment_area": key["tyollisyysalue_code"].astype(int).astype(str),
+        "employment_area_name_fi": key["tyollisyysalue_name_fi"],
+    }).sort_values("code").reset_index(drop=True)
+    payloads = key_payloads(SimpleNamespace(munis=munis), year)  # type: ignore[arg-type]
     name = f"municipality_key_{year}.json.gz"
     record = {
         "dataset": "municipality_key", "kind": "key", "media_type": "application/json",
         "producer": "Tilastokeskus (Statistics Finland), luokitukset (classification API)",
-        "table": f"kunta_{stamp} with maakunta, seutukunta, tyollisyysalue",
+        "table": f"kunta_1_{year}0101 with maakunta, seutukunta, tyollisyysalue",
         "title": f"Municipalities of {year} with region, sub-region and employment area",
         "period": f"kuntajako 1.1.{year}",
         "licence": LICENCE, "attribution": ATTRIBUTION,

@@ -29,6 +29,8 @@ class Output:
     caption: str
     run_id: str
     note: str = ""       # for the reader: an earlier run is shown because the last one failed
+    #: Whether the output shows example data (``None``: the notebook did not say, e.g. older runs).
+    synthetic: bool | None = None
 
 
 def _cell_options(source: str) -> dict[str, str]:
@@ -142,14 +144,19 @@ class Notebooks:
                    "check the label in the chapter and the notebook")
 
     def _pick(self, outputs: list[dict[str, Any]], caption: str, run_id: str, embed: Embed) -> Output | None:
-        rich = [o.get("data", {}) for o in outputs if o.get("output_type") in ("display_data", "execute_result")]
+        shown = [o for o in outputs if o.get("output_type") in ("display_data", "execute_result")]
+        rich = [o.get("data", {}) for o in shown]
+        # ctx.show records in the output's metadata whether it shows example data
+        flags = [(o.get("metadata") or {}).get("punos", {}).get("synthetic") for o in shown]
+        known = [bool(f) for f in flags if f is not None]
+        synthetic = any(known) if known else None
         for mime, kind in (("image/png", "png"), ("image/svg+xml", "svg"), ("text/html", "html"),
                            ("text/markdown", "markdown")):
             for data in rich:
                 if mime in data:
                     value = data[mime]
                     value = "".join(value) if isinstance(value, list) else value
-                    return Output(kind, value, caption, run_id)
+                    return Output(kind, value, caption, run_id, synthetic=synthetic)
         if embed.label.startswith("fig-"):
             # The contract also saves every figure file; use it when the cell did not display one.
             for ext in ("png", "svg"):

@@ -1,5 +1,6 @@
 """The built-in renderer's website: one page per chapter, sidebar, previous/next links, local CSS,
-figures and tables with CSV/XLSX download links, the demo banner on every page for synthetic data."""
+figures and tables with CSV/XLSX download links, the demo banner on every page that shows example data
+(an embedded output whose notebook recorded it as synthetic, or did not say)."""
 
 from __future__ import annotations
 
@@ -80,6 +81,10 @@ def render_html(book: Book, chapters: Sequence[Chapter], numbers: Numbers,
             close_callout="</div>",
         )
         md = chapter_markdown(ch, nbs, numbers, target)
+        # The banner only where an embedded output shows example data; an output that does not say
+        # (older notebooks) counts as example data when the snapshot has any.
+        shows_example = any(out.synthetic is not False and out.kind != "missing"
+                            for out in (nbs.resolve(it) for it in ch.items if isinstance(it, Embed)))
         body = pandoc("\n".join(md) + "\n", "html5")
         nav = _nav(chapters, ch)
         prev_link = (f'<a class="prev" href="{chapters[i - 1].page}">← {html.escape(chapters[i - 1].title)}</a>'
@@ -90,7 +95,8 @@ def render_html(book: Book, chapters: Sequence[Chapter], numbers: Numbers,
             lang=html.escape(book.lang),
             page_title=html.escape(ch.title if ch.page != "index.html" else book.title)
             + ("" if ch.page == "index.html" else f" – {html.escape(book.title)}"),
-            banner=f'<div class="demo-banner" role="alert">{DEMO_BANNER}</div>\n' if synthetic else "",
+            banner=f'<div class="demo-banner" role="alert">{DEMO_BANNER}</div>\n' if synthetic and shows_example
+            else "",
             book_title=html.escape(book.title), book_subtitle=html.escape(book.subtitle),
             nav=nav, body=body.strip(), pager=f"{prev_link}\n{next_link}", author=html.escape(book.author),
         )

@@ -479,12 +479,19 @@ def municipality_population(snap: SnapLike = None) -> pd.DataFrame:
     (``SSS``) is the sum of all municipalities when the table lacks it (every municipality,
     Åland included, is in the table, so the sum is the country's population).
 
+    A snapshot made before this dataset was declared has no 11ra entries; then the same totals
+    come from the population table (:func:`population` with ``by_age=False``, StatFin 11re), and
+    the provenance names that dataset.
+
     Returns
     -------
     DataFrame
         ``area, area_name, year, population``.
     """
     snapshot = _snapshot(snap)
+    if snapshot.exists and not snapshot.entries(dataset="municipality_population") \
+            and snapshot.entries(dataset="population"):
+        return population(snapshot, by_age=False)
 
     def build() -> pd.DataFrame:
         frame = _population_like("municipality_population", snapshot, by_age=False)

@@ -240,3 +240,14 @@ def test_entries_carry_the_recorded_update_stamps(snap: Snapshot) -> None:
     assert entry.updated == "2024-10-24T05:00:00Z"
     body = json.loads(snap.read_bytes(entry.id))
     assert body["dimension"]["Tiedot"]["category"]["index"] == {"vaesto_e24": 0}
+
+
+def test_an_older_snapshot_without_11ra_gives_the_totals_of_11re(tmp_path: Path) -> None:
+    root = tmp_path / "snap"
+    demo.build_demo(root, progress=False)
+    snap = Snapshot(root)
+    snap.remove([e.id for e in snap.entries(dataset="municipality_population")])
+    totals = datasets.municipality_population(snap)
+    assert totals.attrs["provenance"]["datasets"] == ["population"]
+    expected = datasets.population(snap, by_age=False)
+    assert totals.equals(expected)

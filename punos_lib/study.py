@@ -45,7 +45,7 @@ from punos_lib.present import figures
 from punos_lib.errors import InputError, SnapshotError
 from punos_lib.reference.regions import REGIONS
 
-__all__ = ["Study", "write_table", "table_html", "table_markdown"]
+__all__ = ["Study", "output_metadata", "write_table", "table_html", "table_markdown"]
 
 _LANGS = ("fi", "sv", "en")
 _RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -311,9 +311,14 @@ def table_markdown(frame: pd.DataFrame, *, caption: str | None = None, synthetic
     return "\n".join(lines)
 
 
-def _origin_metadata(synthetic: bool) -> dict[str, Any]:
-    # Kept with the output in the executed notebook, so the publisher can put the example-data
-    # banner only on the pages that show example data.
+def output_metadata(synthetic: bool) -> dict[str, Any]:
+    """The display metadata saying whether an output shows example data.
+
+    Kept with the output in the executed notebook, so the publisher puts the example-data banner
+    only on the pages that show example data. :meth:`Study.show` adds it to every figure and
+    table; a notebook that displays text itself passes it:
+    ``display(Markdown(text), metadata=study.output_metadata(synthetic))``.
+    """
     return {"punos": {"synthetic": bool(synthetic)}}
 
 
@@ -578,7 +583,7 @@ class Study:
             "image/svg+xml": svg,
             "text/plain": f"<{caption or label}>",
         }
-        display(bundle, raw=True, metadata={"image/png": {"width": width}, **_origin_metadata(synthetic)})
+        display(bundle, raw=True, metadata={"image/png": {"width": width}, **output_metadata(synthetic)})
 
     def _display_table(self, frame: pd.DataFrame, caption: str | None, synthetic: bool,
                        source: str | None) -> None:
@@ -596,4 +601,4 @@ class Study:
                                             source=source, lang=self.lang),
             "text/plain": plain,
         }
-        display(bundle, raw=True, metadata=_origin_metadata(synthetic))
+        display(bundle, raw=True, metadata=output_metadata(synthetic))

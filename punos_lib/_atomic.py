@@ -10,11 +10,24 @@ import os
 import tempfile
 from pathlib import Path
 
+from punos_lib.errors import InputError
+
 __all__ = ["atomic_write_bytes"]
 
 
 def atomic_write_bytes(path: Path, payload: bytes) -> None:
-    """Write ``payload`` to ``path`` atomically (temp file in the same folder, then rename)."""
+    """Write ``payload`` to ``path`` atomically (temp file in the same folder, then rename).
+
+    Raises
+    ------
+    InputError
+        ``path`` is an existing folder, or its parent is a file (nothing is written).
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise InputError(f"{path} is a folder, not a file; give a file name to write to")
+    if path.parent.exists() and not path.parent.is_dir():
+        raise InputError(f"cannot write {path}: {path.parent} is a file, not a folder")
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:

@@ -238,7 +238,7 @@ def test_quarto_renders_the_same_study() -> None:
     assert not (quarto_out / ".publish" / "quarto").exists()
 
     # The same study: chapters, numbered figures and tables with their captions, cross-references,
-    # downloads (the same bytes), the banner on every page; read from the HTML of both websites.
+    # downloads (the same bytes), Quarto's banner on every page; read from the HTML of both websites.
     ours = read_site(builtin_out / "site", [page_name(f) for f in book.files])
     theirs = read_site(site, pages)
     assert len(ours) == len(theirs) == len(book.files)
@@ -256,7 +256,9 @@ def test_quarto_renders_the_same_study() -> None:
         assert a.downloads == b.downloads, f"{rel}: downloads differ"
         for path in b.downloads:
             assert (site / path).read_bytes() == (builtin_out / "site" / path).read_bytes(), path
-        assert a.banner and b.banner, f"{rel}: the demo banner is missing"
+        # Quarto puts the banner on every page while any entry is synthetic; the built-in website
+        # only on pages showing example data (checked by the build test above). README says so.
+        assert b.banner, f"{rel}: the demo banner is missing from the Quarto page"
         for kind, _, _ in b.floats:
             total[kind] += 1
         total["references"] += len(b.references)

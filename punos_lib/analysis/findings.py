@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from punos_lib import indicators
+from punos_lib._formatting import format_number
 from punos_lib.analysis._common import merge_provenance
 from punos_lib.analysis._common import require_columns as _columns
 from punos_lib.errors import InputError
@@ -360,16 +361,6 @@ def indicator_table(table: pd.DataFrame) -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------------
 # findings in Finnish
 # ---------------------------------------------------------------------------------------------
-_NNBSP = "\u202f"
-_MINUS = "\u2212"
-
-
-def _fi(value: float, decimals: int) -> str:
-    """Finnish number: narrow no-break space for thousands, decimal comma, real minus sign."""
-    text = f"{abs(value):,.{decimals}f}".replace(",", _NNBSP).replace(".", ",")
-    return (_MINUS if value < 0 and float(f"{abs(value):.{decimals}f}") != 0 else "") + text
-
-
 def _rank_text(rank: float, ind: Indicator) -> str:
     return f"sija {int(rank)}/{len(REGIONS)} maakuntien vertailussa (1 = {ind.rank_one})"
 
@@ -406,35 +397,34 @@ def key_findings(table: pd.DataFrame, region: str, *, cites: str = "tbl-tunnuslu
     periods, synthetic = table.attrs.get("periods", {}), table.attrs.get("synthetic", {})
     rows = []
 
+    published = published_columns(table)
+    # Each indicator's rank is computed once: the sentence states it and the row records it.
+    place = {column: rank_regions(table, column).set_axis(table["area"].astype(str)).get(region)
+             for column in published}
+
     def add(topic: str, column: str, text: str) -> None:
         ind = _BY_COLUMN[column]
-        ranks = rank_regions(table, column)
-        ranks.index = table["area"].astype(str)
         rows.append({"topic": topic, "indicator": column, "text": text,
                      "value": round(float(indexed.loc[region, column]), ind.decimals),
                      "country": round(float(indexed.loc[COUNTRY, column]), ind.decimals)
                      if COUNTRY in indexed.index else np.nan,
-                     "rank": ranks.get(region), "period": periods.get(column, ""),
+                     "rank": place[column], "period": periods.get(column, ""),
                      "synthetic": bool(synthetic.get(column, False)), "cites": cites})
-
-    published = published_columns(table)
 
     def have(column: str) -> bool:
         return column in published and not pd.isna(indexed.loc[region, column])
 
     def val(column: str, area: str = region) -> str:
-        return _fi(float(indexed.loc[area, column]), _BY_COLUMN[column].decimals)
+        return format_number(float(indexed.loc[area, column]), _BY_COLUMN[column].decimals)
 
     def rank(column: str) -> str:
-        ranks = rank_regions(table, column)
-        ranks.index = table["area"].astype(str)
-        return _rank_text(ranks[region], _BY_COLUMN[column])
+        return _rank_text(place[column], _BY_COLUMN[column])
 
     country = COUNTRY in indexed.index
     if have("population") and have("population_change_pct"):
         change = float(indexed.loc[region, "population_change_pct"])
         verb = "kasvoi" if round(change, 1) > 0 else "väheni" if round(change, 1) < 0 else "pysyi ennallaan"
-        amount = f" {_fi(abs(change), 1)} %" if verb != "pysyi ennallaan" else ""
+        amount = f" {format_number(abs(change), 1)} %" if verb != "pysyi ennallaan" else ""
         text = (f"{name} väkiluku oli {val('population')} vuonna {periods['population']}. "
                 f"Vuosina {periods['population_change_pct']} väkiluku {verb}{amount}"
                 + (f" (koko maa {val('population_change_pct', COUNTRY)} %)" if country else "")
@@ -454,7 +444,7 @@ def key_findings(table: pd.DataFrame, region: str, *, cites: str = "tbl-tunnuslu
     if have("projection_change_pct"):
         change = float(indexed.loc[region, "projection_change_pct"])
         verb = "kasvaa" if round(change, 1) > 0 else "vähenee" if round(change, 1) < 0 else "pysyy ennallaan"
-        amount = f" {_fi(abs(change), 1)} %" if verb != "pysyy ennallaan" else ""
+        amount = f" {format_number(abs(change), 1)} %" if verb != "pysyy ennallaan" else ""
         text = (f"Väestöennusteen mukaan {name} väkiluku {verb}{amount} vuosina "
                 f"{periods['projection_change_pct']}"
                 + (f" (koko maa {val('projection_change_pct', COUNTRY)} %)" if country else "")

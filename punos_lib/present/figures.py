@@ -26,7 +26,6 @@ Examples
 from __future__ import annotations
 
 import io
-import math
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -39,6 +38,7 @@ from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.ticker import FuncFormatter
 
+from punos_lib._formatting import format_number
 from punos_lib.errors import InputError
 from punos_lib._atomic import atomic_write_bytes
 
@@ -142,9 +142,6 @@ STYLE: dict[str, Any] = {
     "path.simplify": True,
 }
 
-_NARROW_NBSP = "\u202f"
-_MINUS = "\u2212"
-
 
 def apply_style() -> None:
     """Apply :data:`STYLE` to matplotlib's global settings (idempotent)."""
@@ -152,51 +149,8 @@ def apply_style() -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# numbers
+# numbers (format_number itself is punos_lib._formatting's, re-exported here)
 # ---------------------------------------------------------------------------------------------
-def format_number(value: float | int | None, decimals: int = 0, *, lang: str = "fi",
-                  percent: bool = False) -> str:
-    """Format a number for the study text and figures.
-
-    Finnish (and Swedish) style: a narrow no-break space as the thousands separator, a decimal
-    comma and a real minus sign (SFS 4175 / Kielitoimisto). English: ``1,234.5``.
-
-    Parameters
-    ----------
-    value : float, int or None
-        The number; NaN or None gives ``"–"`` (the dash used for missing values in tables).
-    decimals : int
-        Digits after the decimal separator.
-    lang : {"fi", "sv", "en"}
-        Language of the separators.
-    percent : bool
-        Append a percent sign (``12,5 %`` in Finnish; the value is not multiplied).
-
-    Examples
-    --------
-    >>> format_number(-1234.5, 1)
-    '\u22121\u202f234,5'
-    >>> format_number(12.34, 1, percent=True)
-    '12,3\u202f%'
-    >>> format_number(1234.5, 1, lang="en")
-    '1,234.5'
-    """
-    if lang not in ("fi", "sv", "en"):
-        raise InputError(f"unknown language {lang!r} for number formatting; use 'fi', 'sv' or 'en'")
-    if decimals < 0:
-        raise InputError(f"decimals must be 0 or more, got {decimals}")
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    text = f"{abs(float(value)):,.{decimals}f}"
-    negative = float(value) < 0 and float(text.replace(",", "")) != 0.0
-    if lang == "en":
-        out = ("-" if negative else "") + text
-        return out + ("%" if percent else "")
-    text = text.replace(",", _NARROW_NBSP).replace(".", ",")
-    out = (_MINUS if negative else "") + text
-    return out + (f"{_NARROW_NBSP}%" if percent else "")
-
-
 def number_formatter(decimals: int = 0, *, lang: str = "fi", percent: bool = False) -> FuncFormatter:
     """Return a matplotlib tick formatter using :func:`format_number`.
 

@@ -34,30 +34,7 @@ def _bars():
     return df, figures.bar_h(df, "väestö", "kunta", title="Väestö", xlabel="Asukkaita")
 
 
-# -- numbers -----------------------------------------------------------------------------------
-@pytest.mark.parametrize(
-    "value, decimals, kwargs, expected",
-    [
-        (1234567.891, 1, {}, f"1{NNBSP}234{NNBSP}567,9"),
-        (999.5, 0, {}, f"1{NNBSP}000"),
-        (-1234.5, 1, {}, f"\u22121{NNBSP}234,5"),
-        (-0.04, 1, {}, "0,0"),  # rounds to zero: no minus sign
-        (12.34, 1, {"percent": True}, f"12,3{NNBSP}%"),
-        (1234.5, 1, {"lang": "en"}, "1,234.5"),
-        (float("nan"), 1, {}, "–"),
-        (None, 0, {}, "–"),
-        (7, 0, {}, "7"),
-    ],
-)
-def test_format_number(value, decimals, kwargs, expected):
-    assert figures.format_number(value, decimals, **kwargs) == expected
-
-
-def test_format_number_rejects_unknown_language():
-    with pytest.raises(InputError, match="'de'"):
-        figures.format_number(1.0, lang="de")
-
-
+# -- numbers (format_number itself: tests/test_formatting.py) ---------------------------------
 def test_number_formatter_for_ticks():
     fmt = figures.number_formatter(1)
     assert fmt(25000.25, 0) == f"25{NNBSP}000,2"

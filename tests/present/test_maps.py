@@ -78,6 +78,60 @@ def test_fewer_distinct_values_than_classes():
     assert c.bins == (5.0, 7.0) and c.k == 2
 
 
+def test_fisher_jenks_hand_computed_groups():
+    # Three obvious groups: the optimal 3 classes end at each group's largest value.
+    c = maps.classify([1.0, 2.0, 3.0, 10.0, 11.0, 12.0, 30.0, 31.0], "fisher_jenks", k=3)
+    assert c.bins == (3.0, 12.0, 31.0)
+    assert c.title == "Luonnolliset luokat (Fisher–Jenks), 3 luokkaa"
+
+
+def _within_ss(values, bins):
+    cls = np.searchsorted(np.asarray(bins), values, side="left")
+    return sum(float(((values[cls == i] - values[cls == i].mean()) ** 2).sum()) for i in np.unique(cls))
+
+
+def test_fisher_jenks_is_optimal_against_every_split():
+    # Exhaustive check on small samples: no choice of k - 1 breaks has a smaller within-class sum.
+    import itertools
+
+    rng = np.random.default_rng(7)
+    for _ in range(40):
+        x = np.sort(rng.normal(0, 10, int(rng.integers(5, 10))).round(1))
+        k = int(rng.integers(2, 5))
+        if np.unique(x).size <= k:
+            continue
+        got = _within_ss(x, maps.classify(x, "fisher_jenks", k).bins)
+        best = min(_within_ss(x, [x[i - 1] for i in cut] + [x[-1]])
+                   for cut in itertools.combinations(range(1, x.size), k - 1))
+        assert got == pytest.approx(best, abs=1e-9)
+
+
+def test_classes_agree_with_mapclassify():
+    # mapclassify is the reference implementation (a test dependency only: the study does not
+    # import it). Fisher–Jenks may pick another of equally good breaks, so compare its sum of squares.
+    mapclassify = pytest.importorskip("mapclassify")
+    rng = np.random.default_rng(11)
+    for trial in range(60):
+        n, k = int(rng.integers(8, 80)), int(rng.integers(2, 7))
+        x = rng.normal(0, 5, n) if trial % 2 else rng.lognormal(3, 1, n).round(1)
+        for scheme, name in (("quantiles", "Quantiles"), ("equal_interval", "EqualInterval")):
+            ref = np.unique(np.asarray(getattr(mapclassify, name)(x, k=k).bins, dtype=float))
+            assert maps.classify(x, scheme, k).bins == pytest.approx(tuple(ref))
+        ref = np.asarray(mapclassify.FisherJenks(x, k=k).bins, dtype=float)
+        assert _within_ss(x, maps.classify(x, "fisher_jenks", k).bins) == pytest.approx(_within_ss(x, ref), rel=1e-6)
+
+
+def test_maps_do_not_import_mapclassify():
+    # Its import (with scipy.stats) was 1.6 s of every notebook that draws a map.
+    import subprocess
+    import sys
+
+    code = ("import sys; from punos_lib.present import maps; maps.classify([1.0, 2.0, 5.0, 9.0], 'fisher_jenks', 2); "
+            "print('mapclassify' in sys.modules, 'scipy.stats' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["False", "False"]
+
+
 def test_classify_errors():
     with pytest.raises(InputError, match="unknown classification scheme"):
         maps.classify([1.0, 2.0], "natural_breaks")

@@ -32,9 +32,9 @@ from punos_lib.errors import ParseError
 __all__ = ["Dimension", "build_frame", "dimension_dicts", "to_values", "status_categorical"]
 
 Role = Literal["time", "geo", "metric"]
-# Cell values of these exact types convert to float64 in one C loop (None → NaN); bool is left
-# out on purpose (it is a subclass of int, but a cube of booleans is not a cube of numbers).
-_NUMBER_TYPES = frozenset({float, int, type(None)})
+# What pandas.api.types.infer_dtype (skipping nulls) says of cells that are JSON numbers and nulls
+# only; booleans ("boolean", "mixed") are left out on purpose: a cube of them is not a cube of numbers.
+_NUMBER_KINDS = frozenset({"floating", "integer", "mixed-integer-float", "empty"})
 
 
 @dataclass(frozen=True)
@@ -109,12 +109,19 @@ def to_values(raw: Sequence[Any] | np.ndarray, *, where: str) -> np.ndarray:
     >>> to_values(["A1", None], where="demo").tolist()
     ['A1', None]
     """
-    if isinstance(raw, list) and set(map(type, raw)) <= _NUMBER_TYPES:
-        # The common case (parsed JSON numbers and nulls): numpy converts None to NaN itself.
+    if isinstance(raw, list):
+        # The common case (parsed JSON numbers and nulls), decided by pandas' C type inference
+        # on an object array: quicker than a Python-level look at each value's type, and
+        # numeric strings stay strings (a float conversion of the list would turn "1.5" into 1.5).
         try:
-            return np.array(raw, dtype=np.float64)
-        except OverflowError:
-            pass  # an integer beyond float64: the general path below says so
+            obj = np.array(raw, dtype=object)
+        except ValueError:
+            obj = None  # ragged nested lists: the general path below says so
+        if obj is not None and obj.ndim == 1 and pd.api.types.infer_dtype(obj, skipna=True) in _NUMBER_KINDS:
+            try:
+                return obj.astype(np.float64)
+            except OverflowError:
+                pass  # an integer beyond float64: the general path below says so
     try:
         arr = np.asarray(raw) if not isinstance(raw, np.ndarray) else raw
     except (ValueError, TypeError) as exc:  # ragged nested lists

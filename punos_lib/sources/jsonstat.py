@@ -308,8 +308,8 @@ def _categories(obj: Mapping[str, Any], dim_id: str, size: int, where: str) -> t
 
 def _sparse_positions(keys: list[Any], n_cells: int, what: str, where: str) -> np.ndarray:
     try:
-        pos = np.array(keys, dtype=str).astype(np.int64) if keys else np.zeros(0, dtype=np.int64)
-    except ValueError as exc:
+        pos = np.fromiter(map(int, keys), dtype=np.int64, count=len(keys))
+    except (TypeError, ValueError) as exc:
         raise ParseError(f"{where}: {what} keys must be cell positions (integers): {exc}") from exc
     if pos.size and (pos.min() < 0 or pos.max() >= n_cells):
         bad = pos[(pos < 0) | (pos >= n_cells)][0]
@@ -344,13 +344,13 @@ def _status(ds: Mapping[str, Any], n_cells: int, where: str) -> pd.Categorical |
     raw = ds.get("status")
     if raw is None:
         return None
-    every = np.arange(n_cells)  # one symbol for every cell: its code is broadcast to all positions
     if isinstance(raw, str):
-        return status_categorical([raw], n_cells, every)
+        # One symbol for every cell: its code is broadcast to all positions.
+        return status_categorical([raw], n_cells, np.arange(n_cells))
     if isinstance(raw, list):
         if len(raw) == 1 and n_cells != 1:
             # JSON-stat: a one-element status array applies to every cell.
-            return status_categorical(raw, n_cells, every)
+            return status_categorical(raw, n_cells, np.arange(n_cells))
         if len(raw) != n_cells:
             raise ParseError(f"{where}: 'status' has {len(raw)} entries but there are {n_cells} cells")
         return status_categorical(raw, n_cells)

@@ -21,7 +21,7 @@ from punos_lib.analysis._common import (
     resolve_year,
 )
 from punos_lib.errors import InputError
-from punos_lib.reference.regions import COUNTRY
+from punos_lib.reference.regions import COUNTRY, REGIONS
 
 __all__ = [
     "TOL_SECTIONS",
@@ -29,6 +29,7 @@ __all__ = [
     "industries_to_sections",
     "industry_structure",
     "jobs_trend",
+    "jobs_by_region",
     "location_quotients",
     "top_bottom",
     "shift_share_by_section",
@@ -282,6 +283,53 @@ def jobs_trend(
     carry(out, jobs)
     out.attrs["base_year"] = base
     return out
+
+
+def jobs_by_region(jobs: pd.DataFrame, *, start: int | None = None, end: int | None = None) -> pd.DataFrame:
+    """Jobs of the 19 regions and the whole country at the start and end of a period, ranked.
+
+    Parameters
+    ----------
+    jobs : DataFrame
+        :func:`punos_lib.datasets.jobs_by_industry` with the regions (``MKxx``) and ``SSS``.
+    start, end : int, optional
+        Default the first and the latest year of the data.
+
+    Returns
+    -------
+    DataFrame
+        ``area``, ``area_name``, ``jobs_start``, ``jobs_end``, ``change``, ``change_pct``,
+        ``rank`` (1 = the largest percentage change among the regions; ties share the best
+        rank; none for the country); the regions in code order, then ``SSS``. ``attrs``:
+        ``start``, ``end``, ``provenance``.
+
+    Examples
+    --------
+    >>> j = pd.DataFrame({"area": ["MK01", "MK01", "MK02", "MK02", "SSS", "SSS"],
+    ...                   "area_name": ["A", "A", "B", "B", "Koko maa", "Koko maa"],
+    ...                   "industry": ["SSS"] * 6, "year": [2020, 2022] * 3,
+    ...                   "jobs": [100, 110, 200, 190, 300, 300]})
+    >>> jobs_by_region(j)[["area", "change_pct", "rank"]].values.tolist()
+    [['MK01', 10.0, 1.0], ['MK02', -5.0, 2.0], ['SSS', 0.0, nan]]
+    """
+    require_columns(jobs, ["area", "area_name", "industry", "year", "jobs"], "jobs_by_region")
+    frame = jobs[jobs["area"].astype(str).isin([*REGIONS, COUNTRY])].copy()
+    if frame.empty:
+        raise InputError("jobs_by_region: the jobs frame has no regions (MKxx) or SSS")
+    frame["jobs"] = as_float(frame["jobs"])
+    totals = _all_industries(frame, "jobs")
+    totals.index = totals.index.set_levels(totals.index.levels[0].astype(str), level=0)
+    first = int(frame["year"].min()) if start is None else resolve_year(frame, start)
+    last = resolve_year(frame, end)
+    present = set(frame["area"].astype(str))
+    areas = [a for a in [*REGIONS, COUNTRY] if a in present]
+    out = pd.DataFrame({"area": areas, "area_name": [area_name(frame, a) for a in areas]})
+    out["jobs_start"] = [float(totals.get((a, first), float("nan"))) for a in areas]
+    out["jobs_end"] = [float(totals.get((a, last), float("nan"))) for a in areas]
+    out["change"] = out["jobs_end"] - out["jobs_start"]
+    out["change_pct"] = pct(out["change"], out["jobs_start"])
+    out["rank"] = out["change_pct"].where(out["area"] != COUNTRY).rank(ascending=False, method="min")
+    return carry(out, jobs, start=first, end=last)
 
 
 def location_quotients(

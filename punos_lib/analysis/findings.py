@@ -40,6 +40,8 @@ __all__ = [
     "findings_markdown",
     "indicator_table",
     "published_columns",
+    "economy_findings",
+    "occupation_findings",
 ]
 
 
@@ -483,3 +485,274 @@ def findings_markdown(findings: pd.DataFrame, *, topic: str | None = None) -> st
         mark = " *Esimerkkiaineisto, ei tilasto.*" if row["synthetic"] else ""
         lines.append(f"- {row['text']} (@{row['cites']}){mark}")
     return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------
+# chapter boxes: economy (ch. 3) and occupations (ch. 4)
+# ---------------------------------------------------------------------------------------------
+_FINDING_COLUMNS = ["topic", "indicator", "text", "value", "country", "rank", "period", "synthetic", "cites"]
+
+
+def _finding(topic: str, indicator: str, text: str, value: float, period: str, source: pd.DataFrame,
+             cites: str, *, country: float = np.nan, rank: float = np.nan) -> dict[str, Any]:
+    return {"topic": topic, "indicator": indicator, "text": text, "value": value, "country": country,
+            "rank": rank, "period": period, "synthetic": bool(_synthetic(source)), "cites": cites}
+
+
+def _findings_frame(rows: list[dict[str, Any]], *sources: Any) -> pd.DataFrame:
+    out = pd.DataFrame(rows, columns=_FINDING_COLUMNS)
+    out.attrs["provenance"] = merge_provenance(*sources)
+    return out
+
+
+def _change_verb(change: float, decimals: int) -> str:
+    rounded = round(change, decimals)
+    return "kasvoi" if rounded > 0 else "väheni" if rounded < 0 else "pysyi ennallaan"
+
+
+def _row(frame: pd.DataFrame, column: str, code: str) -> pd.Series:
+    hit = frame[frame[column].astype(str) == code]
+    if hit.empty:
+        raise InputError(f"findings: no row {code!r} in column {column!r} of the table the finding cites")
+    return hit.iloc[0]
+
+
+def economy_findings(
+    region: str,
+    *,
+    jobs_by_region: pd.DataFrame,
+    structure: pd.DataFrame,
+    location_quotients: pd.DataFrame,
+    shift_share: pd.DataFrame,
+    self_sufficiency: pd.DataFrame | None = None,
+    cites: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """The key findings of chapter 3 (Elinkeinorakenne) about ``region``, in Finnish.
+
+    Each sentence states values of one row of the table it cites, rounded as stated: jobs and
+    their change with the rank among the 19 regions (:func:`punos_lib.analysis.economy.jobs_by_region`),
+    the largest industry section (``industry_structure``), the highest location quotient
+    (``location_quotients``), the regional component of the shift-share (``shift_share_by_section``)
+    and job self-sufficiency (``self_sufficiency_table``, when given).
+
+    Parameters
+    ----------
+    region : str
+        The study's region (``MKxx``).
+    jobs_by_region, structure, location_quotients, shift_share, self_sufficiency : DataFrame
+        The chapter's tables, as the notebook shows them.
+    cites : mapping, optional
+        Table → label it is published under; keys ``jobs_by_region``, ``structure``,
+        ``location_quotients``, ``shift_share``, ``self_sufficiency``. The defaults are the
+        labels of ``notebooks/economy.ipynb``.
+
+    Returns
+    -------
+    DataFrame
+        The columns of :func:`key_findings` (``topic`` is ``elinkeino``); ``synthetic`` per
+        finding from the cited table's provenance.
+    """
+    labels = {"jobs_by_region": "tbl-tyopaikat-maakunnat", "structure": "tbl-toimialarakenne",
+              "location_quotients": "tbl-sijaintiosamaarat", "shift_share": "tbl-muutososituslaskelma",
+              "self_sufficiency": "tbl-omavaraisuus", **(cites or {})}
+    name = genitive(region)
+    rows: list[dict[str, Any]] = []
+
+    _columns(jobs_by_region, ["area", "jobs_end", "change_pct", "rank"], "economy_findings (jobs_by_region)")
+    own = _row(jobs_by_region, "area", region)
+    start, end = jobs_by_region.attrs.get("start"), jobs_by_region.attrs.get("end")
+    if not pd.isna(own["jobs_end"]) and not pd.isna(own["change_pct"]):
+        verb = _change_verb(float(own["change_pct"]), 1)
+        amount = f" {format_number(abs(float(own['change_pct'])), 1)} %" if verb != "pysyi ennallaan" else ""
+        country = jobs_by_region[jobs_by_region["area"].astype(str) == COUNTRY]
+        text = (f"{name} alueella oli {format_number(float(own['jobs_end']))} työpaikkaa vuonna {end}. "
+                f"Vuosina {start}–{end} työpaikkojen määrä {verb}{amount}"
+                + (f" (koko maa {format_number(float(country['change_pct'].iloc[0]), 1)} %)" if len(country) else "")
+                + f"; sija {int(own['rank'])}/{len(REGIONS)} maakuntien vertailussa (1 = suurin kasvu).")
+        rows.append(_finding("elinkeino", "jobs_change_pct", text, round(float(own["change_pct"]), 1),
+                             f"{start}–{end}", jobs_by_region, labels["jobs_by_region"],
+                             country=round(float(country["change_pct"].iloc[0]), 1) if len(country) else np.nan,
+                             rank=float(own["rank"])))
+
+    _columns(structure, ["section", "section_name", "jobs", "region_share", "country_share"],
+             "economy_findings (structure)")
+    classified = structure[structure["section"].astype(str) != "X"].dropna(subset=["jobs"])
+    if len(classified):
+        top = classified.sort_values("jobs", ascending=False, kind="mergesort").iloc[0]
+        year = structure.attrs.get("year", "")
+        text = (f"Eniten työpaikkoja oli toimialalla {top['section_name'].lower()}: "
+                f"{format_number(float(top['jobs']))} työpaikkaa eli {format_number(float(top['region_share']), 1)} % "
+                f"alueen työpaikoista vuonna {year} (koko maa {format_number(float(top['country_share']), 1)} %).")
+        rows.append(_finding("elinkeino", "largest_section", text, round(float(top["region_share"]), 1),
+                             str(year), structure, labels["structure"],
+                             country=round(float(top["country_share"]), 1)))
+
+    _columns(location_quotients, ["industry_name", "jobs", "region_share", "country_share", "location_quotient"],
+             "economy_findings (location_quotients)")
+    lq = location_quotients.dropna(subset=["location_quotient"])
+    if len(lq):
+        top = lq.sort_values("location_quotient", ascending=False, kind="mergesort").iloc[0]
+        year = location_quotients.attrs.get("year", "")
+        text = (f"Suhteellisesti eniten alue on erikoistunut toimialaan {top['industry_name'].lower()}: "
+                f"sen osuus työpaikoista oli {format_number(float(top['region_share']), 1)} % alueella ja "
+                f"{format_number(float(top['country_share']), 1)} % koko maassa vuonna {year}, eli "
+                f"sijaintiosamäärä oli {format_number(float(top['location_quotient']), 2)} "
+                f"({format_number(float(top['jobs']))} työpaikkaa).")
+        rows.append(_finding("elinkeino", "top_location_quotient", text,
+                             round(float(top["location_quotient"]), 2), str(year), location_quotients,
+                             labels["location_quotients"]))
+
+    _columns(shift_share, ["section", "section_name", "regional", "total"], "economy_findings (shift_share)")
+    total = shift_share[shift_share["section"].astype(str) == "Yhteensä"]
+    parts = shift_share[shift_share["section"].astype(str) != "Yhteensä"].dropna(subset=["regional"])
+    if len(total) and len(parts):
+        regional = float(total["regional"].iloc[0])
+        s0, s1 = shift_share.attrs.get("start", ""), shift_share.attrs.get("end", "")
+        low = parts.sort_values("regional", kind="mergesort").iloc[0]
+        high = parts.sort_values("regional", ascending=False, kind="mergesort").iloc[0]
+        if round(regional) == 0:
+            text = (f"Vuosina {s0}–{s1} alueen työpaikat kehittyivät kokonaisuutena koko maan toimialojen "
+                    f"tahtia (alueellinen osuus 0).")
+        else:
+            side = "enemmän" if regional > 0 else "vähemmän"
+            text = (f"Vuosina {s0}–{s1} alueelle syntyi {format_number(abs(regional))} työpaikkaa {side} kuin "
+                    f"jos jokainen toimiala olisi kehittynyt koko maan tahtia (alueellinen osuus).")
+        best = (f"suurin toimialalla {high['section_name'].lower()} ({format_number(float(high['regional']))})"
+                if round(float(high["regional"])) > 0 else "")
+        worst = (f"pienin toimialalla {low['section_name'].lower()} ({format_number(float(low['regional']))})"
+                 if round(float(low["regional"])) < 0 else "")
+        if best or worst:
+            text += f" Alueellinen osuus oli {' ja '.join(t for t in (best, worst) if t)}."
+        rows.append(_finding("elinkeino", "regional_shift", text, round(regional), f"{s0}–{s1}", shift_share,
+                             labels["shift_share"]))
+
+    if self_sufficiency is not None:
+        _columns(self_sufficiency, ["area", "area_name", "self_sufficiency"], "economy_findings (self_sufficiency)")
+        areas = self_sufficiency["area"].astype(str)
+        mine = self_sufficiency[areas == region]
+        munis = self_sufficiency[areas.str.startswith("KU")].dropna(subset=["self_sufficiency"])
+        if len(mine) and not pd.isna(mine["self_sufficiency"].iloc[0]):
+            value = float(mine["self_sufficiency"].iloc[0])
+            year = self_sufficiency.attrs.get("year", "")
+            text = (f"Alueella oli {format_number(value)} työpaikkaa sataa alueella asuvaa työllistä kohden "
+                    f"vuonna {year} (työpaikkaomavaraisuus, koko maa 100)")
+            if len(munis):
+                top = munis.sort_values("self_sufficiency", ascending=False, kind="mergesort").iloc[0]
+                text += (f"; kunnista omavaraisin oli {top['area_name']} "
+                         f"({format_number(float(top['self_sufficiency']))})")
+            rows.append(_finding("elinkeino", "self_sufficiency", text + ".", round(value), str(year),
+                                 self_sufficiency, labels["self_sufficiency"], country=100.0))
+    return _findings_frame(rows, jobs_by_region, structure, location_quotients, shift_share, self_sufficiency)
+
+
+def occupation_findings(
+    region: str,
+    *,
+    structure: pd.DataFrame,
+    groups: pd.DataFrame,
+    aged: pd.DataFrame,
+    openings: pd.DataFrame,
+    sector_openings: pd.DataFrame | None = None,
+    cites: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """The key findings of chapter 4 (Ammattirakenne ja poistuma) about ``region``, in Finnish.
+
+    Each sentence states values of one row of the table (or figure data) it cites: the major
+    group most over-represented against the country (``occupation_structure`` level 1), the
+    largest occupation group (level 2), the group with the highest share aged 55+
+    (``aged_55_plus``, with whether the ages are the region's or the country's), the largest
+    job openings (``openings_by_occupation``) and, when given, the focus sector with the most
+    openings (``openings_by_sector``).
+
+    Parameters
+    ----------
+    region : str
+        The study's region (``MKxx``).
+    structure, groups, aged, openings, sector_openings : DataFrame
+        The chapter's tables, as the notebook shows them.
+    cites : mapping, optional
+        Table → label; keys ``structure``, ``groups``, ``aged``, ``openings``, ``sector_openings``.
+        Defaults: the labels of ``notebooks/occupations.ipynb``.
+
+    Returns
+    -------
+    DataFrame
+        The columns of :func:`key_findings` (``topic`` is ``ammatit``).
+    """
+    labels = {"structure": "fig-ammattirakenne", "groups": "tbl-ammattiryhmat", "aged": "fig-ikaantyneet",
+              "openings": "tbl-tyovoimatarve", "sector_openings": "tbl-tyovoimatarve-aloittain", **(cites or {})}
+    name = genitive(region)
+    rows: list[dict[str, Any]] = []
+    need = ["occupation", "occupation_name", "employed", "region_share", "country_share", "difference"]
+
+    _columns(structure, need, "occupation_findings (structure)")
+    known = structure.dropna(subset=["difference"])
+    if len(known):
+        top = known.sort_values("difference", ascending=False, kind="mergesort").iloc[0]
+        year = structure.attrs.get("year", "")
+        text = (f"Koko maahan verrattuna {name} työllisissä oli eniten ammattien pääryhmää "
+                f"{top['occupation_name'].lower()}: {format_number(float(top['region_share']), 1)} % työllisistä "
+                f"vuonna {year} (koko maa {format_number(float(top['country_share']), 1)} %).")
+        rows.append(_finding("ammatit", "overrepresented_group", text, round(float(top["region_share"]), 1),
+                             str(year), structure, labels["structure"], country=round(float(top["country_share"]), 1)))
+
+    _columns(groups, need, "occupation_findings (groups)")
+    known = groups.dropna(subset=["employed"])
+    if len(known):
+        top = known.sort_values("employed", ascending=False, kind="mergesort").iloc[0]
+        year = groups.attrs.get("year", "")
+        text = (f"Suurin ammattiryhmä oli {top['occupation_name'].lower()}: {format_number(float(top['employed']))} "
+                f"työllistä eli {format_number(float(top['region_share']), 1)} % alueen työllisistä vuonna {year} "
+                f"(koko maa {format_number(float(top['country_share']), 1)} %).")
+        rows.append(_finding("ammatit", "largest_group", text, round(float(top["employed"])), str(year), groups,
+                             labels["groups"], country=round(float(top["country_share"]), 1)))
+
+    _columns(aged, ["occupation_name", "employed", "aged_55_plus", "share_aged_55_plus", "basis"],
+             "occupation_findings (aged)")
+    known = aged.dropna(subset=["share_aged_55_plus"])
+    if len(known):
+        top = known.sort_values("share_aged_55_plus", ascending=False, kind="mergesort").iloc[0]
+        basis = ("alueen omasta ikärakenteesta" if str(top["basis"]) == "maakunta"
+                 else "koko maan ikärakenteesta, koska alueen ikätietoa ei ole tuotu")
+        text = (f"55 vuotta täyttäneiden osuus oli suurin ryhmässä {top['occupation_name'].lower()}: "
+                f"{format_number(float(top['share_aged_55_plus']), 1)} % eli "
+                f"{format_number(float(top['aged_55_plus']))} työllistä, jotka siirtyvät pääosin eläkkeelle "
+                f"seuraavan kymmenen vuoden aikana (osuus on laskettu {basis}).")
+        rows.append(_finding("ammatit", "highest_55_plus", text, round(float(top["share_aged_55_plus"]), 1), "",
+                             aged, labels["aged"]))
+
+    _columns(openings, ["occupation_name", "expansion", "replacement", "openings_per_year"],
+             "occupation_findings (openings)")
+    known = openings.dropna(subset=["openings_per_year"])
+    if len(known):
+        top = known.sort_values("openings_per_year", ascending=False, kind="mergesort").iloc[0]
+        s0, s1 = openings.attrs.get("start_year"), openings.attrs.get("end_year")
+        period = f"{int(s0) + 1}–{s1}" if s0 is not None else ""
+        expansion = float(top["expansion"])
+        text = (f"Työvoimatarve on arvion mukaan suurin ryhmässä {top['occupation_name'].lower()}: "
+                f"{format_number(float(top['openings_per_year']))} avautuvaa työpaikkaa vuodessa vuosina {period}. "
+                f"Kymmenessä vuodessa poistuvien tilalle tarvitaan {format_number(float(top['replacement']))} "
+                f"tekijää, ja työllisten määrän trendi {'lisää' if round(expansion) > 0 else 'vähentää'} "
+                f"tarvetta {format_number(abs(expansion))} tekijällä.")
+        if round(expansion) == 0:
+            text = (f"Työvoimatarve on arvion mukaan suurin ryhmässä {top['occupation_name'].lower()}: "
+                    f"{format_number(float(top['openings_per_year']))} avautuvaa työpaikkaa vuodessa vuosina "
+                    f"{period}, lähes kokonaan poistuvien tilalle ({format_number(float(top['replacement']))} "
+                    f"kymmenessä vuodessa).")
+        rows.append(_finding("ammatit", "largest_openings", text, round(float(top["openings_per_year"])), period,
+                             openings, labels["openings"]))
+
+    if sector_openings is not None:
+        _columns(sector_openings, ["sector_name", "openings_per_year"], "occupation_findings (sector_openings)")
+        known = sector_openings.dropna(subset=["openings_per_year"])
+        if len(known):
+            top = known.sort_values("openings_per_year", ascending=False, kind="mergesort").iloc[0]
+            upper = "yläraja" in str(top.get("precision", ""))
+            text = (f"Painopistealoista työvoimatarve on suurin alalla {top['sector_name'].lower()}: "
+                    f"{format_number(float(top['openings_per_year']))} avautuvaa työpaikkaa vuodessa alan "
+                    f"keskeisissä ammateissa"
+                    + (" (yläraja, koska osa ammateista on tilastossa vain laajempana ryhmänä)." if upper else "."))
+            rows.append(_finding("ammatit", "largest_sector_openings", text,
+                                 round(float(top["openings_per_year"])), "", sector_openings,
+                                 labels["sector_openings"]))
+    return _findings_frame(rows, structure, groups, aged, openings, sector_openings)

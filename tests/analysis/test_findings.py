@@ -178,3 +178,104 @@ def test_findings_on_the_bundled_real_data_equal_the_published_cross_checks(real
     assert "128\u202f144" in found.loc["population_change_pct", "text"]
     assert "vuonna 2025" in found.loc["population_change_pct", "text"]
     assert not found["synthetic"].any()
+
+
+# -- chapters 3 and 4 ---------------------------------------------------------------------------
+def _chapter_tables(snap: Snapshot, region: str) -> tuple[dict, dict]:
+    from punos_lib import sectors
+    from punos_lib.analysis import economy, occupations, resolve_year
+
+    jobs = datasets.jobs_by_industry(snap)
+    year = resolve_year(jobs)
+    suff = datasets.self_sufficiency(snap)
+    munis = areas.region_municipalities(datasets.municipalities(snap), region)
+    econ = {"jobs_by_region": economy.jobs_by_region(jobs, end=year),
+            "structure": economy.industry_structure(jobs, region, year=year),
+            "location_quotients": economy.location_quotients(jobs, region, year=year, min_jobs=50),
+            "shift_share": economy.shift_share_by_section(jobs, region, end=year),
+            "self_sufficiency": economy.self_sufficiency_table(suff, [*munis, region, "SSS"],
+                                                               year=resolve_year(suff))}
+    occ = datasets.occupations_by_region(snap)
+    ages = occupations.employed_by_occupation_age(region, occ, datasets.occupations_by_age(snap),
+                                                  datasets.workforce_if_imported(snap), level=2)
+    openings = occupations.openings_by_occupation(
+        occupations.expansion_demand(occ, region, level=2, horizon=10),
+        occupations.replacement_demand(ages, horizon=10))
+    occs = {"structure": occupations.occupation_structure(occ, region, level=1),
+            "groups": occupations.occupation_structure(occ, region, level=2).head(15),
+            "aged": occupations.aged_55_plus(ages).head(15), "openings": openings,
+            "sector_openings": occupations.openings_by_sector(openings, occ, region, sectors.load_sectors())}
+    return econ, occs
+
+
+def _stated_values(frame: pd.DataFrame) -> set[float]:
+    """Every number of a cited table as a sentence may state it: rounded to 0–2 decimals, or its size."""
+    values: set[float] = set()
+    for column in frame.columns:
+        if pd.api.types.is_numeric_dtype(frame[column]):
+            for v in frame[column].dropna():
+                for d in (0, 1, 2):
+                    values |= {round(float(v), d), abs(round(float(v), d))}
+    for key in ("year", "start", "end", "start_year", "end_year"):
+        if isinstance(frame.attrs.get(key), (int, np.integer)):
+            values.add(float(frame.attrs[key]))
+    return values
+
+
+@pytest.mark.parametrize("region", ["MK10", "MK07"])
+def test_every_number_in_the_chapter_findings_is_in_the_table_it_cites(snap: Snapshot, region: str) -> None:
+    econ, occs = _chapter_tables(snap, region)
+    labels = {"tbl-tyopaikat-maakunnat": econ["jobs_by_region"], "tbl-toimialarakenne": econ["structure"],
+              "tbl-sijaintiosamaarat": econ["location_quotients"], "tbl-muutososituslaskelma": econ["shift_share"],
+              "tbl-omavaraisuus": econ["self_sufficiency"], "fig-ammattirakenne": occs["structure"],
+              "tbl-ammattiryhmat": occs["groups"], "fig-ikaantyneet": occs["aged"],
+              "tbl-tyovoimatarve": occs["openings"], "tbl-tyovoimatarve-aloittain": occs["sector_openings"]}
+    economy_found = findings.economy_findings(region, **econ)
+    occupation_found = findings.occupation_findings(region, **occs)
+    assert 3 <= len(economy_found) <= 5 and 3 <= len(occupation_found) <= 5
+    assert set(economy_found["topic"]) == {"elinkeino"} and set(occupation_found["topic"]) == {"ammatit"}
+    name = REGIONS[region].split("-")[0]
+    assert economy_found["text"].str.contains(name).any() and occupation_found["text"].str.contains(name).any()
+    for _, f in pd.concat([economy_found, occupation_found]).iterrows():
+        table = labels[f["cites"]]
+        allowed = _stated_values(table) | {float(len(REGIONS)), 1.0, 100.0, 55.0}
+        allowed |= {float(y) for y in re.findall(r"\d{4}", f["period"])}
+        for number in _numbers(f["text"]):
+            assert number in allowed, (f["cites"], f["text"], number)
+        assert abs(f["value"]) in {abs(n) for n in _numbers(f["text"])}, f["text"]
+
+
+def test_jobs_finding_states_the_rank_counted_by_hand(snap: Snapshot) -> None:
+    econ, _ = _chapter_tables(snap, "MK07")
+    table = econ["jobs_by_region"].set_index("area")
+    regions = table.loc[list(REGIONS), "change_pct"]
+    expected = 1 + int((regions > regions["MK07"]).sum())
+    found = findings.economy_findings("MK07", **econ).set_index("indicator")
+    assert found.loc["jobs_change_pct", "rank"] == expected
+    assert f"sija {expected}/19" in found.loc["jobs_change_pct", "text"]
+    assert found.loc["jobs_change_pct", "text"].startswith("Päijät-Hämeen alueella oli")
+
+
+def test_chapter_findings_say_which_rest_on_example_data(snap: Snapshot) -> None:
+    econ, _ = _chapter_tables(snap, "MK10")
+    econ["self_sufficiency"].attrs["provenance"] = {"synthetic": False}
+    found = findings.economy_findings("MK10", **econ).set_index("indicator")
+    assert not found.loc["self_sufficiency", "synthetic"]
+    assert found.drop(index="self_sufficiency")["synthetic"].all()  # the demo's jobs
+    md = findings.findings_markdown(found.reset_index())
+    assert md.count("Esimerkkiaineisto") == len(found) - 1
+    assert "(@tbl-omavaraisuus)" in md and "(@tbl-tyopaikat-maakunnat)" in md
+
+
+def test_jobs_by_region_hand_computed() -> None:
+    from punos_lib.analysis import economy
+
+    jobs = pd.DataFrame({"area": ["MK01", "MK01", "MK10", "MK10", "MK07", "MK07", "SSS", "SSS"],
+                         "area_name": ["Uusimaa"] * 2 + ["Etelä-Savo"] * 2 + ["Päijät-Häme"] * 2 + ["KOKO MAA"] * 2,
+                         "industry": ["SSS"] * 8, "year": [2015, 2020] * 4,
+                         "jobs": [200.0, 220.0, 100.0, 95.0, 50.0, 55.0, 400.0, 420.0]})
+    out = economy.jobs_by_region(jobs).set_index("area")
+    assert out.loc["MK10", "change"] == -5 and out.loc["MK10", "change_pct"] == pytest.approx(-5.0)
+    assert out.loc[["MK01", "MK07", "MK10"], "rank"].tolist() == [1.0, 1.0, 3.0]  # ties share the best rank
+    assert np.isnan(out.loc["SSS", "rank"]) and out.loc["SSS", "area_name"] == "Koko maa"
+    assert (out.attrs["start"], out.attrs["end"]) == (2015, 2020)

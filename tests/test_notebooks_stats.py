@@ -63,7 +63,11 @@ def test_every_output_cell_has_label_caption_and_show(stem):
 
 
 def test_sector_profile_has_the_labels_chapter_7_embeds():
-    assert _labels("sector_profile") == list(SECTOR_PROFILE_LABELS)
+    # The card (findings, key figures, one figure) is embedded; the detailed tables stay in the
+    # notebook's downloadable outputs.
+    labels = _labels("sector_profile")
+    assert [lab for lab in labels if lab in SECTOR_PROFILE_LABELS] == list(SECTOR_PROFILE_LABELS)
+    assert sum(lab.startswith("fig-") for lab in SECTOR_PROFILE_LABELS) <= 1
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
@@ -86,9 +90,11 @@ def test_every_embedded_figure_or_table_has_a_reading_guide():
             continue
         text = (REPO / chapter).read_text(encoding="utf-8")
         embeds = list(_EMBED.finditer(text))
-        for m, nxt in zip(embeds, [*embeds[1:], None]):
+        for i, m in enumerate(embeds):
             if m.group(2).startswith("txt-"):
                 continue
+            # The guide may follow a text output that belongs to the table (e.g. its thresholds).
+            nxt = next((e for e in embeds[i + 1:] if not e.group(2).startswith("txt-")), None)
             after = text[m.end():nxt.start() if nxt else len(text)]
             assert "Mitä tämä tarkoittaa" in after, f"{chapter}: embed {m.group(2)} without a reading guide"
 

@@ -35,6 +35,7 @@ __all__ = [
     "expansion_demand",
     "openings_by_occupation",
     "openings_by_sector",
+    "sector_openings",
 ]
 
 
@@ -578,3 +579,32 @@ def openings_by_sector(openings: pd.DataFrame, occupations: pd.DataFrame, region
     out = pd.DataFrame(out_rows)
     extra = {k: v for k, v in openings.attrs.items() if k != "provenance"}
     return carry(out, openings, occupations, **extra)
+
+
+def sector_openings(
+    occupations: pd.DataFrame,
+    national_ages: pd.DataFrame,
+    workforce: pd.DataFrame | None,
+    region: str,
+    sectors: Mapping[str, Any],
+    *,
+    horizon: int = 10,
+    year: int | None = None,
+) -> pd.DataFrame:
+    """Job openings of the focus sectors, computed as chapter 4 computes them.
+
+    The chain of chapter 4 in one call (for the sector cards): ages by 2-digit occupation group
+    (:func:`employed_by_occupation_age`), replacement demand (:func:`replacement_demand`),
+    expansion demand (:func:`expansion_demand`), openings (:func:`openings_by_occupation`) and
+    their share in each sector (:func:`openings_by_sector`).
+
+    Returns
+    -------
+    DataFrame
+        :func:`openings_by_sector`.
+    """
+    ages = employed_by_occupation_age(region, occupations, national_ages, workforce, level=2)
+    replacement = replacement_demand(ages, horizon=horizon)
+    expansion = expansion_demand(occupations, region, level=2, horizon=horizon)
+    return openings_by_sector(openings_by_occupation(expansion, replacement), occupations, region, sectors,
+                              year=year)

@@ -32,14 +32,16 @@ SECTORS_FILE = "sectors.qmd"
 APPENDIX_FILE = "liite-aineistot.qmd"
 APPENDIX_TITLE = "Aineistot ja niiden alkuperä"
 
-#: Labels of the sector profile notebook that chapter 7 embeds, in order.
+#: Labels of the sector profile notebook that chapter 7 embeds, in order: the sector card (its
+#: findings written from the data, its key figures and one figure), one PDF page per sector.
 SECTOR_PROFILE_LABELS: tuple[str, ...] = (
+    "txt-sektori-havainnot",
+    "tbl-sektori-kortti",
     "fig-sektori-tyopaikat",
-    "tbl-sektori-lq",
-    "tbl-sektori-ammatit",
-    "tbl-sektori-kohtaanto",
-    "tbl-sektori-koulutus",
 )
+
+#: Starts each sector card on a new PDF page (a raw Typst block; the website ignores it).
+_PDF_PAGE_BREAK = "```{=typst}\n#pagebreak(weak: true)\n```\n"
 
 
 def sector_chapter_markdown(sectors: Mapping[str, Any], notebook_dir_rel: str) -> str:
@@ -47,8 +49,9 @@ def sector_chapter_markdown(sectors: Mapping[str, Any], notebook_dir_rel: str) -
 
     Each section has the sector's name as a level-2 heading (with a ``#sec-<id>`` anchor), its
     description and TOL divisions, and embeds the labelled outputs
-    (:data:`SECTOR_PROFILE_LABELS`) of ``<notebook_dir_rel>/sector_profile-<id>.ipynb``, each
-    followed by a short reading guide. The publisher writes the result to
+    (:data:`SECTOR_PROFILE_LABELS`: the sector card) of
+    ``<notebook_dir_rel>/sector_profile-<id>.ipynb``; in the PDF each sector starts a page (the
+    chapter explains how to read a card once, above the sections). The publisher writes the result to
     ``study/_generated/sectors.qmd``, which ``study/07-toimialaprofiilit.qmd`` includes.
 
     Parameters
@@ -69,7 +72,7 @@ def sector_chapter_markdown(sectors: Mapping[str, Any], notebook_dir_rel: str) -
     >>> from punos_lib.reference.sectors import Sector
     >>> s = Sector("vesi", "Vesiala", "Water", ("36", "37"), ("3132",), ("0712",), "Vesihuolto.")
     >>> text = sector_chapter_markdown({"vesi": s}, "../outputs/notebooks")
-    >>> "{{< embed ../outputs/notebooks/sector_profile-vesi.ipynb#tbl-sektori-lq >}}" in text
+    >>> "{{< embed ../outputs/notebooks/sector_profile-vesi.ipynb#tbl-sektori-kortti >}}" in text
     True
     """
     if not sectors:
@@ -77,41 +80,11 @@ def sector_chapter_markdown(sectors: Mapping[str, Any], notebook_dir_rel: str) -
     if not isinstance(notebook_dir_rel, str) or not notebook_dir_rel.strip():
         raise InputError("notebook_dir_rel must be a folder such as '../outputs/notebooks'")
     folder = notebook_dir_rel.strip().rstrip("/")
-    guides = {
-        "fig-sektori-tyopaikat": (
-            "Kuvio vertaa alan työpaikkojen kehitystä maakunnassa ja koko maassa indeksinä "
-            "(ensimmäinen vuosi = 100). Jos maakunnan viiva on koko maan viivan yläpuolella, ala "
-            "on kasvanut alueella suhteellisesti nopeammin kuin maassa keskimäärin. Indeksi ei "
-            "kerro alan koosta: pieni ala voi muuttua suhteellisesti paljon."
-        ),
-        "tbl-sektori-lq": (
-            "Taulukko näyttää alan toimialojen sijaintiosamäärät. Yli 1 tarkoittaa, että "
-            "toimialan osuus alueen työpaikoista on suurempi kuin koko maassa eli alue on "
-            "erikoistunut siihen; alle 1 tarkoittaa päinvastaista."
-        ),
-        "tbl-sektori-ammatit": (
-            "Taulukko listaa alan keskeiset ammatit, niiden työlliset alueella ja 55 vuotta "
-            "täyttäneiden osuuden. Korkea osuus ennakoi eläköitymisestä syntyvää "
-            "korvauskysyntää. Sarake 'Ikätiedon alue' kertoo, onko ikätieto maakunnasta vai "
-            "koko maasta, koska avoimissa tilastoissa ammattia, ikää ja aluetta ei ole "
-            "ristiintaulukoitu."
-        ),
-        "tbl-sektori-kohtaanto": (
-            "Taulukko näyttää alan ammattien työttömät työnhakijat ja avoimet työpaikat "
-            "viimeisten 12 kuukauden keskiarvoina sekä kireyden (avoimet työpaikat työtöntä "
-            "kohden). Kireys yli 1 viittaa rekrytointivaikeuksiin, alle 1 tarjolla olevaan "
-            "työvoimaan. Kaikki avoimet paikat eivät tule TE-palveluihin, ja pienet solut on "
-            "tietosuojasyistä jätetty pois."
-        ),
-        "tbl-sektori-koulutus": (
-            "Taulukko näyttää alan koulutusalojen koulutustarjonnan alueella. Puuttuva arvo "
-            "tarkoittaa, ettei aineistossa ole tietoa tältä alalta tai alueelta."
-        ),
-    }
     parts: list[str] = []
     for sid, sector in sectors.items():
         notebook = f"{folder}/sector_profile-{sid}.ipynb"
         divisions = ", ".join(sector.tol)
+        parts.append(_PDF_PAGE_BREAK)
         parts.append(f"## {sector.name_fi} {{#sec-{sid}}}\n")
         parts.append(f"{sector.description_fi}\n")
         parts.append(
@@ -120,7 +93,6 @@ def sector_chapter_markdown(sectors: Mapping[str, Any], notebook_dir_rel: str) -
         )
         for label in SECTOR_PROFILE_LABELS:
             parts.append(f"{{{{< embed {notebook}#{label} >}}}}\n")
-            parts.append(f"**Mitä tämä tarkoittaa.** {guides[label]}\n")
     return "\n".join(parts)
 
 

@@ -216,7 +216,7 @@ def test_included_embeds_resolve_from_the_chapter_and_sector_text_is_generated(p
     from punos_lib.reference.sectors import load_sectors
 
     for sid in load_sectors(project / "data" / "sectors.yaml"):
-        assert f"{{{{< embed ../outputs/notebooks/sector_profile-{sid}.ipynb#tbl-sektori-lq >}}}}" in sectors
+        assert f"{{{{< embed ../outputs/notebooks/sector_profile-{sid}.ipynb#tbl-sektori-kortti >}}}}" in sectors
 
 
 def test_code_blocks_are_left_alone(project: Path) -> None:

@@ -19,5 +19,8 @@ def test_sector_chapter_markdown_covers_every_sector_in_order():
         for label in SECTOR_PROFILE_LABELS:
             assert f"{{{{< embed ../outputs/notebooks/sector_profile-{sid}.ipynb#{label} >}}}}" in text
     assert text.count("{{< embed") == len(sectors) * len(SECTOR_PROFILE_LABELS)
+    # Each card starts a PDF page, and the repeated reading guides are gone (the chapter has one).
+    assert text.count("#pagebreak(weak: true)") == len(sectors)
+    assert "Mitä tämä tarkoittaa" not in text
     with pytest.raises(InputError):
         sector_chapter_markdown({}, "../outputs/notebooks")

@@ -1046,7 +1046,8 @@ def municipalities(snap: SnapLike = None) -> pd.DataFrame:
     -------
     DataFrame
         ``area (KUxxx), name_fi, name_sv, name_en, region (MKxx), region_name_fi, subregion,
-        employment_area, x_km, y_km``. The code column is ``area`` as in every other frame
+        subregion_name_fi, employment_area, employment_area_name_fi, x_km, y_km`` (the names
+        missing when the key has none). The code column is ``area`` as in every other frame
         here, so maps and analysis join on it without renaming.
     """
     snapshot = _snapshot(snap)
@@ -1055,8 +1056,11 @@ def municipalities(snap: SnapLike = None) -> pd.DataFrame:
         key = _plain(load("municipality_key", snapshot))
         centres = load_curated_key()[["code", "x_km", "y_km"]]
         out = key.merge(centres, on="code", how="left").rename(columns={"code": "area"})
+        for named in ("subregion_name_fi", "employment_area_name_fi"):
+            if named not in out.columns:
+                out[named] = pd.NA
         cols = ["area", "name_fi", "name_sv", "name_en", "region", "region_name_fi", "subregion",
-                "employment_area", "x_km", "y_km"]
+                "subregion_name_fi", "employment_area", "employment_area_name_fi", "x_km", "y_km"]
         return out[cols].reset_index(drop=True)
 
     frame = _cached(snapshot, "municipalities", build)

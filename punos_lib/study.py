@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from punos_lib.present import figures
+from punos_lib.present import figures, tables
 from punos_lib.errors import InputError, SnapshotError
 from punos_lib.reference.regions import REGIONS
 
@@ -227,15 +227,6 @@ def write_table(frame: pd.DataFrame, path_stem: str | os.PathLike[str], *,
 # ---------------------------------------------------------------------------------------------
 # notebook display of tables
 # ---------------------------------------------------------------------------------------------
-def _column_decimals(series: pd.Series) -> int:
-    values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
-    finite = values[np.isfinite(values)]
-    if finite.size == 0 or np.all(finite == np.round(finite)):
-        return 0
-    biggest = np.abs(finite).max()
-    return 2 if biggest < 10 else 1
-
-
 def _display_cells(frame: pd.DataFrame, lang: str) -> list[list[str]]:
     # A table that knows its precision says so in attrs["decimals"] (column → digits); the
     # guess from the values is only the fallback.
@@ -244,7 +235,7 @@ def _display_cells(frame: pd.DataFrame, lang: str) -> list[list[str]]:
     for name in frame.columns:
         series = frame[name]
         if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
-            dec = int(given[name]) if name in given else _column_decimals(series)
+            dec = int(given[name]) if name in given else tables.shown_decimals(series)
             # Years and codes stored as numbers must not get thousands separators.
             year_like = str(name).lower() in ("year", "vuosi")
             columns.append([str(int(v)) if year_like and pd.notna(v)
@@ -522,7 +513,8 @@ class Study:
         note : str or list of str, optional
             Extra lines under a figure (definitions, caveats).
 
-        Writes ``outputs/tables/<run_id>/<label>.csv|.xlsx`` and, for figures,
+        Writes ``outputs/tables/<run_id>/<label>.csv|.xlsx`` (the data with the shown table's
+        Finnish headings and digits, :func:`punos_lib.present.tables.download_frame`) and, for figures,
         ``outputs/figures/<run_id>/<label>.png|.svg``. When the data is synthetic a figure without
         the demo mark gets one, and a table is shown with the mark above it.
         """
@@ -558,7 +550,9 @@ class Study:
         elif note is not None:
             raise InputError(f"show({label!r}): note= is for figures; put a table's remark in "
                              "its caption")
-        write_table(table, self.tables_dir / label, caption=caption, provenance=provenance,
+        # The download carries the headings and digits the reader sees, not the analysis names.
+        download = tables.download_frame(table, None if is_fig else obj)
+        write_table(download, self.tables_dir / label, caption=caption, provenance=provenance,
                     synthetic=synthetic)
         if is_fig:
             figures.save(obj, self.figures_dir / label)

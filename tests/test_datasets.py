@@ -142,10 +142,12 @@ def test_imports(snap: Snapshot) -> None:
 def test_areas_and_boundaries(snap: Snapshot) -> None:
     munis = datasets.municipalities(snap)
     assert list(munis.columns) == ["area", "name_fi", "name_sv", "name_en", "region", "region_name_fi",
-                                   "subregion", "employment_area", "x_km", "y_km"]
+                                   "subregion", "subregion_name_fi", "employment_area", "employment_area_name_fi",
+                                   "x_km", "y_km"]
     assert len(munis) == 308
     mikkeli = munis[munis["area"] == "KU491"].iloc[0]
     assert (mikkeli["name_sv"], mikkeli["region"], mikkeli["region_name_fi"]) == ("S:t Michel", "MK10", "Etelä-Savo")
+    assert mikkeli["subregion_name_fi"] == "Mikkeli"
     regs = datasets.regions(snap)
     assert len(regs) == 19 and regs.loc[regs["region"] == "MK10", "region_name_en"].item() == "South Savo"
     assert datasets.boundaries(snap) is None

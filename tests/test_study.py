@@ -106,11 +106,12 @@ def test_show_table_writes_csv_and_xlsx_with_the_frame_content(tmp_path, shown):
     assert text.splitlines() == [
         "kunta,vuosi,väestö,osuus",
         "Mikkeli,2024,51980,0.3",
-        "Juva,2024,5802,0.3333333333",
+        "Juva,2024,5802,0.33",
         "Sulkava,2024,2500,",
     ]
+    # The shown digits (two below 10), counts exact.
     back = pd.read_csv(folder / "tbl-vaesto.csv")
-    pd.testing.assert_frame_equal(back, df, check_dtype=False, check_exact=False, rtol=1e-9)
+    pd.testing.assert_frame_equal(back, df.assign(osuus=df["osuus"].round(2)), check_dtype=False)
 
     wb = openpyxl.load_workbook(folder / "tbl-vaesto.xlsx")
     rows = list(wb["data"].iter_rows(values_only=True))
@@ -150,6 +151,31 @@ def test_tables_are_byte_identical_and_carry_fixed_dates(tmp_path):
     assert core.count("2000-01-01T00:00:00Z") == 2  # created and modified
 
 
+def test_show_table_download_has_the_shown_headings_and_digits(tmp_path, shown):
+    # Issue 10: the CSV/XLSX beside a table has its Finnish headings and shown digits, not the
+    # analysis names with ten decimals; whole numbers stay exact and extra data columns are kept.
+    from punos_lib.present import tables
+
+    data = pd.DataFrame({"area": ["KU491", "KU097"], "area_name": ["Mikkeli", "Hirvensalmi"],
+                         "population": [51980.0, 2091.0], "change_pct": [-4.04612345, 1.25],
+                         "tightness": [0.126530612, 0.5], "label": ["491 Mikkeli", "097 Hirvensalmi"]})
+    data.attrs["provenance"] = PROV_REAL
+    shown_table = tables.for_display(data.drop(columns="label"), decimals=1)
+    s = Study("MK10", run_id="mk10", outputs_dir=tmp_path, snapshot_dir=tmp_path / "snap")
+    s.show(shown_table, "tbl-kunnat", caption="Kunnat", data=data)
+    folder = tmp_path / "tables" / "mk10"
+    assert (folder / "tbl-kunnat.csv").read_text(encoding="utf-8").splitlines() == [
+        "Aluekoodi,Alue,Väestö,\"Muutos, %\",Kireys (avoimet / työttömät),Nimike",
+        "KU491,Mikkeli,51980,-4,0.1,491 Mikkeli",
+        "KU097,Hirvensalmi,2091,1.2,0.5,097 Hirvensalmi",
+    ]
+    rows = list(openpyxl.load_workbook(folder / "tbl-kunnat.xlsx")["data"].iter_rows(values_only=True))
+    assert rows[0][:4] == ("Aluekoodi", "Alue", "Väestö", "Muutos, %")
+    assert rows[1][2:5] == (51980, -4.0, 0.1)
+    (bundle,) = shown
+    assert "−4,0" in bundle["text/html"] and "0,1<" in bundle["text/html"]
+
+
 def test_named_index_is_written_as_a_column(tmp_path):
     df = pd.DataFrame({"n": [1, 2]}, index=pd.Index(["KU491", "KU178"], name="code"))
     csv_path, _ = study.write_table(df, tmp_path / "t")
@@ -174,7 +200,8 @@ def test_show_figure_writes_png_svg_csv_xlsx_to_contract_paths(tmp_path, shown):
     png = (figs / "fig-vaesto.png").read_bytes()
     assert png.startswith(b"\x89PNG")
     back = pd.read_csv(tabs / "fig-vaesto.csv")
-    pd.testing.assert_frame_equal(back, df, check_dtype=False, check_exact=False, rtol=1e-9)
+    # A figure's data keeps four significant digits of its largest value, counts exact.
+    pd.testing.assert_frame_equal(back, df.assign(osuus=df["osuus"].round(4)), check_dtype=False)
     (bundle,) = shown
     assert base64.b64decode(bundle["image/png"]) == png
     assert bundle["image/svg+xml"].encode("utf-8") == (figs / "fig-vaesto.svg").read_bytes()

@@ -128,16 +128,33 @@ def _totals_by_area_year(population: pd.DataFrame, value: str) -> pd.DataFrame:
     )
 
 
+def _names(rows: pd.DataFrame, column: str) -> list[str]:
+    """The names of ``column``'s codes (``<column>_name_fi``), the code where a name is missing."""
+    codes = rows[column] if column in rows.columns else pd.Series(pd.NA, index=rows.index)
+    names = rows[f"{column}_name_fi"] if f"{column}_name_fi" in rows.columns else pd.Series(pd.NA, index=rows.index)
+    out = []
+    for code, name in zip(codes, names, strict=True):
+        if pd.notna(name) and str(name).strip():
+            out.append(str(name))
+        elif pd.notna(code) and str(code).strip():
+            out.append(str(code))
+        else:
+            out.append("–")
+    return out
+
+
 def region_municipality_table(
     municipalities: pd.DataFrame, population: pd.DataFrame, region: str, *, year: int | None = None
 ) -> pd.DataFrame:
-    """The region's municipalities (current division) with sub-region and population.
+    """The region's municipalities (current division) with sub-region, employment area and population.
 
     Returns
     -------
     DataFrame
-        ``area`` (KUxxx), ``area_name``, ``subregion``, ``employment_area``, ``population``
-        in ``year`` (latest by default), by code; ``attrs["year"]``.
+        ``area`` (KUxxx), ``area_name``, ``subregion_name``, ``employment_area_name`` (the
+        names from the municipality key's ``subregion_name_fi`` / ``employment_area_name_fi``;
+        the code where the key has no name, "–" where it has neither), ``population`` in
+        ``year`` (latest by default), by code; ``attrs["year"]``.
     """
     require_columns(municipalities, ["area", "name_fi", "region", "subregion"], "region_municipality_table")
     require_columns(population, ["area", "year", "population"], "region_municipality_table")
@@ -149,9 +166,8 @@ def region_municipality_table(
     out = pd.DataFrame({
         "area": codes,
         "area_name": rows["name_fi"].astype(str).to_numpy(),
-        "subregion": rows["subregion"].astype(str).to_numpy(),
-        "employment_area": rows["employment_area"].astype(str).to_numpy()
-        if "employment_area" in rows.columns else "–",
+        "subregion_name": _names(rows, "subregion"),
+        "employment_area_name": _names(rows, "employment_area"),
         "population": [float(totals.get(c, np.nan)) for c in codes],
     })
     carry(out, municipalities, population)

@@ -22,6 +22,7 @@ from punos_lib.publish.chapters import Chapter, Embed
 from punos_lib.publish.embeds import Notebooks, Output
 from punos_lib.publish.markdown import Target, chapter_markdown
 from punos_lib.publish.numbering import KINDS, Numbered, Numbers
+from punos_lib.present import tables
 
 __all__ = ["render_pdf"]
 
@@ -34,6 +35,8 @@ class _TableParser(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[list[str]] = []
+        #: Per row, per cell: whether the cell is right-aligned (a number column of ``table_html``).
+        self.right: list[list[bool]] = []
         self.header_rows = 0
         self._cell: list[str] | None = None
         self._in_head = False
@@ -46,10 +49,14 @@ class _TableParser(HTMLParser):
             self._in_head = True
         elif tag == "tr":
             self.rows.append([])
+            self.right.append([])
             if self._in_head:
                 self.header_rows += 1
         elif tag in ("td", "th"):
             self._cell = []
+            style = (dict(attrs).get("style") or "").replace(" ", "")
+            if self.right:
+                self.right[-1].append("text-align:right" in style)
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "style":
@@ -70,6 +77,65 @@ def _typst_str(text: str) -> str:
 
 
 
+#: The PDF's text width (A4 less 2 × 2.5 cm margins) and a table cell's horizontal inset, in points.
+_TEXT_WIDTH_PT = 453.5
+_INSET_PT = 10.0
+#: Font sizes tried for a table, largest first, each with the headings' words whole (``None``) or
+#: hyphenated into pieces of at most so many characters: the first at which the table fits.
+_TABLE_SIZES_PT: tuple[tuple[float, int | None], ...] = ((8.5, None), (7.5, None), (7.5, 9), (6.5, 9), (6.5, 6))
+#: A cell holding one number ("1 234", "−4,5", "12 %"), in the Finnish or the plain format.
+_NUMBER = re.compile(r"^[−+-]?\d[\d\u202f\u00a0 ]*([,.]\d+)?\s?%?$")
+#: A table of at most this many rows is kept on one page with its caption.
+_UNBREAKABLE_ROWS = 25
+
+
+def _typst_table(parser: _TableParser, numbering: str, caption: str, label: str) -> str:
+    """A study table as a Typst figure: column widths from the content, numbers right-aligned.
+
+    Text columns get the room (no word is broken; long descriptions wrap), the font is made
+    smaller for a table too wide for the page, the header rows repeat on every page, and a short
+    table is kept on one page with its caption (a long one has a caption that sticks to it).
+    """
+    pairs = [(r, a) for r, a in zip(parser.rows, parser.right, strict=True) if r]
+    rows = [r for r, _ in pairs]
+    width = max(len(r) for r in rows)
+    rows = [r + [""] * (width - len(r)) for r in rows]
+    n_head = min(max(parser.header_rows, 1), len(rows))
+    body = rows[n_head:]
+    flags = [a + [False] * (width - len(a)) for _, a in pairs][n_head:]
+    # A number column: right-aligned by table_html, or (other HTML tables) every cell a number.
+    numeric = [bool(body) and (all(f[j] for f in flags)
+                               or all(_NUMBER.match(r[j]) for r in body if r[j] not in ("", "–")))
+               for j in range(width)]
+    header = [" ".join(r[j] for r in rows[:n_head] if r[j]) for j in range(width)]
+    size, pieces, widths = 8.5, None, [0.0] * width
+    for size, pieces in _TABLE_SIZES_PT:
+        char = size * tables.CHAR_EM
+        available = (_TEXT_WIDTH_PT - (_INSET_PT + 0.5 * char) * width) / char
+        widths = tables.column_widths(header, body, numeric, available=available, header_word=pieces)
+        if sum(widths) <= available:
+            break
+    # Half a character of slack per column for the estimate's error.
+    columns = ", ".join(f"{(w + 0.5) * size * tables.CHAR_EM + _INSET_PT:.1f}pt" for w in widths)
+    align = ", ".join("right" if n else "left" for n in numeric)
+    lines = []
+    for r_i, row in enumerate(rows):
+        if r_i < n_head:
+            # Headings hyphenate (Finnish rules) only when whole words would not fit.
+            hyphenate = ', hyphenate: true' if pieces else ""
+            lines.append(", ".join(f"text(weight: \"bold\"{hyphenate}, {_typst_str(c)})" for c in row))
+        else:
+            lines.append(", ".join(f"text({_typst_str(tables.breakable(c))})" for c in row))
+    # table.header repeats the heading rows when a long table continues on the next page.
+    head = "table.header(" + ",\n  ".join(lines[:n_head]) + ")"
+    table = (f"text(size: {size}pt, table(columns: ({columns},), align: ({align},), {head},\n  "
+             + ",\n  ".join(lines[n_head:]) + "))")
+    figure = f"#figure({table}, kind: table{numbering}{caption}) {label}"
+    if len(body) <= _UNBREAKABLE_ROWS:
+        return f"#block(breakable: false, width: 100%)[{figure}]"
+    return figure
+
+
 def _typst_embed(emb: Embed, out: Output, num: Numbered, build: Path) -> str:
     label = f"<{num.anchor}>"
     if out.kind == "missing":
@@ -85,19 +151,8 @@ def _typst_embed(emb: Embed, out: Output, num: Numbered, build: Path) -> str:
     if out.kind == "html":
         parser = _TableParser()
         parser.feed(out.data)
-        rows = [r for r in parser.rows if r]
-        if rows:
-            width = max(len(r) for r in rows)
-            n_head = min(max(parser.header_rows, 1), len(rows))
-            lines = []
-            for r_i, row in enumerate(rows):
-                padded = row + [""] * (width - len(row))
-                wrap = "strong" if r_i < n_head else "text"
-                lines.append(", ".join(f"{wrap}({_typst_str(c)})" for c in padded))
-            # table.header repeats the heading rows when a long table continues on the next page.
-            header = "table.header(" + ",\n  ".join(lines[:n_head]) + ")"
-            table = f"table(columns: {width}, {header},\n  " + ",\n  ".join(lines[n_head:]) + ")"
-            return f"#figure({table}, kind: table{numbering}{caption}) {label}"
+        if any(parser.rows):
+            return _typst_table(parser, numbering, caption, label)
         content = _typst_str(re.sub(r"<[^>]+>", " ", out.data))
     elif out.kind == "markdown":
         content = "[\n" + pandoc(out.data, "typst").strip() + "\n]"

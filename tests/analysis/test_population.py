@@ -87,5 +87,19 @@ def test_region_municipality_table():
     pop = pd.DataFrame({"area": ["KU491", "KU491", "KU046", "KU491"], "age": [0, 1, 0, 0],
                         "year": [2024, 2024, 2024, 2023], "population": [10.0, 5.0, 2.0, 99.0]})
     out = population.region_municipality_table(munis, pop, "MK10")
-    assert out[["area", "area_name", "subregion", "population"]].values.tolist() == [
+    # Without names in the key the codes are shown rather than nothing.
+    assert out[["area", "area_name", "subregion_name", "population"]].values.tolist() == [
         ["KU046", "Enonkoski", "SK105", 2.0], ["KU491", "Mikkeli", "SK101", 15.0]]
+
+
+def test_region_municipality_table_names_subregions_and_employment_areas():
+    # Readers see the names of the sub-region and employment area, not codes (issue 10, Table 1).
+    munis = pd.DataFrame({"area": ["KU491", "KU046"], "name_fi": ["Mikkeli", "Enonkoski"],
+                          "region": ["MK10", "MK10"], "subregion": ["SK101", "SK103"],
+                          "subregion_name_fi": ["Mikkeli", "Savonlinna"], "employment_area": ["23", "36"],
+                          "employment_area_name_fi": ["Mikkeli", pd.NA]})
+    pop = pd.DataFrame({"area": ["KU491", "KU046"], "year": [2024, 2024], "population": [15.0, 2.0]})
+    out = population.region_municipality_table(munis, pop, "MK10")
+    assert list(out.columns) == ["area", "area_name", "subregion_name", "employment_area_name", "population"]
+    assert out[["subregion_name", "employment_area_name"]].values.tolist() == [
+        ["Savonlinna", "36"], ["Mikkeli", "Mikkeli"]]

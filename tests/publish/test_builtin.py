@@ -107,7 +107,11 @@ def test_pdf_has_title_page_outline_and_numbered_figures(project: Path) -> None:
     assert '#let banner-text = "Esimerkkiaineisto – ei todellisia tilastoja"' in source
     assert "#link(<fig-asukkaat>)[Kuvio 2.1]" in source
     assert 'supplement: [Kuvio], numbering: (..n) => "2.1", caption: "Asukkaat kunnittain 2022") <fig-asukkaat>' in source
-    assert 'table(columns: 3, table.header(strong(""), strong("kunta"), strong("asukkaat")),' in source
+    assert ('table.header(text(weight: "bold", ""), text(weight: "bold", "kunta"), '
+            'text(weight: "bold", "asukkaat")),') in source
+    # Number columns right-aligned, names left; a short table kept on one page with its caption.
+    assert "align: (right, left, right,)" in source
+    assert "#block(breakable: false, width: 100%)[#figure(text(size: 8.5pt, table(columns: (" in source
     assert 'text("1"), text("Savonlinna"), text("32085"))' in source
     assert '#missing-part("Osa puuttuu: muistion broken.ipynb ajo epäonnistui")' in source
     assert "#strong[population/data-1]" in source

@@ -41,7 +41,8 @@ from punos_lib.reference import declarations
 from punos_lib.reference.labels import labels as curated_labels
 from punos_lib.reference.municipalities import harmonize, load_curated_key, load_mergers
 from punos_lib.reference.statfin_codes import is_statistical_area
-from punos_lib.sources import geo, jsonstat, statfin
+from punos_lib.reference.regions import COUNTRY, REGIONS
+from punos_lib.sources import geo, jsonstat, statfin, vipunen
 from punos_lib.errors import InputError, ParseError, SnapshotError
 from punos_lib.snapshot import cache as frame_cache
 from punos_lib.snapshot import importing
@@ -219,7 +220,8 @@ def load(dataset_id: str, snap: SnapLike = None) -> pd.DataFrame:
 
     StatFin tables: the json-stat2 parts assembled into one tidy frame (see
     :func:`punos_lib.sources.statfin.assemble`); imports: the CSV as text columns (or the PC-Axis /
-    json-stat2 tidy frame); classifications: :func:`punos_lib.sources.classifications.read_items`; the
+    json-stat2 tidy frame); Vipunen resources: the rows of every page as received
+    (:func:`punos_lib.sources.vipunen.read_pages`); classifications: :func:`punos_lib.sources.classifications.read_items`; the
     municipality key: :func:`punos_lib.sources.geo.read_municipality_key`; boundaries: a GeoDataFrame.
 
     Raises
@@ -237,6 +239,9 @@ def load(dataset_id: str, snap: SnapLike = None) -> pd.DataFrame:
             return _read_statfin(snapshot, decl.id)
         if decl.source == "import":
             return _read_import(snapshot, decl.id)
+        if decl.source == "vipunen":
+            pages = sorted((e for e in _entries(snapshot, decl.id) if e.kind == "resource"), key=lambda e: e.part or 1)
+            return vipunen.read_pages([snapshot.read_bytes(e.id) for e in pages])
         if decl.source == "classifications" and decl.kind == "key":
             return geo.read_municipality_key(_key_payloads(snapshot, decl.id))
         if decl.source == "classifications":
@@ -261,7 +266,7 @@ def load(dataset_id: str, snap: SnapLike = None) -> pd.DataFrame:
 
 
 def _fold(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", str(text)) if not unicodedata.combining(c)).lower()
+    return "".join(c for c in unicodedata.normalize("NFKD", str(text)) if not unicodedata.combining(c)).lower().strip()
 
 
 def _dim(frame: pd.DataFrame, dataset: str, *, role: str | None = None, prefixes: Sequence[str] = (),
@@ -970,28 +975,157 @@ def _numbers(series: pd.Series, dataset: str, column: str, *, required: bool = F
     return values.to_numpy(dtype=float)
 
 
-def education_supply(snap: SnapLike = None) -> pd.DataFrame:
-    """New students and degrees by region, Koulutusala 2016 field and level (Vipunen import).
+#: Levels of education in the education frames: vocational (the hand import) and the two sectors
+#: of higher education (Vipunen's ``Sektori``, recognised by these words in its name).
+HIGHER_EDUCATION_LEVELS: tuple[tuple[str, str], ...] = (("ammattikorkea", "amk"), ("yliopisto", "yliopisto"))
+#: Vipunen count fields of the higher-education resource → the ``measure`` codes of the frames.
+_HIGHER_EDUCATION_MEASURES = {"Uudet opiskelijat": "uudet_opiskelijat", "Tutkinnot": "tutkinnot"}
+#: Names of the unknown field that Vipunen may use besides the classification's own name.
+_UNKNOWN_FIELD = {"tuntematon": "99", "tuntematon koulutusala": "99"}
 
-    Returns ``area, year, level, field, field_name, measure, value``.
+
+def _koulutusala_lookup() -> dict[tuple[str, str], str]:
+    """(parent code, folded name) → Koulutusala 2016 code; level 1 has parent ``""``."""
+    names = _labels("koulutusala2016")
+    return {("" if len(code) == 2 else code[:-1], _fold(str(name))): code for code, name in names.items()}
+
+
+def _field_code(names: Sequence[Any], lookup: dict[tuple[str, str], str]) -> str | None:
+    """The deepest Koulutusala 2016 code the names of levels 1–3 reach (None: level 1 unknown)."""
+    parent, code = "", None
+    for name in names:
+        if not isinstance(name, str) or not name.strip():
+            break
+        found = lookup.get((parent, _fold(name)))
+        if found is None and parent == "":
+            found = _UNKNOWN_FIELD.get(_fold(name))
+        if found is None:
+            break
+        parent = code = found
+    return code
+
+
+def _higher_education_frame(snap: Snapshot) -> pd.DataFrame:
+    raw = load("higher_education", snap)
+    dataset = "higher_education"
+    needed = ["Tilastovuosi", "Sektori", "Koulutusala taso 1", "Koulutusala taso 2", "Koulutusala taso 3",
+              "koulutuksen_maakunta", *_HIGHER_EDUCATION_MEASURES]
+    lacking = [c for c in needed if c not in raw.columns]
+    if lacking:
+        raise SnapshotError(
+            f"dataset {dataset!r}: the Vipunen rows lack the fields {lacking} (they have {list(raw.columns)}); "
+            "the resource has changed: compare its field list (GET /api/resources/opiskelijat_ja_tutkinnot) with "
+            "punos_lib.sources.vipunen.HIGHER_EDUCATION_FIELDS"
+        )
+    if raw.empty:
+        raise SnapshotError(f"dataset {dataset!r}: the Vipunen resource has no rows; run `punos fetch` again")
+    years = pd.to_numeric(raw["Tilastovuosi"], errors="coerce")
+    if years.isna().any():
+        bad = raw.loc[years.isna(), "Tilastovuosi"].iloc[0]
+        raise SnapshotError(f"dataset {dataset!r}: Tilastovuosi {bad!r} is not a year")
+    sectors = raw["Sektori"].astype(str)
+    level = pd.Series(None, index=raw.index, dtype=object)
+    for word, code in HIGHER_EDUCATION_LEVELS:
+        level[sectors.map(_fold).str.contains(word, regex=False) & level.isna()] = code
+    if level.isna().any():
+        unknown = sorted(sectors[level.isna()].unique())
+        raise SnapshotError(f"dataset {dataset!r}: unknown Sektori {unknown}; expected universities of applied "
+                            "sciences (ammattikorkeakoulu) or universities (yliopisto)")
+    lookup = _koulutusala_lookup()
+    triples = raw[["Koulutusala taso 1", "Koulutusala taso 2", "Koulutusala taso 3"]].astype(object)
+    keys = list(triples.itertuples(index=False, name=None))
+    codes = {key: _field_code(key, lookup) for key in dict.fromkeys(keys)}
+    unknown_fields = sorted({str(k[0]) for k, c in codes.items() if c is None})
+    if unknown_fields:
+        raise SnapshotError(
+            f"dataset {dataset!r}: fields of education {unknown_fields} are not Koulutusala 2016 names of "
+            "data/classifications/koulutusala2016.csv; add the names there or check the resource"
+        )
+    region_of = {_fold(name): code for code, name in REGIONS.items()}
+    areas = raw["koulutuksen_maakunta"].map(lambda n: region_of.get(_fold(n)) if isinstance(n, str) else None)
+    base = pd.DataFrame({"area": areas.to_numpy(dtype=object), "year": years.astype("int64").to_numpy(),
+                         "level": level.to_numpy(dtype=object),
+                         "field": np.array([codes[k] for k in keys], dtype=object)})
+    long = []
+    for name, measure in _HIGHER_EDUCATION_MEASURES.items():
+        values = pd.to_numeric(raw[name], errors="coerce").to_numpy(dtype=float)
+        long.append(base.assign(measure=measure, value=values))
+    rows = pd.concat(long, ignore_index=True)
+    keys_ = ["area", "year", "level", "field", "measure"]
+    regions = rows.dropna(subset=["area"]).groupby(keys_, sort=True)["value"].sum(min_count=1).reset_index()
+    country = (rows.groupby(keys_[1:], sort=True)["value"].sum(min_count=1).reset_index()
+               .assign(area=COUNTRY)[keys_ + ["value"]])
+    out = pd.concat([regions, country], ignore_index=True)
+    out.insert(4, "field_name", out["field"].map(_labels("koulutusala2016")).to_numpy(dtype=object))
+    unplaced = sorted({str(n) for n, a in zip(raw["koulutuksen_maakunta"], areas) if pd.isna(a)})
+    out.attrs["unplaced_regions"] = unplaced  # counted in the whole country only
+    return out
+
+
+def _vocational_frame(snap: Snapshot) -> pd.DataFrame:
+    raw = _import_frame("education_supply", snap)
+    names = _labels("koulutusala2016")
+    return pd.DataFrame({
+        "area": raw["region"].to_numpy(dtype=object),
+        "year": _numbers(raw["year"], "education_supply", "year", required=True).astype("int64"),
+        "level": raw["level"].to_numpy(dtype=object),
+        "field": raw["field"].to_numpy(dtype=object),
+        "field_name": raw["field"].map(names).to_numpy(dtype=object),
+        "measure": raw["measure"].to_numpy(dtype=object),
+        "value": _numbers(raw["value"], "education_supply", "value"),
+    })
+
+
+def education_supply(snap: SnapLike = None) -> pd.DataFrame:
+    """New students and degrees by region, Koulutusala 2016 field and level of education.
+
+    Two declared datasets: ``higher_education`` (fetched from Vipunen's open API: universities
+    of applied sciences ``amk`` and universities ``yliopisto`` by the region where the education
+    is given; regions and ``SSS``) and ``education_supply`` (the hand import of what has no open
+    API: vocational education by region). Either may be absent. Real and example data are never
+    mixed: when one of the two is real and the other synthetic, only the real one is used and
+    the other is named in ``attrs["left_out"]``.
+
+    Returns ``area, year, level, field, field_name, measure, value``; ``attrs["levels"]`` lists
+    the levels present, ``attrs["unplaced_regions"]`` Vipunen region names that are no region
+    (counted in ``SSS`` only).
+
+    Raises
+    ------
+    SnapshotError
+        Neither dataset is in the snapshot (says what to run), the Vipunen rows lack a field or
+        name an unknown field of education, or the import repeats a level Vipunen provides.
     """
     snapshot = _snapshot(snap)
-
-    def build() -> pd.DataFrame:
-        raw = _import_frame("education_supply", snapshot)
-        names = _labels("koulutusala2016")
-        return pd.DataFrame({
-            "area": raw["region"].to_numpy(dtype=object),
-            "year": _numbers(raw["year"], "education_supply", "year", required=True).astype("int64"),
-            "level": raw["level"].to_numpy(dtype=object),
-            "field": raw["field"].to_numpy(dtype=object),
-            "field_name": raw["field"].map(names).to_numpy(dtype=object),
-            "measure": raw["measure"].to_numpy(dtype=object),
-            "value": _numbers(raw["value"], "education_supply", "value"),
-        })
-
-    frame = _cached(snapshot, "education_supply", build)
-    return _with_provenance(frame, snapshot, ["education_supply"])
+    present = [d for d in ("higher_education", "education_supply")
+               if snapshot.exists and snapshot.entries(dataset=d)]
+    if not present:
+        where = snapshot.root if snapshot.exists else f"{snapshot.root} (no snapshot there)"
+        raise SnapshotError(
+            f"datasets 'higher_education' and 'education_supply' are not in the snapshot at {where}; run "
+            "`punos fetch --dataset higher_education` for the higher-education statistics and add vocational "
+            "education with `punos snapshot import FILE --dataset education_supply`, or run `punos demo` for "
+            "synthetic example data"
+        )
+    real = [d for d in present if not snapshot.synthetic(d)]
+    used = real if real else present
+    builders = {"higher_education": _higher_education_frame, "education_supply": _vocational_frame}
+    frames = {d: _cached(snapshot, f"education:{d}", functools.partial(builders[d], snapshot)) for d in used}
+    unplaced = frames["higher_education"].attrs.get("unplaced_regions", []) if "higher_education" in frames else []
+    if len(frames) == 2:
+        repeated = sorted(set(frames["education_supply"]["level"].astype(str))
+                          & {code for _, code in HIGHER_EDUCATION_LEVELS})
+        if repeated:
+            raise SnapshotError(
+                f"dataset 'education_supply': the import has rows of level {repeated}, which come from Vipunen "
+                "(dataset 'higher_education'); import vocational education only (level 'ammatillinen')"
+            )
+    frame = pd.concat(list(frames.values()), ignore_index=True)
+    frame = _with_provenance(frame, snapshot, used)
+    frame.attrs.update({"left_out": [d for d in present if d not in used],
+                        "levels": list(dict.fromkeys(frame["level"].astype(str))),
+                        "unplaced_regions": list(unplaced)})
+    return frame
 
 
 def workforce_by_occupation_age(snap: SnapLike = None) -> pd.DataFrame:

@@ -72,8 +72,10 @@ def test_every_labelled_cell_has_a_caption_and_shows_its_label(stem: str) -> Non
             continue
         label = found[0]
         assert text.startswith(f"#| label: {label}")
-        if label.startswith("txt-"):  # the key findings box: Markdown written by the library
-            assert "findings.findings_markdown(" in text and "display(Markdown(" in text, label
+        if label.startswith("txt-"):
+            # text written from the data: displayed with the metadata saying whether it is example data
+            # (the key findings box, or the note on what the chapter rests on)
+            assert "display(Markdown(" in text and "metadata=study.output_metadata(" in text, label
             continue
         kind = "fig" if label.startswith("fig-") else "tbl"
         assert re.search(rf'^#\|\s*{kind}-cap:\s*".+"', text, re.MULTILINE), label

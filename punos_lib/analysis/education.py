@@ -1,7 +1,8 @@
 """Chapter 6 (Koulutustarjonta): education supply by field and level, and against job openings.
 
-The supply is the ``education_supply`` import (Vipunen: new students and degrees by Koulutusala
-2016 field and level); it is compared with the sectors' job openings of
+The supply is :func:`punos_lib.datasets.education_supply` (Vipunen: new students and degrees by
+Koulutusala 2016 field and level — higher education fetched from Vipunen's API, vocational
+education imported by hand); it is compared with the sectors' job openings of
 :func:`punos_lib.analysis.occupations.openings_by_sector`.
 """
 
@@ -14,13 +15,16 @@ import numpy as np
 import pandas as pd
 
 from punos_lib.analysis._common import (
-    area_rows, carry, code_labels, match_codes, match_precision, positive_int, require_columns, resolve_year,
+    area_rows, carry, code_labels, code_names, match_codes, match_precision, positive_int, require_columns,
+    resolve_year,
 )
 from punos_lib.errors import InputError
 
 __all__ = [
     "ENTRANTS",
     "DEGREES",
+    "broad_fields",
+    "coverage_text",
     "education_by_field",
     "education_table",
     "supply_vs_openings",
@@ -34,8 +38,57 @@ ENTRANTS = "uudet_opiskelijat"
 DEGREES = "tutkinnot"
 
 
+def coverage_text(education: pd.DataFrame) -> str:
+    """One Finnish paragraph saying what the education figures rest on: statistics or example data.
+
+    Read from the frame of :func:`punos_lib.datasets.education_supply`: its provenance (synthetic
+    or not, the datasets used), ``attrs["levels"]``, ``attrs["left_out"]`` and its years.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"year": [2023, 2024], "level": ["amk", "amk"]})
+    >>> frame.attrs = {"provenance": {"synthetic": True, "datasets": ["higher_education"]},
+    ...                "levels": ["amk"], "left_out": []}
+    >>> coverage_text(frame).startswith("Luvun kuviot ja taulukot perustuvat esimerkkiaineistoon")
+    True
+    """
+    provenance = education.attrs.get("provenance") or {}
+    used = list(provenance.get("datasets") or [])
+    years = sorted(int(y) for y in pd.unique(education["year"])) if len(education) else []
+    span = f"{years[0]}–{years[-1]}" if len(years) > 1 else (str(years[0]) if years else "")
+    if provenance.get("synthetic"):
+        text = ("Luvun kuviot ja taulukot perustuvat esimerkkiaineistoon (Esimerkkiaineisto – ei todellisia "
+                f"tilastoja), eivät todellisiin tilastoihin; vuodet {span}.")
+    else:
+        parts = []
+        if "higher_education" in used:
+            parts.append("korkeakoulujen luvut Vipusen avoimesta rajapinnasta")
+        if "education_supply" in used:
+            parts.append("ammatillisen koulutuksen luvut Vipusesta käsin tuodusta aineistosta")
+        text = f"Luvun kuviot ja taulukot ovat tilastotietoa: {' ja '.join(parts)}; vuodet {span}."
+    if "ammatillinen" not in (education.attrs.get("levels") or []):
+        text += (" Ammatillisen koulutuksen alueellisia tietoja ei ole mukana"
+                 + (" (käytettävissä on vain esimerkkiaineistoa, jota ei yhdistetä tilastotietoon)."
+                    if "education_supply" in (education.attrs.get("left_out") or []) else "."))
+    return text
+
+
+def broad_fields(rows: pd.DataFrame, digits: int | None) -> pd.DataFrame:
+    """``rows`` with ``field`` cut to its first ``digits`` characters (2 = the broad field of
+    Koulutusala 2016) and ``field_name`` the name of that code; ``None`` keeps the codes.
+
+    Higher education comes by detailed field and vocational education by broad field, so the
+    chapter's tables put both on the broad field to compare like with like.
+    """
+    fields = rows["field"].astype(str)
+    if digits is None:
+        return rows.assign(field=fields)
+    cut = fields.str[:digits]
+    return rows.assign(field=cut, field_name=code_names("koulutusala2016", cut.tolist()))
+
+
 def education_by_field(education: pd.DataFrame, region: str, *, measure: str,
-                       year: int | None = None) -> pd.DataFrame:
+                       year: int | None = None, digits: int | None = 2) -> pd.DataFrame:
     """New students or degrees in the region by field of education and level, one year.
 
     Parameters
@@ -44,6 +97,9 @@ def education_by_field(education: pd.DataFrame, region: str, *, measure: str,
         :func:`punos_lib.datasets.education_supply`.
     measure : str
         A value of the ``measure`` column (e.g. ``"uudet_opiskelijat"``, ``"tutkinnot"``).
+    digits : int or None
+        Fields summed to codes of this many digits (default 2, the broad field; see
+        :func:`broad_fields`).
 
     Returns
     -------
@@ -62,8 +118,8 @@ def education_by_field(education: pd.DataFrame, region: str, *, measure: str,
         )
     rows = rows[rows["measure"].astype(str) == measure]
     chosen = resolve_year(rows, year, what="education_by_field")
-    now = rows[rows["year"] == chosen]
-    out = (now.assign(field=now["field"].astype(str))
+    now = broad_fields(rows[rows["year"] == chosen], digits)
+    out = (now
            .groupby(["field", "level"], sort=False, observed=True)
            .agg(field_name=("field_name", "first"), value=("value", lambda s: s.sum(min_count=1)))
            .reset_index())
@@ -74,8 +130,11 @@ def education_by_field(education: pd.DataFrame, region: str, *, measure: str,
 
 
 def education_table(education: pd.DataFrame, region: str, *,
-                    year: int | None = None) -> pd.DataFrame:
+                    year: int | None = None, digits: int | None = 2) -> pd.DataFrame:
     """New students and degrees in the region by field, one column per level and measure.
+
+    Fields are summed to codes of ``digits`` digits (default 2, the broad field; see
+    :func:`broad_fields`).
 
     Returns
     -------
@@ -88,7 +147,7 @@ def education_table(education: pd.DataFrame, region: str, *,
                     "education_table")
     rows = area_rows(education, region, "education_table")
     chosen = resolve_year(rows, year, what="education_table")
-    now = rows[rows["year"] == chosen].assign(field=lambda f: f["field"].astype(str))
+    now = broad_fields(rows[rows["year"] == chosen], digits)
     names = now.groupby("field")["field_name"].first()
     cells = now.groupby(["field", "measure", "level"], sort=False)["value"].sum(min_count=1)
     wide = cells.unstack(["measure", "level"])

@@ -37,6 +37,7 @@ __all__ = [
     "peer_comparison",
     "region_ranks",
     "key_findings",
+    "education_findings",
     "findings_markdown",
     "indicator_table",
     "published_columns",
@@ -466,6 +467,95 @@ def key_findings(table: pd.DataFrame, region: str, *, cites: str = "tbl-tunnuslu
         add("kohtaanto", "tightness", text)
     out = pd.DataFrame(rows, columns=["topic", "indicator", "text", "value", "country", "rank", "period",
                                       "synthetic", "cites"])
+    out.attrs["provenance"] = table.attrs.get("provenance")
+    return out
+
+
+#: How the education findings name the levels of education (``level`` of the education frame).
+_LEVEL_DEGREES = {"ammatillinen": "Ammatillisia tutkintoja", "amk": "Ammattikorkeakoulututkintoja",
+                  "yliopisto": "Yliopistotutkintoja"}
+
+
+def education_findings(table: pd.DataFrame, region: str, *, levels: Sequence[str] = (),
+                       cites: str = "tbl-koulutus-aloittain") -> pd.DataFrame:
+    """Key findings of the education chapter as Finnish sentences, numbers from ``table``.
+
+    Every number in a sentence is one cell of ``table`` (counts, published without decimals)
+    or its year; ``cells`` lists the ``(field, column)`` of each number in the order the
+    sentence states them, so a reader (and the tests) can find them in the cited table.
+
+    Parameters
+    ----------
+    table : DataFrame
+        :func:`punos_lib.analysis.education.education_table` of the region (``field``,
+        ``field_name``, ``<measure>: <level>`` and ``yhteensä: <measure>`` columns;
+        ``attrs["year"]``, ``attrs["provenance"]``).
+    region : str
+        The study's region (``MKxx``), named in the first sentence.
+    levels : sequence of str
+        The levels of education the data covers (``attrs["levels"]`` of the education frame);
+        a level without degrees in the region gets a sentence saying so.
+    cites : str
+        Label of the published table.
+
+    Returns
+    -------
+    DataFrame
+        ``topic`` (``koulutus``), ``indicator``, ``text``, ``value``, ``cells``, ``period``,
+        ``synthetic``, ``cites``.
+    """
+    _columns(table, ["field", "field_name", "yhteensä: uudet_opiskelijat", "yhteensä: tutkinnot"],
+             "education_findings")
+    year = table.attrs.get("year")
+    synthetic = bool((table.attrs.get("provenance") or {}).get("synthetic", False))
+    rows: list[dict[str, Any]] = []
+
+    def add(indicator: str, text: str, cells: list[tuple[str, str]]) -> None:
+        rows.append({"topic": "koulutus", "indicator": indicator, "text": text,
+                     "value": float(indexed.loc[cells[0][0], cells[0][1]]) if cells else np.nan,
+                     "cells": cells, "period": str(year), "synthetic": synthetic, "cites": cites})
+
+    indexed = table.set_index(table["field"].astype(str))
+
+    def top(column: str, n: int = 1) -> list[str]:
+        values = pd.to_numeric(indexed[column], errors="coerce").round(0)
+        values = values[values > 0]
+        return values.sort_values(ascending=False, kind="stable").index[:n].tolist()
+
+    def num(field: str, column: str) -> str:
+        return _fi(float(indexed.loc[field, column]), 0)
+
+    def name(field: str) -> str:
+        return str(indexed.loc[field, "field_name"])
+
+    entrants = top("yhteensä: uudet_opiskelijat", 2)
+    if entrants:
+        column = "yhteensä: uudet_opiskelijat"
+        text = (f"{genitive(region)} alueella annetussa koulutuksessa aloitti vuonna {year} eniten uusia "
+                f"opiskelijoita koulutusalalla {name(entrants[0])} ({num(entrants[0], column)})")
+        if len(entrants) > 1:
+            text += f" ja toiseksi eniten alalla {name(entrants[1])} ({num(entrants[1], column)})"
+        add("entrants", text + ".", [(f, column) for f in entrants])
+    degrees = top("yhteensä: tutkinnot")
+    if degrees:
+        column = "yhteensä: tutkinnot"
+        add("degrees", f"Tutkintoja suoritettiin vuonna {year} eniten alalla {name(degrees[0])} "
+                       f"({num(degrees[0], column)}).", [(degrees[0], column)])
+    for level in ("amk", "yliopisto", "ammatillinen"):
+        if level not in levels and f"tutkinnot: {level}" not in indexed.columns:
+            continue
+        words = _LEVEL_DEGREES[level]
+        column = f"tutkinnot: {level}"
+        best = top(column) if column in indexed.columns else []
+        if best:
+            add(f"degrees_{level}", f"{words} suoritettiin eniten alalla {name(best[0])} "
+                                    f"({num(best[0], column)}).", [(best[0], column)])
+        else:
+            add(f"degrees_{level}", f"{words} ei alueella suoritettu vuonna {year}.", [])
+    if levels and "ammatillinen" not in levels:
+        add("coverage", "Ammatillisen koulutuksen tiedot puuttuvat, joten luvut kattavat vain korkeakoulut.", [])
+    out = pd.DataFrame(rows, columns=["topic", "indicator", "text", "value", "cells", "period", "synthetic",
+                                      "cites"])
     out.attrs["provenance"] = table.attrs.get("provenance")
     return out
 

@@ -15,6 +15,7 @@ source                    required fields
 ``geo``                   ``layer``, ``scale``, ``year``
 ``classifications``       ``kind`` (``classification`` or ``key``); ``classification``
                           for kind ``classification``; ``year`` for kind ``key``
+``vipunen``               ``resource`` (a Vipunen API resource name); ``filter`` optional
 ``import``                ``format``, ``columns`` (list of column names)
 ========================  ==========================================================
 
@@ -39,15 +40,16 @@ from punos_lib.records import Problems, read_yaml
 
 __all__ = ["Declaration", "Source", "SOURCES", "load", "get"]
 
-Source = Literal["statfin", "geo", "classifications", "import"]
+Source = Literal["statfin", "geo", "classifications", "vipunen", "import"]
 
-SOURCES: tuple[str, ...] = ("statfin", "geo", "classifications", "import")
+SOURCES: tuple[str, ...] = ("statfin", "geo", "classifications", "vipunen", "import")
 
 _REQUIRED_COMMON = ("id", "title_fi", "source", "used_in")
 _REQUIRED_BY_SOURCE: dict[str, tuple[str, ...]] = {
     "statfin": ("table", "selection"),
     "geo": ("layer", "scale", "year"),
     "classifications": ("kind",),
+    "vipunen": ("resource",),
     "import": ("format", "columns"),
 }
 _CLASSIFICATION_KINDS = ("classification", "key")
@@ -56,7 +58,7 @@ _KNOWN_FIELDS = frozenset(
     {
         "id", "title_fi", "title_en", "source", "catalogue", "used_in", "note",
         "table", "selection", "layer", "scale", "year", "kind", "classification",
-        "format", "columns", "instructions_en",
+        "format", "columns", "instructions_en", "resource", "filter",
     }
 )
 
@@ -71,7 +73,7 @@ class Declaration:
         Dataset id; also the snapshot folder and the entry id prefix.
     title_fi, title_en : str
         Titles (Finnish for the study, English for docs).
-    source : {"statfin", "geo", "classifications", "import"}
+    source : {"statfin", "geo", "classifications", "vipunen", "import"}
     catalogue : str or None
         Id of the entry in ``data/catalogue.yaml`` describing the source.
     used_in : tuple of str
@@ -94,6 +96,10 @@ class Declaration:
         Columns an imported CSV must have.
     instructions_en : str or None
         How a user obtains and imports the file by hand.
+    resource : str or None
+        Vipunen API resource, e.g. ``opiskelijat_ja_tutkinnot``.
+    filter : str or None
+        Vipunen ``filter`` query parameter (optional; default all rows).
     """
 
     id: str
@@ -113,6 +119,8 @@ class Declaration:
     format: str | None = None
     columns: tuple[str, ...] = field(default_factory=tuple)
     instructions_en: str | None = None
+    resource: str | None = None
+    filter: str | None = None
 
     @property
     def subject(self) -> str | None:
@@ -181,6 +189,10 @@ def _check_entry(entry: Mapping[str, Any], index: int, problems: Problems) -> No
             if year is None or isinstance(year, bool) or not isinstance(year, int):
                 problems.add("required for kind 'key': the division year as a number, e.g. 2025", row=index,
                              field="year", value=year)
+    elif source == "vipunen":
+        for name in ("resource", "filter"):
+            if entry.get(name) is not None:
+                problems.type(entry[name], str, row=index, field=name, what="text")
     elif source == "import":
         fmt = entry.get("format")
         if fmt is not None:

@@ -24,7 +24,14 @@ Shapes (so that the same reading code runs on demo and real data):
   use the pre-2026 variable codes of the real PxWeb Excel exports (``Työpaikan alue``,
   ``Pendelöinti``, ``Pääasiallinen toiminta``…), their category codes from
   :mod:`punos_lib.reference.statfin_codes`.
-- Imports (``education_supply``, ``workforce_by_occupation_age``): CSV with the declared columns.
+- Vipunen (``higher_education``): the field list of ``opiskelijat_ja_tutkinnot``
+  (:data:`punos_lib.sources.vipunen.HIGHER_EDUCATION_FIELDS`) as ``metadata`` and its rows in
+  pages of 1,000 (``resource-1..n``), every field of the real rows present: one row per year,
+  sector (*Ammattikorkeakoulukoulutus*, *Yliopistokoulutus*), institution, detailed field of
+  education (names of Koulutusala 2016 levels 1–3), sex and ``koulutuksen_maakunta`` (the
+  region's name).
+- Imports (``education_supply`` — vocational education, level ``ammatillinen`` —,
+  ``workforce_by_occupation_age``): CSV with the declared columns.
 - Classifications: classification-API item lists built from ``data/classifications/*.csv`` (the
   names are real; the entries are still flagged synthetic because nothing was fetched). The
   municipality key: correspondence-table ``maps`` (municipality → region, sub-region, employment
@@ -43,9 +50,9 @@ Magnitudes (rounded public figures the synthetic numbers are scaled to; everythi
   health care (TOL Q) ≈ 25 % of jobs in Etelä-Savo, ≈ 18 % nationally.
 - Unemployed jobseekers ≈ 10 % of the labour force (seasonal: higher in winter and July); open
   vacancies ≈ 12 % of the unemployed.
-- Education: new students per year ≈ 100,000 vocational, 40,000 UAS, 30,000 university
-  nationally, spread over regions by population and over Koulutusala 2016 broad fields; degrees
-  ≈ 70 % of entrants.
+- Education: new students per year ≈ 100,000 vocational (by broad field), 40,000 UAS and
+  30,000 university (by detailed field, each region teaching only some fields) nationally, spread
+  over regions by population; degrees ≈ 70 % of entrants.
 
 Determinism: one :class:`numpy.random.Generator` (PCG64) seeded with ``seed``, fixed timestamps
 (``2025-12-31T00:00:00Z``) and canonical JSON, so two builds with the same seed are byte-identical.
@@ -72,7 +79,7 @@ import numpy as np
 import pandas as pd
 
 from punos_lib.reference import declarations as _declarations
-from punos_lib.sources import statfin
+from punos_lib.sources import statfin, vipunen
 from punos_lib.reference.declarations import Declaration
 from punos_lib.errors import InputError
 from punos_lib.paths import data_dir
@@ -953,28 +960,90 @@ def _csv_bytes(columns: Sequence[str], rows: list[list[Any]]) -> bytes:
 
 
 _LEVEL_ENTRANTS = {"ammatillinen": 100_000, "amk": 40_000, "yliopisto": 30_000}
+_HIGHER_SECTORS = {"amk": ("Ammattikorkeakoulukoulutus", "2", "Demo-ammattikorkeakoulu"),
+                   "yliopisto": ("Yliopistokoulutus", "3", "Demoyliopisto")}
+_HIGHER_YEARS = range(2019, 2025)
+
+
+def _region_shares(world: _World) -> np.ndarray:
+    pop = np.array([world.pop2024[world.region_of == r].sum() for r in world.regions])
+    return pop / pop.sum()
 
 
 def _education_rows(world: _World, columns: Sequence[str]) -> list[list[Any]]:
+    """Vocational education (the hand import) by region and broad field."""
     edu = world.facts.edu
     fields = edu.loc[edu["level"] == "1", "code"].tolist()
-    regions = world.regions
-    pop = np.array([world.pop2024[world.region_of == r].sum() for r in regions])
-    share = pop / pop.sum()
+    share = _region_shares(world)
     rows = []
-    for level, national in _LEVEL_ENTRANTS.items():
-        field_w = world.rng.dirichlet(np.full(len(fields), 3.0))
-        for year in range(2019, 2025):
-            for i, region in enumerate(regions):
-                tilt = 0.3 if (level == "yliopisto" and region == "MK10") else 1.0
-                for j, fcode in enumerate(fields):
-                    entrants = round(national * share[i] * tilt * field_w[j] * world.rng.lognormal(0, 0.1))
-                    degrees = round(entrants * 0.7 * world.rng.lognormal(0, 0.05))
-                    for measure, value in (("uudet_opiskelijat", entrants), ("tutkinnot", degrees)):
-                        record = {"region": region, "year": year, "level": level, "field": fcode,
-                                  "measure": measure, "value": value}
-                        rows.append([record[c] for c in columns])
+    level, national = "ammatillinen", _LEVEL_ENTRANTS["ammatillinen"]
+    field_w = world.rng.dirichlet(np.full(len(fields), 3.0))
+    for year in range(2019, 2025):
+        for i, region in enumerate(world.regions):
+            for j, fcode in enumerate(fields):
+                entrants = round(national * share[i] * field_w[j] * world.rng.lognormal(0, 0.1))
+                degrees = round(entrants * 0.7 * world.rng.lognormal(0, 0.05))
+                for measure, value in (("uudet_opiskelijat", entrants), ("tutkinnot", degrees)):
+                    record = {"region": region, "year": year, "level": level, "field": fcode,
+                              "measure": measure, "value": value}
+                    rows.append([record[c] for c in columns])
     return rows
+
+
+def _higher_education_rows(world: _World) -> list[dict[str, Any]]:
+    """Rows of Vipunen's ``opiskelijat_ja_tutkinnot`` (every field of the real rows), synthetic."""
+    edu = world.facts.edu.set_index("code")["name_fi"]
+    detailed = [c for c in edu.index if len(c) == 4 and not c.startswith(("00", "99"))]
+    share = _region_shares(world)
+    names = dict(zip(world.facts.regions["region"], world.facts.regions["region_name_fi"]))
+    rows: list[dict[str, Any]] = []
+    for level, (sector, sector_code, school) in _HIGHER_SECTORS.items():
+        national = _LEVEL_ENTRANTS[level]
+        field_w = world.rng.dirichlet(np.full(len(detailed), 1.5))
+        for i, region in enumerate(world.regions):
+            tilt = 0.3 if (level == "yliopisto" and region == "MK10") else 1.0
+            taught = world.rng.random(len(detailed)) < (0.5 if region == "MK01" else 0.2)
+            for j in np.flatnonzero(taught):
+                code = detailed[j]
+                scale = national * share[i] * tilt * field_w[j] / max(float(field_w[taught].sum()), 1e-9)
+                for year in _HIGHER_YEARS:
+                    for sex in ("Mies", "Nainen"):
+                        entrants = int(round(scale * 0.5 * world.rng.lognormal(0, 0.15)))
+                        degrees = int(round(entrants * 0.7 * world.rng.lognormal(0, 0.1)))
+                        row = {name: None for name, _ in vipunen.HIGHER_EDUCATION_FIELDS}
+                        row.update({
+                            "defaultorder": len(rows) + 1, "Tilastovuosi": str(year),
+                            "Aineistotyyppi": "Esimerkkiaineisto", "Sektori": sector,
+                            "Korkeakoulu": f"{school} ({names[region]})", "Koulutus": edu[code],
+                            "Sukupuoli": sex, "Tutkinnot": degrees, "Opiskelijat": entrants * 3,
+                            "opiskelijatFte": entrants * 3, "Uudet opiskelijat": entrants,
+                            "Koulutusaste taso 1": "Korkea-aste", "Koulutusala taso 1": edu[code[:2]],
+                            "Koulutusala taso 2": edu[code[:3]], "Koulutusala taso 3": edu[code],
+                            "koulutuksen_maakunta": names[region], "Koodi Sektori": sector_code,
+                            "Koodi Korkeakoulu": f"D{sector_code}{region[2:]}", "Koodi Koulutus": f"9{code}0",
+                            "tietojoukko_paivitetty_pvm": FIXED_TIME[:10],
+                        })
+                        rows.append(row)
+    return rows
+
+
+def _write_higher_education(snap: Snapshot, decl: Declaration, world: _World, common: Mapping[str, Any]) -> None:
+    rows = _higher_education_rows(world)
+    resource = decl.resource or vipunen.HIGHER_EDUCATION
+    base = vipunen.DEFAULT_BASE_URL
+    size = vipunen.DEFAULT_PAGE_SIZE
+    pages = [rows[i:i + size] for i in range(0, len(rows), size)]
+    for number, page in enumerate(pages, start=1):
+        offset = (number - 1) * size
+        snap.write(f"{decl.id}/resource-{number}", _dumps(page), dataset=decl.id, kind="resource",
+                   media_type="application/json",
+                   url=f"{base}/resources/{resource}/data?limit={len(page)}&offset={offset}",
+                   query={"resource": resource, "filter": decl.filter, "offset": offset, "limit": len(page)},
+                   part=number, parts=len(pages), **common)
+    fields = [{"name": name, "type": kind} for name, kind in vipunen.HIGHER_EDUCATION_FIELDS]
+    snap.write(f"{decl.id}/metadata", _dumps(fields), dataset=decl.id, kind="metadata",
+               media_type="application/json", url=f"{base}/resources/{resource}",
+               query={"resource": resource, "filter": decl.filter}, **common)
 
 
 def _workforce_rows(world: _World, columns: Sequence[str]) -> list[list[Any]]:
@@ -1155,6 +1224,11 @@ def build_demo(
                     f"(known: {', '.join(sorted(tables))}); add a generator to punos_lib/demo.py"
                 )
             _write_statfin(snap, decl, table, seed)
+        elif decl.source == "vipunen":
+            if (decl.resource or "") != vipunen.HIGHER_EDUCATION:
+                raise InputError(f"dataset {decl.id!r}: the demo cannot synthesise Vipunen resource "
+                                 f"{decl.resource!r} (known: {vipunen.HIGHER_EDUCATION})")
+            _write_higher_education(snap, decl, world, {**common, "updated": FIXED_TIME})
         elif decl.source == "import":
             if decl.id == "education_supply":
                 rows = _education_rows(world, decl.columns)

@@ -8,6 +8,8 @@ The only step of the study that touches the network. Per declared dataset:
 - ``geo``: :func:`punos_lib.sources.geo.fetch_boundaries` (GeoJSON as received);
 - ``classifications``: the classification API (items of one classification; or every payload of
   the municipality key, named as in :func:`punos_lib.sources.geo.municipality_key_requests`);
+- ``vipunen``: :meth:`punos_lib.sources.vipunen.VipunenClient.fetch_raw_pages` — the resource's
+  field list (``metadata``) and its rows page by page (``resource-1..n``), as received;
 - ``import``: nothing to download; reported as *manual* with the declaration's instructions.
 
 Resumable: a dataset whose real (not synthetic) entries are all present and match their
@@ -97,8 +99,14 @@ def _default_factories() -> dict[str, Callable[[], Any]]:
 
         return ClassificationClient()
 
+    def vipunen_client() -> Any:
+        from punos_lib.sources.vipunen import VipunenClient
+
+        return VipunenClient()
+
     # geo has no client class: the module's fetch_boundaries(layer, year, scale) is the interface
-    return {"statfin": statfin_client, "classifications": classification_client, "geo": lambda: geo}
+    return {"statfin": statfin_client, "classifications": classification_client, "geo": lambda: geo,
+            "vipunen": vipunen_client}
 
 
 def _expected_key_names(decl: Declaration) -> list[str]:
@@ -131,6 +139,13 @@ def _complete(snap: Snapshot, decl: Declaration) -> bool:
         year = int(decl.year or 2025)
         return (sorted(q.get("name") for q in queries) == _expected_key_names(decl)
                 and all(q.get("year") == year for q in queries))
+    if decl.source == "vipunen":
+        pages = [e for e in entries if e.kind == "resource"]
+        metadata = [e for e in entries if e.kind == "metadata"]
+        if not metadata or metadata[0].query != _vipunen_query(decl):
+            return False  # another resource or filter than the stored one
+        parts = pages[0].parts if pages else 0
+        return sorted(e.part or 1 for e in pages) == list(range(1, (parts or 0) + 1))
     if decl.source == "classifications":
         return any(e.kind == "classification" and isinstance(e.query, dict)
                    and e.query.get("classification") == decl.classification for e in entries)
@@ -214,10 +229,46 @@ def _fetch_classification(snap: Snapshot, decl: Declaration, client: Any) -> Non
     _replace(snap, decl, written)
 
 
+VIPUNEN_LICENCE = "CC BY 4.0"
+VIPUNEN_ATTRIBUTION = "Lähde: Vipunen – opetushallinnon tilastopalvelu (Opetushallitus, opetus- ja kulttuuriministeriö)"
+
+
+def _vipunen_query(decl: Declaration) -> dict[str, Any]:
+    return {"resource": decl.resource or "", "filter": decl.filter}
+
+
+def _fetch_vipunen(snap: Snapshot, decl: Declaration, client: Any) -> None:
+    resource = decl.resource or ""
+    fields = client.fields_raw(resource)
+    pages = client.fetch_raw_pages(resource, filter=decl.filter)
+    common = dict(dataset=decl.id, source="vipunen", licence=VIPUNEN_LICENCE, attribution=VIPUNEN_ATTRIBUTION,
+                  synthetic=False, media_type="application/json")
+    written = set()
+    offset = 0
+    for number, body in enumerate(pages, start=1):
+        rows = len(_json_list(body))
+        entry = snap.write(f"{decl.id}/resource-{number}", body, kind="resource",
+                           url=client.data_url(resource, limit=rows, offset=offset, filter=decl.filter),
+                           query={**_vipunen_query(decl), "offset": offset, "limit": rows},
+                           part=number, parts=len(pages), **common)
+        offset += rows
+        written.add(entry.id)
+    entry = snap.write(f"{decl.id}/metadata", fields, kind="metadata", url=client.fields_url(resource),
+                       query=_vipunen_query(decl), **common)
+    written.add(entry.id)
+    _replace(snap, decl, written)
+
+
+def _json_list(body: bytes) -> list[Any]:
+    rows = json.loads(body)
+    return rows if isinstance(rows, list) else []
+
+
 _FETCHERS: dict[str, Callable[[Snapshot, Declaration, Any], None]] = {
     "statfin": _fetch_statfin,
     "geo": _fetch_geo,
     "classifications": _fetch_classification,
+    "vipunen": _fetch_vipunen,
 }
 
 
@@ -262,7 +313,7 @@ def fetch_all(
         Show a progress bar on stderr.
     client_factories : mapping, optional
         ``{"statfin": () -> PxWebClient, "classifications": () -> ClassificationClient,
-        "geo": () -> object with fetch_boundaries(layer, year, scale)}``; tests point them at
+        "vipunen": () -> VipunenClient, "geo": () -> object with fetch_boundaries(layer, year, scale)}``; tests point them at
         local servers. Missing keys use the defaults. A client is made once per run.
     declaration_path : path, optional
         The declaration (default ``data/datasets.yaml``).

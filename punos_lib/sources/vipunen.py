@@ -30,7 +30,8 @@ from punos_lib import __version__
 from punos_lib.sources._http import HttpSession, get_bytes, json_problem, load_json
 from punos_lib.errors import DataSourceError, InputError, ParseError, ResponseError, TableNotFoundError
 
-__all__ = ["DEFAULT_BASE_URL", "DEFAULT_PAGE_SIZE", "VipunenClient", "read_pages"]
+__all__ = ["DEFAULT_BASE_URL", "DEFAULT_PAGE_SIZE", "HIGHER_EDUCATION", "HIGHER_EDUCATION_FIELDS",
+           "VipunenClient", "read_fields", "read_pages"]
 
 DEFAULT_BASE_URL = "https://api.vipunen.fi/api"
 #: Rows per request. The API documents no maximum; 1,000-row pages keep each response small.
@@ -40,7 +41,31 @@ _RESOURCE = re.compile(r"^[A-Za-z0-9_\-]+$")
 
 Progress = Callable[[int, int], None]
 
+#: The resource of higher-education students and degrees (universities and universities of
+#: applied sciences, from VIRTA): one row per statistical year, sector, institution, education,
+#: sex and the region where the education is given.
+HIGHER_EDUCATION = "opiskelijat_ja_tutkinnot"
 
+#: Fields of :data:`HIGHER_EDUCATION` and their types, as in the API table that serves it
+#: (``[api].[opiskelijat_ja_tutkinnot]`` of CSC's Antero repository, table definition of
+#: 6.11.2025). No recorded Vipunen response lists this resource (the recorded resource list is of
+#: 2019), so the fetch checks these names against the resource's live field list and says which
+#: are missing. Counts are ``Tutkinnot`` (degrees), ``Uudet opiskelijat`` (new students) and
+#: ``Opiskelijat``; the fields of education (``Koulutusala taso 1..3``) and the region
+#: (``koulutuksen_maakunta``) are Finnish names, not codes.
+HIGHER_EDUCATION_FIELDS: tuple[tuple[str, str], ...] = (
+    ("defaultorder", "number"), ("Tilastovuosi", "string"), ("Aineistotyyppi", "string"),
+    ("Sektori", "string"), ("Korkeakoulu", "string"), ("Koulutus", "string"), ("Sukupuoli", "string"),
+    ("Tutkinnot", "number"), ("Opiskelijat", "number"), ("opiskelijatFte", "number"),
+    ("Uudet opiskelijat", "number"), ("Koulutusaste taso 1", "string"), ("Koulutusaste taso 2", "string"),
+    ("Koulutusala taso 1", "string"), ("Koulutusala taso 2", "string"), ("Koulutusala taso 3", "string"),
+    ("OKM ohjauksen ala", "string"), ("Rahoitusmalliala amk 2017-2020", "string"),
+    ("Rahoitusmalliala amk 2021-2024", "string"), ("Rahoitusmalliala yo 2017-2020", "string"),
+    ("Rahoitusmalliala yo 2021-2024", "string"), ("rahoituslahde", "string"),
+    ("kirjoillaolo_tammi", "string"), ("kirjoillaolo_syys", "string"), ("koulutuksen_maakunta", "string"),
+    ("Koodi Sektori", "string"), ("Koodi Korkeakoulu", "string"), ("Koodi Koulutus", "string"),
+    ("tietojoukko_paivitetty_pvm", "string"),
+)
 
 
 class VipunenClient:
@@ -144,6 +169,16 @@ class VipunenClient:
         self._resources = list(payload)
         return list(payload)
 
+    def fields_raw(self, resource: str) -> bytes:
+        """The field list of a resource exactly as received (for the snapshot).
+
+        Raises
+        ------
+        TableNotFoundError
+            Unknown resource (404), naming the available ones when the list can be fetched.
+        """
+        return self._get(self.fields_url(resource), f"Vipunen resource {resource!r}", resource)
+
     def fields(self, resource: str) -> pd.DataFrame:
         """The fields of a resource: DataFrame with columns ``name`` and ``type``.
 
@@ -152,13 +187,7 @@ class VipunenClient:
         TableNotFoundError
             Unknown resource (404), naming the available ones when the list can be fetched.
         """
-        url = self.fields_url(resource)
-        payload = load_json(self._get(url, f"Vipunen resource {resource!r}", resource), f"fields of {resource}")
-        if not isinstance(payload, list) or not all(isinstance(x, dict) and "name" in x for x in payload):
-            raise ParseError(f"fields of Vipunen resource {resource!r} ({url}): expected a list of {{name, type}}")
-        return pd.DataFrame(
-            {"name": [x["name"] for x in payload], "type": [x.get("type") for x in payload]}
-        )
+        return read_fields(self.fields_raw(resource), f"Vipunen resource {resource!r} ({self.fields_url(resource)})")
 
     def count(self, resource: str, filter: str | None = None) -> int:
         """Number of rows of a resource (with ``filter`` applied when given)."""
@@ -235,6 +264,20 @@ class VipunenClient:
         )
         frame.attrs.update({"source": "vipunen", "resource": resource, "filter": filter, "url": self.base_url})
         return frame
+
+
+def read_fields(payload: bytes | str | list[dict[str, Any]], what: str = "Vipunen field list") -> pd.DataFrame:
+    """A resource's field list (``[{"name": ..., "type": ...}]``) as a frame of ``name, type``.
+
+    Examples
+    --------
+    >>> read_fields(b'[{"name": "tilastovuosi", "type": "number"}]')["name"].tolist()
+    ['tilastovuosi']
+    """
+    data = load_json(payload, what)
+    if not isinstance(data, list) or not all(isinstance(x, dict) and "name" in x for x in data):
+        raise ParseError(f"{what}: expected a list of {{name, type}}")
+    return pd.DataFrame({"name": [x["name"] for x in data], "type": [x.get("type") for x in data]})
 
 
 def read_pages(pages: Sequence[bytes | str | list[dict[str, Any]]]) -> pd.DataFrame:

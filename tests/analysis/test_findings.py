@@ -279,3 +279,58 @@ def test_jobs_by_region_hand_computed() -> None:
     assert out.loc[["MK01", "MK07", "MK10"], "rank"].tolist() == [1.0, 1.0, 3.0]  # ties share the best rank
     assert np.isnan(out.loc["SSS", "rank"]) and out.loc["SSS", "area_name"] == "Koko maa"
     assert (out.attrs["start"], out.attrs["end"]) == (2015, 2020)
+
+_IN_PARENTHESES = re.compile(r"\((\d+(?:\u202f\d{3})*)\)")
+
+
+@pytest.mark.parametrize("region", ["MK10", "MK07"])
+def test_every_number_in_an_education_finding_is_the_cited_table_cell(snap: Snapshot, region: str) -> None:
+    from punos_lib.analysis import education
+
+    edu = datasets.education_supply(snap)
+    table = education.education_table(edu, region)
+    found = findings.education_findings(table, region, levels=edu.attrs["levels"])
+    assert 3 <= len(found) <= 5
+    assert genitive_name(region) in found["text"].iloc[0]
+    assert (found["cites"] == "tbl-koulutus-aloittain").all() and found["synthetic"].all()
+    cells = table.set_index("field")
+    year = table.attrs["year"]
+    for _, f in found.iterrows():
+        stated = [float(m.replace("\u202f", "")) for m in _IN_PARENTHESES.findall(f["text"])]
+        expected = [round(float(cells.loc[field, column])) for field, column in f["cells"]]
+        assert stated == expected, f["text"]
+        for field, column in f["cells"]:
+            # the named field is the row the number comes from, and it is the column's largest
+            assert f"alalla {cells.loc[field, 'field_name']} (" in f["text"]
+            ranked = cells[column].dropna().sort_values(ascending=False)
+            assert float(cells.loc[field, column]) in set(ranked.iloc[:2])
+        others = [float(n) for n in re.findall(r"\d+", _IN_PARENTHESES.sub("", f["text"]))]
+        assert set(others) <= {float(year)}, f["text"]  # the only other number is the year
+    md = findings.findings_markdown(found)
+    assert md.count("Esimerkkiaineisto") == len(found)
+
+
+def test_education_findings_hand_made_table() -> None:
+    table = pd.DataFrame({
+        "field": ["07", "09", "10"], "field_name": ["Tekniikan alat", "Terveys- ja hyvinvointialat", "Palvelualat"],
+        "tutkinnot: amk": [40.0, 55.0, np.nan], "tutkinnot: yliopisto": [np.nan, np.nan, np.nan],
+        "yhteensä: tutkinnot": [40.0, 55.0, 0.0], "yhteensä: uudet_opiskelijat": [1200.0, 80.0, 300.0],
+    })
+    table.attrs = {"year": 2024, "provenance": {"synthetic": False}}
+    found = findings.education_findings(table, "MK10", levels=["amk", "yliopisto"])
+    texts = found["text"].tolist()
+    assert texts[0] == ("Etelä-Savon alueella annetussa koulutuksessa aloitti vuonna 2024 eniten uusia "
+                        "opiskelijoita koulutusalalla Tekniikan alat (1\u202f200) ja toiseksi eniten alalla "
+                        "Palvelualat (300).")
+    assert texts[1] == "Tutkintoja suoritettiin vuonna 2024 eniten alalla Terveys- ja hyvinvointialat (55)."
+    assert texts[2] == "Ammattikorkeakoulututkintoja suoritettiin eniten alalla Terveys- ja hyvinvointialat (55)."
+    assert texts[3] == "Yliopistotutkintoja ei alueella suoritettu vuonna 2024."
+    assert texts[4].startswith("Ammatillisen koulutuksen tiedot puuttuvat")
+    assert not found["synthetic"].any()
+    assert "Esimerkkiaineisto" not in findings.findings_markdown(found)
+
+
+def genitive_name(region: str) -> str:
+    from punos_lib.reference.regions import genitive
+
+    return genitive(region)

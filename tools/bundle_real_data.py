@@ -141,7 +141,7 @@ def build_11re(ref: Path) -> tuple[dict[str, bytes], dict[str, Any]]:
     }
     common = {
         "dataset": "population", "producer": "Tilastokeskus (Statistics Finland), väestörakenne",
-        "table": "vaerak/11re", "licence": LICENCE, "attribution": ATTRIBUTION,
+        "table": "vaerak/11re",
         "url": STATFIN_TABLE.format(subject="vaerak", table="11re"),
     }
     records = {
@@ -191,7 +191,6 @@ def build_14wx(ref: Path) -> tuple[dict[str, bytes], dict[str, Any]]:
                  "years 2024, 2035 and 2040",
         "period": "2024, 2035 ja 2040 (väestöennuste 2024, iät 0–99)",
         "updated": json.loads(raw)["updated"],
-        "licence": LICENCE, "attribution": ATTRIBUTION,
         "url": STATFIN_TABLE.format(subject="vaenn", table="14wx"),
         "recorded_from": {"repository": "Olliwn/truth_engine",
                           "commit": "3ac17808c4f13ce8485ac1ed848d248756622e38",
@@ -254,7 +253,6 @@ def build_11ra(ref: Path) -> tuple[dict[str, bytes], dict[str, Any]]:
         "producer": "Tilastokeskus (Statistics Finland), väestörakenne", "table": "vaerak/11ra",
         "title": f"Population on 31 Dec by municipality (2022 division), {years[0]}–{years[-1]}",
         "period": f"{years[0]}–{years[-1]}",
-        "licence": LICENCE, "attribution": ATTRIBUTION,
         "url": STATFIN_TABLE.format(subject="vaerak", table="11ra"),
         "recorded_from": {"repository": "EeroAnt/ML-draftarea",
                           "commit": "e168c5b9eeff54d56c894b8b035f481e91a6df41",
@@ -306,7 +304,6 @@ def build_key(ref: Path, year: int = 2025) -> tuple[dict[str, bytes], dict[str, 
         "table": f"kunta_1_{year}0101 with maakunta, seutukunta, tyollisyysalue",
         "title": f"Municipalities of {year} with region, sub-region and employment area",
         "period": f"kuntajako 1.1.{year}",
-        "licence": LICENCE, "attribution": ATTRIBUTION,
         "url": "https://data.stat.fi/api/classifications/v2/",
         "year": year,
         "recorded_from": {"repository": "rOpenGov/geofi", "commit": "de9392bbeac7ce09d13637ec000b8c9e69ce5c52",
@@ -371,7 +368,6 @@ def build_boundaries(ref: Path) -> tuple[dict[str, bytes], dict[str, Any]]:
             "table": "tilastointialueet:kunta1000k_2025", "title": "Municipal boundaries 2025, 1:1,000,000",
             "period": "kuntajako 1.1.2025 (308 kuntaa)",
             "updated": kunta.get("timeStamp"),
-            "licence": LICENCE, "attribution": ATTRIBUTION,
             "url": "https://geo.stat.fi/geoserver/tilastointialueet/wfs",
             "recorded_from": {"repository": "ConeArtist/Suomen-Kunnat",
                               "commit": "0d080ff203b6a2930d0eb70bc06ed7a8d1247236",
@@ -388,7 +384,7 @@ def build_boundaries(ref: Path) -> tuple[dict[str, bytes], dict[str, Any]]:
             "table": "maakuntarajat 2023 (19 regions; unchanged in 2025)",
             "title": "Regional boundaries 2023, 1:4,500,000 (the 2025 regions)",
             "period": "maakuntajako 2023, sama kuin 2025",
-            "licence": LICENCE, "attribution": "Lähde: Maanmittauslaitos",
+            "attribution": "Lähde: Maanmittauslaitos",
             "url": "https://www.maanmittauslaitos.fi/en/opendata",
             "recorded_from": {"repository": "samilaine/hallinnollisetrajat",
                               "commit": "03f9203007160ef67177c8a5c6f3463cbf57af46",
@@ -500,7 +496,6 @@ def build_115p(ref: Path) -> tuple[dict[str, bytes], dict[str, Any]]:
         "title": (f"Employed by workplace municipality (2022 division): working in the home municipality and "
                   f"commuting in, by level of education and age 18–74, {COMMUTING_YEARS[0]}–{COMMUTING_YEARS[-1]}"),
         "period": f"{COMMUTING_YEARS[0]}–{COMMUTING_YEARS[-1]}",
-        "licence": LICENCE, "attribution": ATTRIBUTION,
         "url": STATFIN_TABLE.format(subject="tyokay", table="115p"),
         "recorded_from": {"repository": "EeroAnt/ML-draftarea",
                           "commit": "e168c5b9eeff54d56c894b8b035f481e91a6df41",
@@ -562,7 +557,6 @@ def build_115b(ref: Path) -> tuple[dict[str, bytes], dict[str, Any]]:
         "title": (f"Population by municipality (2022 division), age group (0-17, 18-64, 65-) and main type of "
                   f"activity (employed, unemployed, …), {COMMUTING_YEARS[0]}–{COMMUTING_YEARS[-1]}"),
         "period": f"{COMMUTING_YEARS[0]}–{COMMUTING_YEARS[-1]}",
-        "licence": LICENCE, "attribution": ATTRIBUTION,
         "url": STATFIN_TABLE.format(subject="tyokay", table="115b"),
         "recorded_from": {"repository": "EeroAnt/ML-draftarea",
                           "commit": "e168c5b9eeff54d56c894b8b035f481e91a6df41",
@@ -648,7 +642,6 @@ def build_12r5(ref: Path) -> tuple[dict[str, bytes], dict[str, Any]]:
         "title": (f"Unemployed jobseekers, labour force and open vacancies at month end by area (country, "
                   f"regions, sub-regions, ELY centres, municipalities of 2023), {months[0]}–{months[-1]}"),
         "period": f"{months[0]}–{months[-1]}",
-        "licence": LICENCE, "attribution": ATTRIBUTION,
         "url": STATFIN_TABLE.format(subject="tyonv", table="12r5"),
         "recorded_from": {**TYONV_RECORDED, "path": "data/tyonv_12r5.rda (fetched from StatFin by PTT in 2023; "
                                                     "tyonv/12r5_areas_2006M01-2023M10.csv.gz in the shared reference)"},
@@ -704,7 +697,6 @@ def build_12ti(ref: Path) -> tuple[dict[str, bytes], dict[str, Any]]:
         "title": (f"Unemployed jobseekers and open vacancies at month end by region (country and 19 regions) "
                   f"and 4-digit occupation (AML 2010 and tyonv's X classes), {months[0]}–{months[-1]}"),
         "period": f"{months[0]}–{months[-1]}",
-        "licence": LICENCE, "attribution": ATTRIBUTION,
         "url": STATFIN_TABLE.format(subject="tyonv", table="12ti"),
         "recorded_from": {**TYONV_RECORDED, "path": "data/tyonv_12ti.rda (fetched from StatFin by PTT in 2023; "
                                                     "tyonv/12ti_regions_occupations_2006M01-2023M10.csv.gz in the "
@@ -721,9 +713,84 @@ def build_12ti(ref: Path) -> tuple[dict[str, bytes], dict[str, Any]]:
     return {name: _gzip(_canonical(payload))}, {name: record}
 
 
+# ------------------------------------------------------------------------------------------------
+# classifications: TOL 2008 (the recorded classification-API response), AML 2010 and Koulutusala 2016
+# (the JHS code lists in the classification API's item shape)
+
+CLASSIFICATION_ITEMS = "https://data.stat.fi/api/classifications/v2/classifications/{id}/classificationItems?content=data&meta=max&lang=fi"
+JHS_RECORDED = {"repository": "VRK-YTI/yti-codelist-content-intake-service",
+                "commit": "74ba67c6998043d4efeac17afc246fa470d2fa13"}
+
+
+def _jhs_items(path: Path, classification: str, title: str) -> list[dict[str, Any]]:
+    """The JHS code list as classification-API items: code, Finnish name, level and parent by code prefix."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    codes = {row["CODEVALUE"] for row in rows}
+    items = []
+    for order, row in enumerate(rows, start=1):
+        code = row["CODEVALUE"]
+        parent = next((code[:k] for k in range(len(code) - 1, 0, -1) if code[:k] in codes), None)
+        level, up = 1, parent
+        while up is not None:  # the hierarchy follows code prefixes (no parent column in the file)
+            level += 1
+            up = next((up[:k] for k in range(len(up) - 1, 0, -1) if up[:k] in codes), None)
+        items.append({
+            "classification": {"localId": classification, "classificationName": [
+                {"langName": "suomi", "lang": "fi", "name": title}]},
+            "localId": f"{classification}/{code}", "level": float(level), "code": code, "order": order * 10,
+            "parentItemLocalId": f"{classification}/{parent}" if parent else None, "parentCode": parent,
+            "classificationItemNames": [{"langName": "suomi", "lang": "fi", "name": row["PREFLABEL_FI"]}],
+        })
+    return items
+
+
+def build_classifications(ref: Path) -> tuple[dict[str, bytes], dict[str, Any]]:
+    folder = ref / "classifications"
+    tol = folder / "api_json" / "toimiala_fi.json"
+    files = {"classification_toimiala_1_20080101_fi.json.gz": _gzip(tol.read_bytes())}
+    common = {"kind": "classification", "media_type": "application/json",
+              "producer": "Tilastokeskus (Statistics Finland), luokitukset"}
+    records = {
+        "classification_toimiala_1_20080101_fi.json.gz": {
+            **common, "dataset": "tol2008", "table": "toimiala_1_20080101", "period": "TOL 2008",
+            "title": "Standard Industrial Classification TOL 2008: total, sections and divisions (Finnish names)",
+            "url": CLASSIFICATION_ITEMS.format(id="toimiala_1_20080101"),
+            "recorded_from": {"repository": "Opetushallitus/jod-yksilo-ui",
+                              "commit": "d9bfaebade5c074bce15a4bee5cc7c60964022ef",
+                              "path": "src/utils/codes/ (classifications/api_json/toimiala_fi.json in the shared "
+                                      "reference)"},
+            "conversion": "the recorded classification-API response (levels 0-2), gzip-compressed; bytes unchanged",
+            "recorded_sha256": {"classifications/api_json/toimiala_fi.json": _sha(tol)},
+        },
+    }
+    for dataset, classification, source, title, period, what in (
+            ("aml2010", "ammatti_1_20100101", "jhs_ammatti_1_20100101.csv", "Ammattiluokitus 2010",
+             "Ammattiluokitus 2010", "Classification of Occupations 2010, levels 1-5"),
+            ("koulutusala2016", "koulutusala_1_20160101", "jhs_koulutus_1_20160101.csv",
+             "Koulutusalaluokitus 2016", "Koulutusala 2016",
+             "Field of education 2016 (ISCED-F 2013), broad, narrow and detailed fields")):
+        path = folder / source
+        name = f"classification_{classification}_fi.json.gz"
+        files[name] = _gzip(_canonical(_jhs_items(path, classification, title)))
+        records[name] = {
+            **common, "dataset": dataset, "table": classification, "period": period,
+            "title": f"{what} (Finnish names)", "url": CLASSIFICATION_ITEMS.format(id=classification),
+            "recorded_from": {**JHS_RECORDED, "path": f"src/main/resources/codes/ (classifications/{source} in "
+                                                      "the shared reference; the koodistot.suomi.fi import of 2018)"},
+            "conversion": (
+                "every row of the JHS code list written as a classification-API item (the shape `punos fetch` "
+                "stores): CODEVALUE as code, PREFLABEL_FI as the Finnish name, the parent as the longest code "
+                "that is a prefix of the code and the level from that hierarchy (the file has no parent "
+                "column); Swedish and English names and descriptions left out; codes and names unchanged"),
+            "recorded_sha256": {f"classifications/{source}": _sha(path)},
+        }
+    return files, records
+
+
 BUILDERS: list[Callable[[Path], tuple[dict[str, bytes], dict[str, Any]]]] = [
     build_11re, build_11ra, build_14wx, build_key, build_boundaries,
-    build_115p, build_115b, build_12r5, build_12ti,
+    build_115p, build_115b, build_12r5, build_12ti, build_classifications,
 ]
 
 
@@ -772,7 +839,9 @@ def main(argv: list[str]) -> int:
         files, recs = build(ref)
         for name, payload in files.items():
             (out / name).write_bytes(payload)
-            records[name] = {**recs[name], "converted": CONVERTED, "sha256": hashlib.sha256(payload).hexdigest(), "bytes": len(payload)}
+            # every record: the licence and attribution of Statistics Finland unless the builder says otherwise
+            records[name] = {"licence": LICENCE, "attribution": ATTRIBUTION, **recs[name], "converted": CONVERTED,
+                             "sha256": hashlib.sha256(payload).hexdigest(), "bytes": len(payload)}
             print(f"wrote data/real/{name} ({len(payload):,} bytes)")
     index = {"format": "punos-bundle", "version": 1, "files": records}
     header = "# Generated by tools/bundle_real_data.py: the bundled real data and their provenance.\n"

@@ -33,7 +33,9 @@ Shapes (so that the same reading code runs on demo and real data):
 - Imports (``education_supply`` — vocational education, level ``ammatillinen`` —,
   ``workforce_by_occupation_age``): CSV with the declared columns.
 - Classifications: classification-API item lists built from ``data/classifications/*.csv`` (the
-  names are real; the entries are still flagged synthetic because nothing was fetched). The
+  names are real; the entries are still flagged synthetic because nothing was fetched). After
+  ``punos bundle`` (as ``make study`` runs it) the bundled real classifications are in the
+  snapshot and the demo leaves them alone, as it leaves every real entry. The
   municipality key: correspondence-table ``maps`` (municipality → region, sub-region, employment
   area) built from ``municipalities_2025.csv``.
 - Boundaries: none. The demo never invents polygons; maps fall back to a tile grid.

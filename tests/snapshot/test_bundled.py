@@ -251,3 +251,49 @@ def test_an_older_snapshot_without_11ra_gives_the_totals_of_11re(tmp_path: Path)
     assert totals.attrs["provenance"]["datasets"] == ["population"]
     expected = datasets.population(snap, by_age=False)
     assert totals.equals(expected)
+
+
+# ------------------------------------------------------------------------------------------------
+# classifications
+
+
+def test_classifications_are_real_entries_the_demo_leaves_alone(tmp_path: Path) -> None:
+    from punos_lib.sources import classifications
+
+    root = tmp_path / "snap"
+    bundled.load_bundle(root)
+    demo.build_demo(root, progress=False)
+    snap = Snapshot(root)
+    for dataset, classification in (("tol2008", "toimiala_1_20080101"), ("aml2010", "ammatti_1_20100101"),
+                                    ("koulutusala2016", "koulutusala_1_20160101")):
+        entries = snap.entries(dataset=dataset)
+        assert [(e.kind, e.source, e.synthetic) for e in entries] == [("classification", bundled.SOURCE, False)]
+        assert entries[0].query["table"] == classification and entries[0].url.endswith("lang=fi")
+    tol = datasets.load("tol2008", snap).set_index("code")
+    # the recorded API response: sections above divisions (a hierarchy no code prefix shows)
+    assert tol.loc["16", "parent_code"] == "C" and tol.loc["C", "name"] == "Teollisuus"
+    assert tol.loc["16", "name"].startswith("Sahatavaran sekä puu- ja korkkituotteiden valmistus")
+    aml = datasets.load("aml2010", snap).set_index("code")
+    assert len(aml) == 727  # PROVENANCE.md of the shared reference: 727 codes, levels 1-5
+    assert aml.loc["3221", "name"] == "Sairaanhoitajat ym." and aml.loc["3221", "parent_code"] == "322"
+    assert int(aml.loc["3221", "level"]) == 4 and int(aml.loc["0", "level"]) == 1
+    edu = datasets.load("koulutusala2016", snap).set_index("code")
+    assert len(edu) == 145 and edu.loc["0715", "name"] == "Mekaniikka ja metalliala"
+    assert edu.loc["0715", "parent_code"] == "071" and int(edu.loc["0715", "level"]) == 3
+    assert classifications.read_items(snap.read_bytes("koulutusala2016/classification")).shape[0] == 145
+
+
+def test_the_tol_payload_is_the_recorded_response_unchanged(reference: Path) -> None:
+    packed = (REAL / "classification_toimiala_1_20080101_fi.json.gz").read_bytes()
+    assert gzip.decompress(packed) == (reference / "classifications" / "api_json" / "toimiala_fi.json").read_bytes()
+
+
+def test_jhs_codes_and_names_are_unchanged(reference: Path) -> None:
+    import csv
+
+    for name, source in (("classification_ammatti_1_20100101_fi.json.gz", "jhs_ammatti_1_20100101.csv"),
+                         ("classification_koulutusala_1_20160101_fi.json.gz", "jhs_koulutus_1_20160101.csv")):
+        items = json.loads(gzip.decompress((REAL / name).read_bytes()))
+        with (reference / "classifications" / source).open(encoding="utf-8", newline="") as fh:
+            rows = [(r["CODEVALUE"], r["PREFLABEL_FI"]) for r in csv.DictReader(fh)]
+        assert [(i["code"], i["classificationItemNames"][0]["name"]) for i in items] == rows

@@ -523,7 +523,7 @@ def education_findings(table: pd.DataFrame, region: str, *, levels: Sequence[str
         return values.sort_values(ascending=False, kind="stable").index[:n].tolist()
 
     def num(field: str, column: str) -> str:
-        return _fi(float(indexed.loc[field, column]), 0)
+        return format_number(float(indexed.loc[field, column]), 0)
 
     def name(field: str) -> str:
         return str(indexed.loc[field, "field_name"])

@@ -607,6 +607,14 @@ def _row(frame: pd.DataFrame, column: str, code: str) -> pd.Series:
     return hit.iloc[0]
 
 
+def _top(frame: pd.DataFrame, column: str, *, largest: bool = True) -> pd.Series | None:
+    """The row with the largest (or smallest) ``column``, first in table order on ties; None if all NaN."""
+    known = frame.dropna(subset=[column])
+    if known.empty:
+        return None
+    return known.sort_values(column, ascending=not largest, kind="mergesort").iloc[0]
+
+
 def economy_findings(
     region: str,
     *,
@@ -666,9 +674,8 @@ def economy_findings(
 
     _columns(structure, ["section", "section_name", "jobs", "region_share", "country_share"],
              "economy_findings (structure)")
-    classified = structure[structure["section"].astype(str) != "X"].dropna(subset=["jobs"])
-    if len(classified):
-        top = classified.sort_values("jobs", ascending=False, kind="mergesort").iloc[0]
+    top = _top(structure[structure["section"].astype(str) != "X"], "jobs")
+    if top is not None:
         year = structure.attrs.get("year", "")
         text = (f"Eniten työpaikkoja oli toimialalla {top['section_name'].lower()}: "
                 f"{format_number(float(top['jobs']))} työpaikkaa eli {format_number(float(top['region_share']), 1)} % "
@@ -679,9 +686,8 @@ def economy_findings(
 
     _columns(location_quotients, ["industry_name", "jobs", "region_share", "country_share", "location_quotient"],
              "economy_findings (location_quotients)")
-    lq = location_quotients.dropna(subset=["location_quotient"])
-    if len(lq):
-        top = lq.sort_values("location_quotient", ascending=False, kind="mergesort").iloc[0]
+    top = _top(location_quotients, "location_quotient")
+    if top is not None:
         year = location_quotients.attrs.get("year", "")
         text = (f"Suhteellisesti eniten alue on erikoistunut toimialaan {top['industry_name'].lower()}: "
                 f"sen osuus työpaikoista oli {format_number(float(top['region_share']), 1)} % alueella ja "
@@ -694,12 +700,11 @@ def economy_findings(
 
     _columns(shift_share, ["section", "section_name", "regional", "total"], "economy_findings (shift_share)")
     total = shift_share[shift_share["section"].astype(str) == "Yhteensä"]
-    parts = shift_share[shift_share["section"].astype(str) != "Yhteensä"].dropna(subset=["regional"])
-    if len(total) and len(parts):
+    parts = shift_share[shift_share["section"].astype(str) != "Yhteensä"]
+    high, low = _top(parts, "regional"), _top(parts, "regional", largest=False)
+    if len(total) and high is not None and low is not None:
         regional = float(total["regional"].iloc[0])
         s0, s1 = shift_share.attrs.get("start", ""), shift_share.attrs.get("end", "")
-        low = parts.sort_values("regional", kind="mergesort").iloc[0]
-        high = parts.sort_values("regional", ascending=False, kind="mergesort").iloc[0]
         if round(regional) == 0:
             text = (f"Vuosina {s0}–{s1} alueen työpaikat kehittyivät kokonaisuutena koko maan toimialojen "
                     f"tahtia (alueellinen osuus 0).")
@@ -720,14 +725,13 @@ def economy_findings(
         _columns(self_sufficiency, ["area", "area_name", "self_sufficiency"], "economy_findings (self_sufficiency)")
         areas = self_sufficiency["area"].astype(str)
         mine = self_sufficiency[areas == region]
-        munis = self_sufficiency[areas.str.startswith("KU")].dropna(subset=["self_sufficiency"])
+        top = _top(self_sufficiency[areas.str.startswith("KU")], "self_sufficiency")
         if len(mine) and not pd.isna(mine["self_sufficiency"].iloc[0]):
             value = float(mine["self_sufficiency"].iloc[0])
             year = self_sufficiency.attrs.get("year", "")
             text = (f"Alueella oli {format_number(value)} työpaikkaa sataa alueella asuvaa työllistä kohden "
                     f"vuonna {year} (työpaikkaomavaraisuus, koko maa 100)")
-            if len(munis):
-                top = munis.sort_values("self_sufficiency", ascending=False, kind="mergesort").iloc[0]
+            if top is not None:
                 text += (f"; kunnista omavaraisin oli {top['area_name']} "
                          f"({format_number(float(top['self_sufficiency']))})")
             rows.append(_finding("elinkeino", "self_sufficiency", text + ".", round(value), str(year),
@@ -776,9 +780,8 @@ def occupation_findings(
     need = ["occupation", "occupation_name", "employed", "region_share", "country_share", "difference"]
 
     _columns(structure, need, "occupation_findings (structure)")
-    known = structure.dropna(subset=["difference"])
-    if len(known):
-        top = known.sort_values("difference", ascending=False, kind="mergesort").iloc[0]
+    top = _top(structure, "difference")
+    if top is not None:
         year = structure.attrs.get("year", "")
         text = (f"Koko maahan verrattuna {name} työllisissä oli eniten ammattien pääryhmää "
                 f"{top['occupation_name'].lower()}: {format_number(float(top['region_share']), 1)} % työllisistä "
@@ -787,9 +790,8 @@ def occupation_findings(
                              str(year), structure, labels["structure"], country=round(float(top["country_share"]), 1)))
 
     _columns(groups, need, "occupation_findings (groups)")
-    known = groups.dropna(subset=["employed"])
-    if len(known):
-        top = known.sort_values("employed", ascending=False, kind="mergesort").iloc[0]
+    top = _top(groups, "employed")
+    if top is not None:
         year = groups.attrs.get("year", "")
         text = (f"Suurin ammattiryhmä oli {top['occupation_name'].lower()}: {format_number(float(top['employed']))} "
                 f"työllistä eli {format_number(float(top['region_share']), 1)} % alueen työllisistä vuonna {year} "
@@ -799,9 +801,8 @@ def occupation_findings(
 
     _columns(aged, ["occupation_name", "employed", "aged_55_plus", "share_aged_55_plus", "basis"],
              "occupation_findings (aged)")
-    known = aged.dropna(subset=["share_aged_55_plus"])
-    if len(known):
-        top = known.sort_values("share_aged_55_plus", ascending=False, kind="mergesort").iloc[0]
+    top = _top(aged, "share_aged_55_plus")
+    if top is not None:
         basis = ("alueen omasta ikärakenteesta" if str(top["basis"]) == "maakunta"
                  else "koko maan ikärakenteesta, koska alueen ikätietoa ei ole tuotu")
         text = (f"55 vuotta täyttäneiden osuus oli suurin ryhmässä {top['occupation_name'].lower()}: "
@@ -813,9 +814,8 @@ def occupation_findings(
 
     _columns(openings, ["occupation_name", "expansion", "replacement", "openings_per_year"],
              "occupation_findings (openings)")
-    known = openings.dropna(subset=["openings_per_year"])
-    if len(known):
-        top = known.sort_values("openings_per_year", ascending=False, kind="mergesort").iloc[0]
+    top = _top(openings, "openings_per_year")
+    if top is not None:
         s0, s1 = openings.attrs.get("start_year"), openings.attrs.get("end_year")
         period = f"{int(s0) + 1}–{s1}" if s0 is not None else ""
         expansion = float(top["expansion"])
@@ -834,9 +834,8 @@ def occupation_findings(
 
     if sector_openings is not None:
         _columns(sector_openings, ["sector_name", "openings_per_year"], "occupation_findings (sector_openings)")
-        known = sector_openings.dropna(subset=["openings_per_year"])
-        if len(known):
-            top = known.sort_values("openings_per_year", ascending=False, kind="mergesort").iloc[0]
+        top = _top(sector_openings, "openings_per_year")
+        if top is not None:
             upper = "yläraja" in str(top.get("precision", ""))
             text = (f"Painopistealoista työvoimatarve on suurin alalla {top['sector_name'].lower()}: "
                     f"{format_number(float(top['openings_per_year']))} avautuvaa työpaikkaa vuodessa alan "

@@ -492,7 +492,7 @@ def _forum_status(sector_id: str, pilots: pd.DataFrame | None,
             parts.append(f"foorumin arvio {mine['aml'].astype(str).nunique()} ammatista")
             example = example or bool(mine["example"].any())
     if not parts:
-        return "ei vielä foorumia", False
+        return "Ei vielä foorumia", False
     text = "; ".join(parts)
     return text[0].upper() + text[1:] + (" (esimerkki)" if example else ""), example
 
@@ -521,23 +521,23 @@ def card_table(figures: Mapping[str, Any]) -> pd.DataFrame:
          f"{f['start']}–{f['year']}", kind[syn["jobs"]]),
         ("Sijaintiosamäärä", format_number(f["location_quotient"], 2), "koko maa = 1", str(f["year"]),
          kind[syn["jobs"]]),
-        ("55 vuotta täyttäneiden osuus alan ammateissa", _pct(f["share_aged_55_plus"]),
+        ("55 vuotta täyttäneiden osuus", _pct(f["share_aged_55_plus"]),
          f"ikätieto: {f['age_basis']}", "", kind[syn["share_aged_55_plus"]]),
-        ("Suurin 55 vuotta täyttäneiden osuus", f"{_pct(f['oldest_share'])}",
+        ("Suurin osuus ammattiryhmässä", f"{_pct(f['oldest_share'])}",
          f["oldest_occupation"] or "–", "", kind[syn["share_aged_55_plus"]]),
-        ("Kireys (avoimia työpaikkoja työtöntä kohden)", format_number(f["tightness"], 2),
-         "yli 1: enemmän avoimia paikkoja kuin työttömiä", f["months"], kind[syn["tightness"]]),
+        ("Kireys (avoimia paikkoja / työtön)", format_number(f["tightness"], 2),
+         "yli 1: avoimia paikkoja enemmän", f["months"], kind[syn["tightness"]]),
         ("Avautuvat työpaikat vuodessa", format_number(f["openings_per_year"])
          + (upper if f["openings_upper_bound"] else ""), "laajenemis- ja korvaustarve", "10 vuotta",
          kind[syn["openings"]]),
-        ("Tutkinnot vuodessa alan koulutusaloilla", format_number(f["graduates_per_year"])
+        ("Tutkinnot vuodessa", format_number(f["graduates_per_year"])
          + (upper if f["graduates_upper_bound"] else ""), "kaikki koulutusasteet", str(f["education_year"] or ""),
          kind[syn["openings"]]),
-        ("Avautuvia työpaikkoja tutkintoa kohden", format_number(f["openings_per_graduate"], 2),
-         "yli 1: tarve ylittää alan tutkinnot", "", kind[syn["openings"]]),
-        ("Toimijoita rekisterissä", "–" if f["actors"] is None else str(f["actors"]), "toimijarekisteri", "",
+        ("Avautuvia työpaikkoja / tutkinto", format_number(f["openings_per_graduate"], 2),
+         "yli 1: tarve ylittää tutkinnot", "", kind[syn["openings"]]),
+        ("Toimijoita rekisterissä", "–" if f["actors"] is None else str(f["actors"]), "alueen toimijat", "",
          "rekisteri"),
-        ("Kohtaantofoorumi", f["forum"], "foorumiaineisto", "", "esimerkki" if f["forum_example"] else "rekisteri"),
+        ("Kohtaantofoorumi", f["forum"], "", "", "esimerkki" if f["forum_example"] else "rekisteri"),
     ]
     out = pd.DataFrame(rows, columns=["Tunnusluku", "Arvo", "Vertailu", "Ajanjakso", "Aineisto"])
     out.attrs["provenance"] = f.get("provenance")
@@ -545,61 +545,59 @@ def card_table(figures: Mapping[str, Any]) -> pd.DataFrame:
 
 
 def card_text(figures: Mapping[str, Any]) -> str:
-    """Three to four Finnish sentences about one sector, each with the card table's numbers.
+    """The sector card's findings: up to five short Finnish bullets with the card table's numbers.
 
-    Each sentence that rests on example data says so.
+    Each bullet that rests on example data says so.
     """
     f = figures
     example = " *Esimerkkiaineisto.*"
     syn = f["synthetic"]
-    sentences = []
+    bullets = []
     if not pd.isna(f["jobs"]) and not pd.isna(f["change_pct"]):
         rounded = round(f["change_pct"], 1)
         verb = "kasvoi" if rounded > 0 else "väheni" if rounded < 0 else "pysyi ennallaan"
         amount = f" {_pct(abs(f['change_pct']))}" if rounded != 0 else ""
-        special = ("erikoistunut alaan" if round(f["location_quotient"], 2) > 1
-                   else "alalla suhteellisesti pienempi kuin koko maassa" if round(f["location_quotient"], 2) < 1
-                   else "alalla saman kokoinen kuin koko maassa")
-        text = (f"{genitive(f['region'])} alueella oli alalla {format_number(f['jobs'])} työpaikkaa vuonna {f['year']}. "
-                f"Vuosina {f['start']}–{f['year']} työpaikkojen määrä {verb}{amount} "
-                f"(koko maa {_pct(f['country_change_pct'])}), ja sijaintiosamäärän "
-                f"{format_number(f['location_quotient'], 2)} mukaan alue on {special}.")
-        sentences.append(text + (example if syn["jobs"] else ""))
+        lq = round(f["location_quotient"], 2)
+        special = ("alue on erikoistunut alaan" if lq > 1 else "ala on alueella suhteellisesti pienempi kuin "
+                   "koko maassa" if lq < 1 else "ala on alueella yhtä suuri kuin koko maassa")
+        text = (f"{genitive(f['region'])} alueella oli alalla {format_number(f['jobs'])} työpaikkaa vuonna "
+                f"{f['year']}; vuosina {f['start']}–{f['year']} määrä {verb}{amount} "
+                f"(koko maa {_pct(f['country_change_pct'])}). Sijaintiosamäärä "
+                f"{format_number(f['location_quotient'], 2)}: {special}.")
+        bullets.append(text + (example if syn["jobs"] else ""))
     if not pd.isna(f["share_aged_55_plus"]):
         basis = "alueen" if f["age_basis"] == "maakunta" else "koko maan"
-        text = (f"Alan keskeisten ammattien työllisistä {_pct(f['share_aged_55_plus'])} on täyttänyt 55 vuotta "
-                f"({basis} ikätiedoin); suurin osuus on ammattiryhmässä {f['oldest_occupation'].lower()} "
-                f"({_pct(f['oldest_share'])}), jossa eläköityminen avaa eniten työpaikkoja lähivuosina.")
-        sentences.append(text + (example if syn["share_aged_55_plus"] else ""))
+        text = (f"Keskeisten ammattien työllisistä {_pct(f['share_aged_55_plus'])} on täyttänyt 55 vuotta "
+                f"({basis} ikätiedot), eniten ryhmässä {f['oldest_occupation'].lower()} "
+                f"({_pct(f['oldest_share'])}).")
+        bullets.append(text + (example if syn["share_aged_55_plus"] else ""))
     if not pd.isna(f["tightness"]):
-        reading = ("avoimia työpaikkoja oli enemmän kuin työttömiä työnhakijoita" if round(f["tightness"], 2) > 1
+        t = round(f["tightness"], 2)
+        reading = ("avoimia työpaikkoja oli enemmän kuin työttömiä työnhakijoita" if t > 1
+                   else "avoimia työpaikkoja oli yhtä paljon kuin työttömiä työnhakijoita" if t == 1
                    else "työttömiä työnhakijoita oli enemmän kuin avoimia työpaikkoja")
-        text = (f"Alan ammateissa oli {format_number(f['tightness'], 2)} avointa työpaikkaa työtöntä työnhakijaa "
-                f"kohden ({f['months']}), eli {reading}.")
-        sentences.append(text + (example if syn["tightness"] else ""))
+        text = f"Kireys {format_number(f['tightness'], 2)} ({f['months']}): {reading}."
+        bullets.append(text + (example if syn["tightness"] else ""))
     if not pd.isna(f["openings_per_graduate"]):
-        bound = "; luvut ovat ylärajoja, koska tilastossa on osin vain laajempia ryhmiä" if (
-            f["openings_upper_bound"] or f["graduates_upper_bound"]) else ""
-        compare = ("enemmän kuin" if round(f["openings_per_graduate"], 2) > 1 else "vähemmän kuin"
-                   if round(f["openings_per_graduate"], 2) < 1 else "yhtä paljon kuin")
-        text = (f"Työpaikkoja avautuu arviolta {format_number(f['openings_per_year'])} vuodessa, "
-                f"{compare} alan koulutusaloilla suoritetaan tutkintoja ({format_number(f['graduates_per_year'])} "
-                f"vuonna {f['education_year']}{bound}).")
-        sentences.append(text + (example if syn["openings"] else ""))
+        bound = ", ylärajoja" if (f["openings_upper_bound"] or f["graduates_upper_bound"]) else ""
+        ratio = round(f["openings_per_graduate"], 2)
+        compare = "enemmän kuin" if ratio > 1 else "vähemmän kuin" if ratio < 1 else "yhtä paljon kuin"
+        text = (f"Työpaikkoja avautuu arviolta {format_number(f['openings_per_year'])} vuodessa, {compare} alan "
+                f"koulutusaloilla suoritetaan tutkintoja ({format_number(f['graduates_per_year'])} vuonna "
+                f"{f['education_year']}{bound}).")
+        bullets.append(text + (example if syn["openings"] else ""))
+    forum = f"Kohtaantofoorumi: {f['forum'][0].lower() + f['forum'][1:]}." if f["forum"] else ""
     if f["actors"] == 0:
-        sentences.append(f"Toimijarekisterissä ei ole alan toimijoita alueelta. Kohtaantofoorumi: "
-                         f"{f['forum'][0].lower() + f['forum'][1:]}.")
+        bullets.append(f"Toimijarekisterissä ei ole alan toimijoita alueelta. {forum}".strip())
     elif f["actors"]:
         names = f["actor_names"][:3]
         listed = ", ".join(names[:-1]) + (" ja " if len(names) > 1 else "") + names[-1]
-        text = (f"Toimijarekisterissä on {f['actors']} alan toimijaa, muun muassa {listed}. "
-                f"Kohtaantofoorumi: {f['forum'][0].lower() + f['forum'][1:]}.")
-        sentences.append(text)
-    elif f["forum"]:
-        sentences.append(f"Kohtaantofoorumi: {f['forum'][0].lower() + f['forum'][1:]}.")
-    if not sentences:
+        bullets.append(f"Toimijarekisterissä {f['actors']} alan toimijaa, muun muassa {listed}. {forum}".strip())
+    elif forum:
+        bullets.append(forum)
+    if not bullets:
         return "Alasta ei ole aineistoa tunnuslukujen laskemiseen."
-    return " ".join(sentences)
+    return "\n".join(f"- {b}" for b in bullets)
 
 
 def summary_table(figures: Sequence[Mapping[str, Any]],

@@ -86,11 +86,7 @@ def sector_chapter_markdown(sectors: Mapping[str, Any], notebook_dir_rel: str) -
         divisions = ", ".join(sector.tol)
         parts.append(_PDF_PAGE_BREAK)
         parts.append(f"## {sector.name_fi} {{#sec-{sid}}}\n")
-        parts.append(f"{sector.description_fi}\n")
-        parts.append(
-            f"Ala on määritelty toimialaluokituksen TOL 2008 toimialoina {divisions} "
-            "(tiedosto `data/sectors.yaml`).\n"
-        )
+        parts.append(f"{sector.description_fi} Toimialat (TOL 2008): {divisions}.\n")
         for label in SECTOR_PROFILE_LABELS:
             parts.append(f"{{{{< embed {notebook}#{label} >}}}}\n")
     return "\n".join(parts)

@@ -204,12 +204,13 @@ def test_card_text_states_only_numbers_of_its_card_table():
     in_table |= {abs(n) for n in in_table} | {55.0}  # "55 vuotta täyttänyt"
     for number in _numbers(text):
         assert number in in_table, (number, text)
-    assert text.startswith("Etelä-Savon alueella oli alalla 180 työpaikkaa vuonna 2020.")
+    assert text.startswith("- Etelä-Savon alueella oli alalla 180 työpaikkaa vuonna 2020;")
+    assert text.count("\n- ") == 4  # jobs, ages, tightness, openings, actors and forum
     assert "väheni 10,0 %" in text and "35,0 %" in text and "0,25" in text
     # Example data is said sentence by sentence: jobs and openings here, not ages or tightness.
     assert text.count("*Esimerkkiaineisto.*") == 2
     assert table.set_index("Tunnusluku").loc["Työpaikat alueella", "Aineisto"] == "esimerkki"
-    assert table.set_index("Tunnusluku").loc["Kireys (avoimia työpaikkoja työtöntä kohden)", "Aineisto"] == "tilasto"
+    assert table.set_index("Tunnusluku").loc["Kireys (avoimia paikkoja / työtön)", "Aineisto"] == "tilasto"
 
 
 def test_cards_on_the_demo_snapshot_match_the_summary(tmp_path_factory):

@@ -502,44 +502,41 @@ def _pct(value: float, decimals: int = 1) -> str:
 
 
 def card_table(figures: Mapping[str, Any]) -> pd.DataFrame:
-    """The sector card's small table: one row per key figure, its value, comparison and period.
+    """The sector card's small table: one row per key figure, its value, period or comparison.
 
     Returns
     -------
     DataFrame
-        ``Tunnusluku``, ``Arvo``, ``Vertailu``, ``Ajanjakso``, ``Aineisto`` (``tilasto`` or
-        ``esimerkki``), the values formatted as the text states them.
+        ``Tunnusluku``, ``Arvo``, ``Tarkenne`` (period, comparison or basis), ``Aineisto``
+        (``tilasto``, ``esimerkki`` or ``rekisteri``), the values formatted as the text states them.
     """
     f = figures
     kind = {True: "esimerkki", False: "tilasto"}
     syn = f["synthetic"]
     upper = " (yläraja)"
     rows = [
-        ("Työpaikat alueella", format_number(f["jobs"]), f"{_pct(f['region_share'])} alueen työpaikoista",
-         str(f["year"]), kind[syn["jobs"]]),
-        ("Työpaikkojen muutos", _pct(f["change_pct"]), f"koko maa {_pct(f['country_change_pct'])}",
-         f"{f['start']}–{f['year']}", kind[syn["jobs"]]),
-        ("Sijaintiosamäärä", format_number(f["location_quotient"], 2), "koko maa = 1", str(f["year"]),
+        ("Työpaikat", format_number(f["jobs"]), f"{f['year']}; {_pct(f['region_share'])} alueen työpaikoista",
          kind[syn["jobs"]]),
-        ("55 vuotta täyttäneiden osuus", _pct(f["share_aged_55_plus"]),
-         f"ikätieto: {f['age_basis']}", "", kind[syn["share_aged_55_plus"]]),
-        ("Suurin osuus ammattiryhmässä", f"{_pct(f['oldest_share'])}",
-         f["oldest_occupation"] or "–", "", kind[syn["share_aged_55_plus"]]),
-        ("Kireys (avoimia paikkoja / työtön)", format_number(f["tightness"], 2),
-         "yli 1: avoimia paikkoja enemmän", f["months"], kind[syn["tightness"]]),
-        ("Avautuvat työpaikat vuodessa", format_number(f["openings_per_year"])
-         + (upper if f["openings_upper_bound"] else ""), "laajenemis- ja korvaustarve", "10 vuotta",
+        ("Työpaikkojen muutos", _pct(f["change_pct"]),
+         f"{f['start']}–{f['year']}; koko maa {_pct(f['country_change_pct'])}", kind[syn["jobs"]]),
+        ("Sijaintiosamäärä", format_number(f["location_quotient"], 2), f"{f['year']}; koko maa = 1",
+         kind[syn["jobs"]]),
+        ("55 vuotta täyttäneet", _pct(f["share_aged_55_plus"]), f"alan ammatit; ikätieto: {f['age_basis']}",
+         kind[syn["share_aged_55_plus"]]),
+        ("Suurin 55+ osuus", _pct(f["oldest_share"]), f["oldest_occupation"] or "–",
+         kind[syn["share_aged_55_plus"]]),
+        ("Kireys", format_number(f["tightness"], 2), f["months"], kind[syn["tightness"]]),
+        ("Avautuvat työpaikat / v", format_number(f["openings_per_year"])
+         + (upper if f["openings_upper_bound"] else ""), "laajenemis- ja korvaustarve, 10 vuotta",
          kind[syn["openings"]]),
-        ("Tutkinnot vuodessa", format_number(f["graduates_per_year"])
-         + (upper if f["graduates_upper_bound"] else ""), "kaikki koulutusasteet", str(f["education_year"] or ""),
+        ("Tutkinnot / v", format_number(f["graduates_per_year"]) + (upper if f["graduates_upper_bound"] else ""),
+         f"{f['education_year'] or ''}; kaikki koulutusasteet".lstrip("; "), kind[syn["openings"]]),
+        ("Avautuvia / tutkinto", format_number(f["openings_per_graduate"], 2), "yli 1: tarve ylittää tutkinnot",
          kind[syn["openings"]]),
-        ("Avautuvia työpaikkoja / tutkinto", format_number(f["openings_per_graduate"], 2),
-         "yli 1: tarve ylittää tutkinnot", "", kind[syn["openings"]]),
-        ("Toimijoita rekisterissä", "–" if f["actors"] is None else str(f["actors"]), "alueen toimijat", "",
-         "rekisteri"),
-        ("Kohtaantofoorumi", f["forum"], "", "", "esimerkki" if f["forum_example"] else "rekisteri"),
+        ("Toimijat", "–" if f["actors"] is None else str(f["actors"]), "alueen toimijarekisteri", "rekisteri"),
+        ("Kohtaantofoorumi", f["forum"], "", "esimerkki" if f["forum_example"] else "rekisteri"),
     ]
-    out = pd.DataFrame(rows, columns=["Tunnusluku", "Arvo", "Vertailu", "Ajanjakso", "Aineisto"])
+    out = pd.DataFrame(rows, columns=["Tunnusluku", "Arvo", "Tarkenne", "Aineisto"])
     out.attrs["provenance"] = f.get("provenance")
     return out
 

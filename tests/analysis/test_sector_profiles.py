@@ -199,7 +199,7 @@ def test_card_text_states_only_numbers_of_its_card_table():
     f = sector_profiles.key_figures(s, "MK10", **kw)
     table = sector_profiles.card_table(f)
     text = sector_profiles.card_text(f)
-    in_table = {n for cell in table[["Arvo", "Vertailu", "Ajanjakso"]].astype(str).to_numpy().ravel()
+    in_table = {n for cell in table[["Arvo", "Tarkenne"]].astype(str).to_numpy().ravel()
                 for n in _numbers(cell)}
     in_table |= {abs(n) for n in in_table} | {55.0}  # "55 vuotta täyttänyt"
     for number in _numbers(text):
@@ -209,8 +209,8 @@ def test_card_text_states_only_numbers_of_its_card_table():
     assert "väheni 10,0 %" in text and "35,0 %" in text and "0,25" in text
     # Example data is said sentence by sentence: jobs and openings here, not ages or tightness.
     assert text.count("*Esimerkkiaineisto.*") == 2
-    assert table.set_index("Tunnusluku").loc["Työpaikat alueella", "Aineisto"] == "esimerkki"
-    assert table.set_index("Tunnusluku").loc["Kireys (avoimia paikkoja / työtön)", "Aineisto"] == "tilasto"
+    assert table.set_index("Tunnusluku").loc["Työpaikat", "Aineisto"] == "esimerkki"
+    assert table.set_index("Tunnusluku").loc["Kireys", "Aineisto"] == "tilasto"
 
 
 def test_cards_on_the_demo_snapshot_match_the_summary(tmp_path_factory):
@@ -237,7 +237,7 @@ def test_cards_on_the_demo_snapshot_match_the_summary(tmp_path_factory):
             assert one["tightness"] == pytest.approx(summary.loc[sid, "tightness"], nan_ok=True)
             assert one["openings_per_graduate"] == pytest.approx(summary.loc[sid, "openings_per_graduate"])
             table = sector_profiles.card_table(one)
-            numbers = {n for c in table[["Arvo", "Vertailu", "Ajanjakso"]].astype(str).to_numpy().ravel()
+            numbers = {n for c in table[["Arvo", "Tarkenne"]].astype(str).to_numpy().ravel()
                        for n in _numbers(c)}
             for number in _numbers(sector_profiles.card_text(one)):
                 assert number in numbers | {abs(n) for n in numbers} | {55.0}, (region, sid, number)

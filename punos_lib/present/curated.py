@@ -130,7 +130,9 @@ def network_figure(
     # Names of central actors overlap in the dense middle of the network, so the nodes carry rank
     # numbers and the names are listed beside the legend (the part before a parenthesis is enough).
     ranked = [n for n in cent["id"] if n in labelled]
-    names = {n: _short(str(graph.nodes[n].get("name_fi", n)).split(" (")[0], 34) for n in ranked}
+    # Full names, wrapped to the column beside the plot (a cut name cannot be looked up).
+    names = {n: figures.wrap_text(str(graph.nodes[n].get("name_fi", n)).split(" (")[0], 1.95,
+                                  size=6.3).replace("\n", "\n      ") for n in ranked}
     for rank, n in enumerate(ranked, start=1):
         ax.text(pos[n][0], pos[n][1], str(rank), ha="center", va="center", fontsize=6,
                 fontweight="bold", color="white", zorder=5)
@@ -145,9 +147,12 @@ def network_figure(
     ax.set_title(title, fontsize=9)
     ax.set_axis_off()
     # The gid marks this as the figure's source line, so Study.show keeps it instead of adding one.
-    fig.text(0.01, 0.01, source + f" Numeroitu {len(ranked)} keskeisintä toimijaa.", fontsize=6,
-             gid=figures.SOURCE_GID)
-    fig.subplots_adjust(left=0.02, right=0.68, top=0.94, bottom=0.05)
+    strategy = (f"Numeroitu {len(ranked)} keskeisintä toimijaa (kaikkiaan {len(nodes)}; suurin "
+                "välillisyyskeskeisyys eli useimmin muiden välisillä lyhimmillä poluilla); muut "
+                "toimijat näkyvät tyyppinsä värisinä pisteinä, pisteen koko kertoo yhteyksien määrän.")
+    fig.text(0.01, 0.01, figures.wrap_text(f"{source} {strategy}", 0.97 * fig.get_figwidth(), size=6),
+             fontsize=6, va="bottom", gid=figures.SOURCE_GID)
+    fig.subplots_adjust(left=0.02, right=0.68, top=0.94, bottom=0.09)
     return fig
 
 def actors_map(counts: pd.DataFrame, region: str, *, municipalities: pd.DataFrame, boundaries: Any = None,
@@ -199,8 +204,8 @@ def comparison_figure(comparison: pd.DataFrame, *, shortage_threshold: float = 1
 
     ``comparison`` is :func:`punos_lib.registry.comparison.forum_comparison`.
 
-    Dashed lines mark the thresholds of the agreement rule; occupations without tightness are
-    listed at the left edge with an open marker. Example records put :data:`EXAMPLE_MARK` in
+    Dashed lines mark the thresholds of the agreement rule; occupations without tightness get no
+    point (a missing value is not 0): their row reads "ei tiukkuustietoa" and a note counts them. Example records put :data:`EXAMPLE_MARK` in
     a note line; synthetic statistics get the demo mark from the provenance.
     """
     require_columns(comparison, ("sector_name_fi", "aml", "occupation_fi", "state", "tightness", "example"),
@@ -223,7 +228,11 @@ def comparison_figure(comparison: pd.DataFrame, *, shortage_threshold: float = 1
         none = chosen & ~np.isfinite(tight)
         if have.any() or none.any():
             ax.scatter(tight[have], y[have], color=colour, s=36, zorder=3, label=STATES[state])
-            ax.scatter(np.zeros(none.sum()), y[none], facecolors="none", edgecolors=colour, s=36, zorder=3)
+            # No tightness is not a tightness of 0: nothing is drawn on the scale, the row says so.
+            for row in y[none]:
+                ax.text(0.01 * right, row, f"ei tiukkuustietoa (arvio: {STATES[state]})",
+                        ha="left", va="center", fontsize=6.5, style="italic", color="#555555",
+                        gid="punos-no-data")
     ax.axvline(shortage_threshold, color="#555555", linestyle="--", linewidth=0.8)
     ax.axvline(oversupply_threshold, color="#555555", linestyle=":", linewidth=0.8)
     ax.set_yticks(y, labels, fontsize=7)
@@ -233,7 +242,12 @@ def comparison_figure(comparison: pd.DataFrame, *, shortage_threshold: float = 1
     ax.grid(True, axis="x")
     ax.legend(title="Foorumin arvio", loc="lower right", fontsize=7, title_fontsize=7.5)
     ax.set_title(title)
-    notes = ["Katkoviiva: pularaja, pisteviiva: ylitarjontaraja. Avoin merkki = ei tiukkuustietoa."]
+    notes = ["Katkoviiva: pularaja, pisteviiva: ylitarjontaraja."]
+    missing = int((~np.isfinite(tight)).sum())
+    if missing:
+        notes.append(f"Tiukkuustieto puuttuu {missing} ammatilta (kaikkiaan {len(data)}; ei työttömiä tai "
+                     "avoimia työpaikkoja tilastossa, tai luku salattu); niitä ei ole piirretty "
+                     "asteikolle.")
     period = comparison.attrs.get("period")
     if period:
         notes.insert(0, f"Tiukkuus = avoimet työpaikat / työttömät työnhakijat kuukauden lopussa, "

@@ -36,7 +36,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
-from matplotlib.ticker import FuncFormatter
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.ticker import Formatter, FuncFormatter
 
 from punos_lib._formatting import format_number
 from punos_lib.errors import InputError
@@ -64,6 +65,8 @@ __all__ = [
     "is_marked_synthetic",
     "is_finished",
     "finish",
+    "wrap_text",
+    "fit_texts",
     "render",
     "save",
     "bar_h",
@@ -151,15 +154,74 @@ def apply_style() -> None:
 # ---------------------------------------------------------------------------------------------
 # numbers (format_number itself is punos_lib._formatting's, re-exported here)
 # ---------------------------------------------------------------------------------------------
-def number_formatter(decimals: int = 0, *, lang: str = "fi", percent: bool = False) -> FuncFormatter:
+class _NumberFormatter(Formatter):
+    """Tick labels in the study's number format with as many decimals as the ticks need.
+
+    ``decimals`` is the least; more are used when fewer would make two tick labels read the same
+    (ticks 0,115 and 0,12 with ``decimals=2`` become 0,115 and 0,120), up to ``decimals + 4``.
+    """
+
+    def __init__(self, decimals: int = 0, *, lang: str = "fi", percent: bool = False,
+                 absolute: bool = False) -> None:
+        self.decimals = decimals
+        self.lang = lang
+        self.percent = percent
+        self.absolute = absolute
+        self._used = decimals
+
+    def _text(self, value: float, decimals: int) -> str:
+        return format_number(abs(value) if self.absolute else value, decimals, lang=self.lang,
+                             percent=self.percent)
+
+    def format_ticks(self, values: Any) -> list[str]:
+        values = [float(v) for v in values]
+        for decimals in range(self.decimals, self.decimals + 5):
+            labels = [self._text(v, decimals) for v in values]
+            if len(set(labels)) == len(labels):
+                break
+        self._used = decimals
+        return labels
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return self._text(float(x), self._used)
+
+
+def number_formatter(decimals: int = 0, *, lang: str = "fi", percent: bool = False,
+                     absolute: bool = False) -> Formatter:
     """Return a matplotlib tick formatter using :func:`format_number`.
+
+    Ticks get at least ``decimals`` digits, more when fewer would make two tick labels equal;
+    ``absolute`` drops the sign (the left side of a pyramid).
 
     Examples
     --------
     >>> number_formatter(0)(25000, 0)
     '25\u202f000'
+    >>> number_formatter(1).format_ticks([0.115, 0.12, 0.125])
+    ['0,115', '0,120', '0,125']
     """
-    return FuncFormatter(lambda x, _pos: format_number(x, decimals, lang=lang, percent=percent))
+    return _NumberFormatter(decimals, lang=lang, percent=percent, absolute=absolute)
+
+
+#: A month as the data writes it: ``2023M10``.
+_MONTH = r"^\d{4}M(0[1-9]|1[0-2])$"
+
+
+def _month_positions(values: pd.Series) -> np.ndarray | None:
+    """Months ``2023M10`` as consecutive integers (year × 12 + month − 1); None when not months."""
+    text = values.astype(str)
+    if len(text) == 0 or not text.str.match(_MONTH).all():
+        return None
+    return (text.str[:4].astype(int) * 12 + text.str[5:].astype(int) - 1).to_numpy()
+
+
+def _month_axis(axis: Any, positions: np.ndarray) -> None:
+    """Ticks on whole months (every 1, 2, 3, 6 or 12 months, at most 8 ticks), read ``2023M10``."""
+    first, last = int(positions.min()), int(positions.max())
+    step = next((s for s in (1, 2, 3, 6, 12, 24) if (last - first) // s < 8), 36)
+    start = first + (-first) % step if step <= 12 else first
+    ticks = list(range(start, last + 1, step)) or [first]
+    axis.set_ticks(ticks, [f"{t // 12}M{t % 12 + 1:02d}" for t in ticks])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -248,7 +310,7 @@ def mark_synthetic(fig: Figure, datasets: Sequence[str] = ()) -> Figure:
     _remove_gid(fig, (DEMO_GID, DEMO_WATERMARK_GID) + ((DEMO_DATASETS_GID,) if datasets else ()))
     fig.text(0.5, 0.5, DEMO_TEXT, gid=DEMO_WATERMARK_GID, ha="center", va="center",
              rotation=28, fontsize=17, fontweight="bold", color=DEMO_COLOR, alpha=0.22,
-             zorder=1000)
+             zorder=1000).set_in_layout(False)  # a diagonal mark over the plot, not a label
     # The header stays one short line (a list of datasets would wrap into the title on narrow
     # figures); the datasets are named in a line of their own at the bottom.
     fig.text(0.01, 0.995, DEMO_TEXT, gid=DEMO_GID, ha="left", va="top", fontsize=7.5,
@@ -287,6 +349,50 @@ def _updated(provenance: Mapping[str, Any]) -> str | None:
     return latest
 
 
+_FOOTER_SIZE = 7.5
+
+
+def _renderer(fig: Figure) -> Any:
+    """An Agg renderer for measuring text (the figure gets an Agg canvas if it has none)."""
+    if not isinstance(fig.canvas, FigureCanvasAgg):
+        FigureCanvasAgg(fig)
+    return fig.canvas.get_renderer()
+
+
+def _text_width_in(text: str, size: float, weight: str = "normal") -> float:
+    """Width of one line of text in inches as the PNG draws it (hinted glyphs at PNG_DPI)."""
+    from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.font_manager import FontProperties
+
+    prop = FontProperties(family=STYLE["font.family"], size=size, weight=weight)
+    renderer = RendererAgg(1, 1, PNG_DPI)
+    return renderer.get_text_width_height_descent(text, prop, ismath=False)[0] / PNG_DPI
+
+
+def wrap_text(text: str, width_in: float, *, size: float, weight: str = "normal") -> str:
+    """Break ``text`` at spaces so that no line is wider than ``width_in`` inches (measured).
+
+    Existing line breaks are kept; a single word wider than the width stays on its own line.
+
+    Examples
+    --------
+    >>> wrap_text("Lähde: Tilastokeskus (tiedot päivitetty 31.12.2025)", 1.5, size=7.5).split("\\n")
+    ['Lähde: Tilastokeskus (tiedot', 'päivitetty 31.12.2025)']
+    """
+    out: list[str] = []
+    for paragraph in text.split("\n"):
+        current = ""
+        for word in paragraph.split(" "):
+            candidate = word if not current else f"{current} {word}"
+            if current and _text_width_in(candidate, size, weight) > width_in:
+                out.append(current)
+                current = word
+            else:
+                current = candidate
+        out.append(current)
+    return "\n".join(out)
+
+
 def finish(fig: Figure, *, sources: str | Sequence[str] | None = None,
            provenance: Mapping[str, Any] | None = None,
            note: str | Sequence[str] | None = None) -> Figure:
@@ -322,15 +428,21 @@ def finish(fig: Figure, *, sources: str | Sequence[str] | None = None,
     if demo_datasets:
         lines.append((f"Synteettiset aineistot: {', '.join(demo_datasets)}", DEMO_DATASETS_GID, DEMO_COLOR))
     lines.append((line_text, SOURCE_GID, "#333333"))
-    # Lines stack upwards from the bottom edge; the layout keeps the axes above them.
-    step = 0.028 * 3.9 / fig.get_figheight()
-    for i, (text, gid, color) in enumerate(reversed(lines)):
-        fig.text(0.01, 0.008 + i * step, text, ha="left", va="bottom", fontsize=7.5, color=color, gid=gid)
-    bottom = 0.012 + len(lines) * step
+    # Lines stack upwards from the bottom edge, each wrapped to the figure's width (a long source
+    # line is never cut at the edge); the layout keeps the axes above them.
+    width_in = 0.97 * fig.get_figwidth()
+    line_in = _FOOTER_SIZE * 1.25 / 72.0
+    y_in = 0.008 * fig.get_figheight()
+    for text, gid, color in reversed(lines):
+        wrapped = wrap_text(text, width_in, size=_FOOTER_SIZE)
+        fig.text(0.01, y_in / fig.get_figheight(), wrapped, ha="left", va="bottom",
+                 fontsize=_FOOTER_SIZE, color=color, gid=gid, linespacing=1.15)
+        y_in += line_in * (wrapped.count("\n") + 1)
+    bottom = (y_in + 0.03) / fig.get_figheight()
     top = 1.0
     if synthetic:
         mark_synthetic(fig)
-        top = 1.0 - step * 1.3
+        top = 1.0 - 0.16 / fig.get_figheight()
     engine = fig.get_layout_engine()
     if isinstance(engine, ConstrainedLayoutEngine):
         engine.set(rect=(0.0, bottom, 1.0, top - bottom))
@@ -343,12 +455,65 @@ def finish(fig: Figure, *, sources: str | Sequence[str] | None = None,
 # ---------------------------------------------------------------------------------------------
 # deterministic files
 # ---------------------------------------------------------------------------------------------
+def _titles_of(fig: Figure) -> list[Any]:
+    texts = []
+    for ax in fig.axes:
+        texts += [t for t in (ax.title, ax._left_title, ax._right_title) if t.get_text()]
+    return texts
+
+
+def fit_texts(fig: Figure) -> None:
+    """Lay the figure out so that no title, label or footnote runs past its edges.
+
+    Titles wider than the room to the figure's right edge are wrapped; when something still
+    sticks out (a map whose aspect moves its title up), the layout area is shrunk by the overflow
+    and the figure laid out again. Called by :func:`render` before the layout is fixed.
+    """
+    engine = fig.get_layout_engine()
+    constrained = isinstance(engine, ConstrainedLayoutEngine)
+    dpi = fig.get_dpi()
+    fig.set_dpi(PNG_DPI)  # measure as the PNG draws (hinted text is widest there)
+    try:
+        renderer = _renderer(fig)
+        for _ in range(4):
+            fig.draw_without_rendering()
+            w, h = fig.get_figwidth(), fig.get_figheight()
+            changed = False
+            for title in _titles_of(fig):
+                box = title.get_window_extent(renderer)
+                x0, x1 = box.x0 / PNG_DPI, box.x1 / PNG_DPI
+                if x1 > w - 0.02 or x0 < 0:
+                    room = w - max(x0, 0.0) - 0.03 * w
+                    wrapped = wrap_text(title.get_text().replace("\n", " "), room,
+                                        size=title.get_fontsize(), weight=title.get_fontweight())
+                    if wrapped != title.get_text():
+                        title.set_text(wrapped)
+                        changed = True
+            if changed:
+                continue
+            tight = fig.get_tightbbox(renderer)  # inches
+            over = (max(0.0, -tight.x0), max(0.0, -tight.y0), max(0.0, tight.x1 - w),
+                    max(0.0, tight.y1 - h))
+            if max(over) <= 0.005 or not constrained:
+                break
+            left, bottom, rw, rh = engine.get()["rect"]
+            pad = 0.03
+            left += (over[0] + pad * bool(over[0])) / w
+            rw -= (over[0] + over[2] + pad * (bool(over[0]) + bool(over[2]))) / w
+            bottom += (over[1] + pad * bool(over[1])) / h
+            rh -= (over[1] + over[3] + pad * (bool(over[1]) + bool(over[3]))) / h
+            engine.set(rect=(left, bottom, rw, rh))
+    finally:
+        fig.set_dpi(dpi)
+
+
 def _freeze_layout(fig: Figure) -> None:
     # Constrained layout refines positions a little on every draw, so two saves of one figure
-    # would differ in the last digits. Lay out once, then fix the positions.
+    # would differ in the last digits. Lay out once (fitting every text inside), then fix the
+    # positions.
     engine = fig.get_layout_engine()
     if isinstance(engine, ConstrainedLayoutEngine):
-        fig.draw_without_rendering()
+        fit_texts(fig)
         fig.set_layout_engine("none")
 
 
@@ -411,10 +576,26 @@ def _require(df: pd.DataFrame, columns: Sequence[str | None], where: str) -> Non
         )
 
 
-def _axes(ax: Any, kind: Literal["wide", "square", "tall"]) -> tuple[Figure, Any]:
+def _axes(ax: Any, kind: Literal["wide", "square", "tall"], rows: int | None = None) -> tuple[Figure, Any]:
     if ax is None:
-        return new_figure(kind)
+        fig, ax = new_figure(kind)
+        if kind == "tall" and rows is not None:
+            # A ranked list is as tall as its rows need (7 bars do not take a page).
+            fig.set_figheight(tall_height(rows))
+        return fig, ax
     return ax.figure, ax
+
+
+def tall_height(rows: int) -> float:
+    """Height in inches of a ``tall`` figure with ``rows`` bars: 0.3 in a row plus the title and
+    footer, between 2.8 in and the full 8 in.
+
+    Examples
+    --------
+    >>> tall_height(7), tall_height(22), tall_height(40)
+    (3.7, 8.0, 8.0)
+    """
+    return float(min(_SIZES["tall"][1], max(2.8, round(1.6 + 0.3 * rows, 2))))
 
 
 def _titles(ax: Any, title: str | None, xlabel: str | None, ylabel: str | None) -> None:
@@ -444,7 +625,7 @@ def bar_h(df: pd.DataFrame, value: str, label: str, *, sort: bool = True,
     if sort:
         # barh draws the first row at the bottom: ascending order puts the largest on top.
         data = data.sort_values(value, ascending=True, kind="stable")
-    fig, ax = _axes(ax, kind)
+    fig, ax = _axes(ax, kind, rows=len(data))
     labels = data[label].astype(str).tolist()
     values = data[value].astype(float).to_numpy()
     colors = [HIGHLIGHT if lab in set(highlight) else OKABE_ITO[0] for lab in labels]
@@ -463,17 +644,28 @@ def bar_h(df: pd.DataFrame, value: str, label: str, *, sort: bool = True,
 def line(df: pd.DataFrame, x: str, y: str, hue: str | None = None, *, decimals: int = 0,
          title: str | None = None, xlabel: str | None = None, ylabel: str | None = None,
          highlight: str | None = None, ax: Any = None) -> Figure:
-    """Lines of ``y`` over ``x``, one per ``hue`` value (in order of first appearance)."""
+    """Lines of ``y`` over ``x``, one per ``hue`` value (in order of first appearance).
+
+    ``x`` holding months as the data writes them (``2023M10``) gives a month axis labelled
+    the same way; whole numbers (years) get whole-number ticks.
+    """
     _require(df, [x, y, hue], "line")
     fig, ax = _axes(ax, "wide")
-    groups = [(None, df)] if hue is None else list(df.groupby(hue, sort=False, observed=True))
+    months = _month_positions(df[x])
+    frame = df.assign(_x=months) if months is not None else df.assign(_x=df[x])
+    groups = [(None, frame)] if hue is None else list(frame.groupby(hue, sort=False, observed=True))
     for i, (name, part) in enumerate(groups):
-        part = part.sort_values(x, kind="stable")
+        part = part.sort_values("_x", kind="stable")
         emphasis = highlight is not None and str(name) == str(highlight)
-        ax.plot(part[x].to_numpy(), part[y].astype(float).to_numpy(),
+        ax.plot(part["_x"].to_numpy(), part[y].astype(float).to_numpy(),
                 color=OKABE_ITO[i % len(OKABE_ITO)], linewidth=2.4 if emphasis else 1.6,
                 label=None if name is None else str(name))
     ax.yaxis.set_major_formatter(number_formatter(decimals))
+    if months is not None:
+        _month_axis(ax.xaxis, months)  # 2023M10, not the decimal year 2023.75
+    elif pd.api.types.is_integer_dtype(df[x]) or (
+            pd.api.types.is_numeric_dtype(df[x]) and (df[x].dropna() % 1 == 0).all()):
+        ax.xaxis.get_major_locator().set_params(integer=True)  # years, never 2022.5
     ax.grid(axis="y")
     if hue is not None:
         ax.legend(loc="best")
@@ -484,24 +676,41 @@ def line(df: pd.DataFrame, x: str, y: str, hue: str | None = None, *, decimals: 
 def population_pyramid(df: pd.DataFrame, age: str, left: str, right: str, *,
                        left_label: str = "Miehet", right_label: str = "Naiset",
                        decimals: int = 0, percent: bool = False, title: str | None = None,
-                       xlabel: str | None = None, ax: Any = None) -> Figure:
-    """Two-sided bars by age group: ``left`` drawn to the left, ``right`` to the right.
+                       xlabel: str | None = None, layout: Literal["mirror", "overlay"] | None = None,
+                       ax: Any = None) -> Figure:
+    """Bars by age group (or any category) for two series.
 
-    Works for men/women, or for two populations as shares (e.g. the region vs the whole
-    country, or now vs the projection year) with ``percent=True``. Rows are drawn bottom-up in
-    the frame's order, so put the youngest age group first.
+    ``layout="mirror"`` (the default for counts) is the classic pyramid: ``left`` to the left,
+    ``right`` to the right, e.g. men and women. ``layout="overlay"`` (the default with
+    ``percent=True``, two populations as shares, e.g. the region against the whole country)
+    draws both on the same side so they can be compared: ``left`` as filled bars, ``right`` as a
+    black outline over them. Rows are drawn bottom-up in the frame's order, so put the youngest
+    age group first. The figure is as tall as its rows need.
     """
     _require(df, [age, left, right], "population_pyramid")
-    fig, ax = _axes(ax, "tall")
+    layout = layout or ("overlay" if percent else "mirror")
+    if layout not in ("mirror", "overlay"):
+        raise InputError(f"population_pyramid: unknown layout {layout!r}; use 'mirror' or 'overlay'")
+    fig, ax = _axes(ax, "tall", rows=len(df))
     ages = df[age].astype(str).tolist()
     ypos = np.arange(len(ages))
-    ax.barh(ypos, -df[left].astype(float).to_numpy(), color=OKABE_ITO[0], label=left_label)
-    ax.barh(ypos, df[right].astype(float).to_numpy(), color=OKABE_ITO[1], label=right_label)
+    lvals = df[left].astype(float).to_numpy()
+    rvals = df[right].astype(float).to_numpy()
+    if layout == "mirror":
+        ax.barh(ypos, -lvals, color=OKABE_ITO[0], label=left_label)
+        ax.barh(ypos, rvals, color=OKABE_ITO[1], label=right_label)
+        ax.axvline(0, color="#333333", linewidth=0.6)
+        ax.xaxis.set_major_formatter(number_formatter(decimals, percent=percent, absolute=True))
+        ax.legend(loc="upper right")
+    else:
+        ax.barh(ypos, lvals, height=0.8, color=OKABE_ITO[0], label=left_label)
+        ax.barh(ypos, rvals, height=0.8, fill=False, edgecolor="#000000", linewidth=1.2,
+                label=right_label)
+        ax.xaxis.set_major_formatter(number_formatter(decimals, percent=percent))
+        ax.grid(axis="x")
+        ax.set_axisbelow(True)
+        ax.legend(loc="best")
     ax.set_yticks(ypos, ages)
-    ax.axvline(0, color="#333333", linewidth=0.6)
-    ax.xaxis.set_major_formatter(
-        FuncFormatter(lambda v, _p: format_number(abs(v), decimals, percent=percent)))
-    ax.legend(loc="upper right")
     _titles(ax, title, xlabel, None)
     return fig
 

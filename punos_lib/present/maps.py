@@ -52,6 +52,7 @@ __all__ = [
     "region_map",
     "small_multiples",
     "auto_map",
+    "WORSE_TEXT",
 ]
 
 #: Classification schemes: name → (the scheme's usual name, Finnish name in the legend). Only
@@ -96,6 +97,10 @@ class Classification:
     lower: float
     bins: tuple[float, ...]
     discrete: bool = False
+    #: Lower end of each class (the smallest value in it) when the classes are diverging.
+    lowers: tuple[float, ...] | None = None
+    #: Number of classes below zero (diverging classes: values of both signs).
+    negative: int = 0
 
     @property
     def k(self) -> int:
@@ -106,7 +111,14 @@ class Classification:
     def title(self) -> str:
         """E.g. ``"Kvantiilit, 5 luokkaa"`` (written under the legend title)."""
         noun = "luokka" if self.k == 1 else "luokkaa"
+        if self.diverging:
+            return f"{SCHEMES[self.scheme][1]}, {self.k} {noun}, erikseen alle ja yli 0"
         return f"{SCHEMES[self.scheme][1]}, {self.k} {noun}"
+
+    @property
+    def diverging(self) -> bool:
+        """True when the classes are split at zero (the values change sign)."""
+        return self.lowers is not None
 
     def assign(self, values: Sequence[float] | np.ndarray | pd.Series) -> np.ndarray:
         """Class index (0 … k−1) of each value; −1 for missing values."""
@@ -115,12 +127,30 @@ class Classification:
         idx = np.minimum(idx, self.k - 1)  # values above the top bin (user bins) go in the top class
         return np.where(np.isnan(arr), -1, idx).astype(int)
 
-    def colors(self) -> list[tuple[float, float, float, float]]:
-        """One colour per class: light for low values, dark for high (reversed cividis)."""
-        cmap = matplotlib.colormaps[figures.SEQUENTIAL_CMAP + "_r"]
-        if self.k == 1:
-            return [cmap(0.5)]
-        return [cmap(x) for x in np.linspace(0.05, 0.95, self.k)]
+    def colors(self, worse: str | None = None) -> list[tuple[float, float, float, float]]:
+        """One colour per class.
+
+        Without a direction (``worse=None``) light is low and dark is high (reversed cividis).
+        ``worse="high"`` or ``"low"`` says which end is the unfavourable one: it is orange on
+        every map of the study (darker = worse), the favourable end light or, for diverging
+        classes, purple. Diverging classes are coloured away from a light centre at zero.
+        """
+        if worse not in (None, "high", "low"):
+            raise InputError(f"unknown direction worse={worse!r}; use 'high', 'low' or None")
+        if self.diverging:
+            cmap = matplotlib.colormaps["PuOr" if worse in (None, "low") else "PuOr_r"]
+            neg, pos = self.negative, self.k - self.negative
+            lows = [cmap(x) for x in np.linspace(0.08, 0.4, neg)] if neg > 1 else [cmap(0.25)] * neg
+            highs = [cmap(x) for x in np.linspace(0.6, 0.92, pos)] if pos > 1 else [cmap(0.75)] * pos
+            return lows + highs
+        if worse is None:
+            cmap = matplotlib.colormaps[figures.SEQUENTIAL_CMAP + "_r"]
+            if self.k == 1:
+                return [cmap(0.5)]
+            return [cmap(x) for x in np.linspace(0.05, 0.95, self.k)]
+        cmap = matplotlib.colormaps["Oranges"]
+        shades = [cmap(0.55)] if self.k == 1 else [cmap(x) for x in np.linspace(0.12, 0.9, self.k)]
+        return shades if worse == "high" else shades[::-1]
 
     def labels(self, decimals: int | None = None) -> list[str]:
         """Legend labels in Finnish number format: ``"2 500–5 802"``."""
@@ -136,8 +166,12 @@ class Classification:
                 text = figures.format_number(high, 0)
                 labels.append(text if low >= high else _range(figures.format_number(low, 0), text))
             return labels
-        return [_range(figures.format_number(edges[i], decimals),
-                       figures.format_number(edges[i + 1], decimals)) for i in range(self.k)]
+        lows = list(self.lowers) if self.lowers is not None else edges[:-1]
+        labels = []
+        for low, high in zip(lows, self.bins):
+            a, b = figures.format_number(low, decimals), figures.format_number(high, decimals)
+            labels.append(a if a == b else _range(a, b))
+        return labels
 
 
 def _range(low: str, high: str) -> str:
@@ -192,6 +226,8 @@ def classify(values: Sequence[float] | np.ndarray | pd.Series, scheme: str = "qu
         if upper[-1] < arr.max():
             upper.append(float(arr.max()))
         return Classification(scheme, float(min(arr.min(), upper[0])), tuple(upper), discrete)
+    if arr.min() < 0 < arr.max() and k >= 2:
+        return _diverging(arr, scheme, int(k), discrete)
     distinct = np.unique(arr)
     if distinct.size <= k:
         # Too few distinct values to split: one class per value (what mapclassify would warn about).
@@ -259,6 +295,29 @@ _UPPER_BOUNDS = {"quantiles": _quantile_bounds, "equal_interval": _equal_interva
                  "fisher_jenks": _fisher_jenks_bounds}
 
 
+def _diverging(arr: np.ndarray, scheme: str, k: int, discrete: bool) -> Classification:
+    """Classes of values of both signs: classes below zero and classes from zero up, never one
+    that spans zero; the number of classes on each side follows the number of values there."""
+    negative, positive = arr[arr < 0], arr[arr >= 0]
+    k_neg = int(min(max(1, round(k * negative.size / arr.size)), k - 1))
+    parts = []
+    for side, n in ((negative, k_neg), (positive, k - k_neg)):
+        parts.append(classify(side, scheme, n))
+    # Each class reads from its smallest to its largest value, so no label runs across zero.
+    lowers: list[float] = []
+    uppers: list[float] = []
+    for part, side in zip(parts, (negative, positive)):
+        idx = part.assign(side)
+        for i in range(part.k):
+            members = side[idx == i]
+            if members.size:
+                lowers.append(float(members.min()))
+                uppers.append(float(members.max()))
+    bins = tuple(uppers)
+    k_neg = sum(1 for u in uppers if u < 0)
+    return Classification(scheme, float(arr.min()), bins, discrete, tuple(lowers), k_neg)
+
+
 # ---------------------------------------------------------------------------------------------
 # shared drawing helpers
 # ---------------------------------------------------------------------------------------------
@@ -317,8 +376,12 @@ def _map_figure(with_inset: bool, size: tuple[float, float] = (6.3, 4.6)) -> tup
     return fig, axd
 
 
+#: The legend line that says what the orange end means (the same on every map).
+WORSE_TEXT = "Oranssi = epäedullisempi suunta"
+
+
 def _legend(ax: Any, classes: Classification, colors: Sequence[Any], legend_title: str,
-            decimals: int | None, *, missing: bool, neighbours: bool) -> None:
+            decimals: int | None, *, missing: bool, neighbours: bool, worse: str | None = None) -> None:
     handles = [Patch(facecolor=c, edgecolor="#999999", linewidth=0.4, label=lab)
                for c, lab in zip(colors, classes.labels(decimals))]
     handles.reverse()  # highest class on top, like the map's dark end
@@ -327,7 +390,13 @@ def _legend(ax: Any, classes: Classification, colors: Sequence[Any], legend_titl
                              linewidth=0.4, label=_MISSING_LABEL))
     if neighbours:
         handles.append(Patch(facecolor=figures.GREY, edgecolor="white", label=_NEIGHBOUR_LABEL))
-    leg = ax.legend(handles=handles, title=f"{legend_title}\n({classes.title})", loc="upper left",
+    title = f"{legend_title}\n({classes.title})"
+    if worse is not None:
+        title += f"\n{WORSE_TEXT}"
+    # The legend has its own column: the title is wrapped to it, never cut at the figure's edge.
+    width = ax.get_position().width * ax.figure.get_figwidth()
+    title = "\n".join(figures.wrap_text(line, max(width, 1.2), size=7.5) for line in title.split("\n"))
+    leg = ax.legend(handles=handles, title=title, loc="upper left",
                     fontsize=7.5, title_fontsize=7.5, alignment="left")
     leg.get_title().set_multialignment("left")
 
@@ -386,7 +455,8 @@ def choropleth(gdf: Any, column: str, *, region: str | None = None, neighbours: 
                note: str | Sequence[str] | None = None, regions: Any = None,
                region_column: str = "region", code_column: str = "area",
                name_column: str | None = "name_fi", labels: bool = True,
-               decimals: int | None = None) -> Figure:
+               decimals: int | None = None,
+        worse: str | None = None) -> Figure:
     """Municipality choropleth of one region, neighbours greyed, with a locator inset.
 
     Parameters
@@ -403,6 +473,10 @@ def choropleth(gdf: Any, column: str, *, region: str | None = None, neighbours: 
         Draw municipalities of other regions that touch the region in grey (no classes).
     scheme, k, bins
         Passed to :func:`classify`; the legend states the scheme and the number of classes.
+        Values of both signs get diverging classes split at zero.
+    worse : {"high", "low"}, optional
+        Which end is unfavourable (unemployment: ``"high"``, population change: ``"low"``): it
+        is drawn orange, on every map alike, and the legend says so (:data:`WORSE_TEXT`).
     legend_title : str
         What the values are, in Finnish, with the unit (e.g. "Työpaikat, lkm").
     sources, provenance, note
@@ -430,7 +504,7 @@ def choropleth(gdf: Any, column: str, *, region: str | None = None, neighbours: 
     shown = gdf[inside]
     others = gdf[~inside]
     classes = classify(shown[column], scheme, k, bins=bins)
-    colors = classes.colors()
+    colors = classes.colors(worse)
 
     outlines = regions
     if outlines is None and region is not None and len(others):
@@ -469,7 +543,7 @@ def choropleth(gdf: Any, column: str, *, region: str | None = None, neighbours: 
     if outlines is not None:
         _inset(axd["inset"], outlines, region, "area")
     _legend(axd["legend"], classes, colors, legend_title, decimals, missing=missing,
-            neighbours=drew_neighbours)
+            neighbours=drew_neighbours, worse=worse)
     return figures.finish(fig, sources=sources, provenance=provenance, note=note)
 
 
@@ -493,8 +567,7 @@ def _draw_tiles(ax: Any, cells: pd.DataFrame, column: str, classes: Classificati
                                edgecolor="#333333" if chosen else "#BBBBBB",
                                linewidth=2.0 if chosen else 0.4,
                                hatch="////" if cls < 0 else None, gid=f"tile-{code}"))
-        dark = cls >= 0 and cls >= classes.k / 2  # dark end of the reversed cividis
-        colour = "white" if dark else "black"
+        colour = "white" if cls >= 0 and _luminance(face) < 0.45 else "black"
         if names:
             ax.text(col + 0.47, -row + 0.62, short_name(name), ha="center", va="center",
                     fontsize=fontsize, color=colour, fontweight="bold" if chosen else "normal")
@@ -506,6 +579,12 @@ def _draw_tiles(ax: Any, cells: pd.DataFrame, column: str, classes: Classificati
     ax.set_aspect("equal")
     ax.set_axis_off()
     return bool((idx < 0).any())
+
+
+def _luminance(colour: Any) -> float:
+    """Relative luminance (0 black … 1 white): white text goes on dark tiles."""
+    r, g, b, _ = to_rgba(colour)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
 def _tile_cells(frame: pd.DataFrame, column: str, members: pd.DataFrame, tiles: pd.DataFrame,
@@ -533,7 +612,8 @@ def tile_map(frame: pd.DataFrame, column: str, *, municipalities: pd.DataFrame, 
              bins: Sequence[float] | None = None, legend_title: str,
              sources: str | Sequence[str] | None = None,
              provenance: Mapping[str, Any] | None = None, title: str | None = None,
-             note: str | Sequence[str] | None = None, decimals: int | None = None) -> Figure:
+             note: str | Sequence[str] | None = None, decimals: int | None = None,
+        worse: str | None = None) -> Figure:
     """Tile map: one equal square per municipality of the region, the fallback without boundaries.
 
     Parameters
@@ -563,13 +643,13 @@ def tile_map(frame: pd.DataFrame, column: str, *, municipalities: pd.DataFrame, 
     members = members[["area", "name_fi"]].rename(columns={"name_fi": "name"})
     cells = _tile_cells(frame, column, members, tiles, "tile_map")
     classes = classify(cells[column], scheme, k, bins=bins)
-    colors = classes.colors()
+    colors = classes.colors(worse)
     fig, axd = _map_figure(with_inset=False, size=(6.3, 4.4))
     missing = _draw_tiles(axd["map"], cells, column, classes, colors, decimals)
     if title:
         axd["map"].set_title(title)
     _legend(axd["legend"], classes, colors, legend_title, decimals, missing=missing,
-            neighbours=False)
+            neighbours=False, worse=worse)
     notes = [*figures._as_list(note), TILE_CAPTION]
     return figures.finish(fig, sources=sources, provenance=provenance, note=notes)
 
@@ -586,7 +666,8 @@ def region_map(values: pd.DataFrame, column: str, *, region: str, boundaries: An
                scheme: str = "quantiles", k: int = 5, bins: Sequence[float] | None = None,
                legend_title: str, sources: str | Sequence[str] | None = None,
                provenance: Mapping[str, Any] | None = None, title: str | None = None,
-               note: str | Sequence[str] | None = None, decimals: int | None = None) -> Figure:
+               note: str | Sequence[str] | None = None, decimals: int | None = None,
+        worse: str | None = None) -> Figure:
     """The 19 regions compared, the chosen region outlined.
 
     Parameters
@@ -608,7 +689,7 @@ def region_map(values: pd.DataFrame, column: str, *, region: str, boundaries: An
             raise InputError("region_map: no code of the values matches the region boundaries "
                              f"(values e.g. {', '.join(map(str, vals['area'].head(3)))}); use MKxx")
         classes = classify(gdf[column], scheme, k, bins=bins)
-        colors = classes.colors()
+        colors = classes.colors(worse)
         fig, axd = _map_figure(with_inset=False, size=(6.3, 6.3))
         ax = axd["map"]
         missing = _draw_polygons(ax, gdf, column, classes, colors)
@@ -623,7 +704,7 @@ def region_map(values: pd.DataFrame, column: str, *, region: str, boundaries: An
         members = pd.DataFrame({"area": list(REGIONS), "name": list(REGIONS.values())})
         cells = _tile_cells(vals, column, members, tiles, "region_map")
         classes = classify(cells[column], scheme, k, bins=bins)
-        colors = classes.colors()
+        colors = classes.colors(worse)
         fig, axd = _map_figure(with_inset=False, size=(6.3, 5.0))
         ax = axd["map"]
         missing = _draw_tiles(ax, cells, column, classes, colors, decimals, highlight=region)
@@ -632,7 +713,7 @@ def region_map(values: pd.DataFrame, column: str, *, region: str, boundaries: An
     if title:
         ax.set_title(title)
     _legend(axd["legend"], classes, colors, legend_title, decimals, missing=missing,
-            neighbours=False)
+            neighbours=False, worse=worse)
     return figures.finish(fig, sources=sources, provenance=provenance, note=notes)
 
 
@@ -645,7 +726,8 @@ def small_multiples(frames_by_label: Mapping[str, Any], column: str, *, region: 
                     legend_title: str, sources: str | Sequence[str] | None = None,
                     provenance: Mapping[str, Any] | None = None, ncols: int | None = None,
                     note: str | Sequence[str] | None = None, region_column: str = "region",
-                    decimals: int | None = None) -> Figure:
+                    decimals: int | None = None,
+        worse: str | None = None) -> Figure:
     """Several maps (years, measures) side by side with one shared classification.
 
     Parameters
@@ -688,7 +770,7 @@ def small_multiples(frames_by_label: Mapping[str, Any], column: str, *, region: 
                                         f"small_multiples (panel {label!r})")
     pooled = pd.concat([pd.Series(p[column], dtype=float) for p in panels.values()])
     classes = classify(pooled, scheme, k, bins=bins)
-    colors = classes.colors()
+    colors = classes.colors(worse)
 
     n = len(labels)
     ncols = ncols or min(n, 3)
@@ -711,7 +793,7 @@ def small_multiples(frames_by_label: Mapping[str, Any], column: str, *, region: 
         ax.set_title(str(label), fontsize=9)
     axd["legend"].set_axis_off()
     _legend(axd["legend"], classes, colors, legend_title, decimals, missing=missing,
-            neighbours=False)
+            neighbours=False, worse=worse)
     notes = figures._as_list(note) + ([] if geo_panels else [TILE_CAPTION])
     return figures.finish(fig, sources=sources, provenance=provenance, note=notes)
 
@@ -746,7 +828,8 @@ def auto_map(values: pd.DataFrame, *, level: str = "municipality", region: str,
     provenance : dict, optional
         Default ``values.attrs["provenance"]``.
     **kwargs
-        Passed on (scheme, k, bins, title, note, decimals, tiles).
+        Passed on (scheme, k, bins, title, note, decimals, tiles, worse: ``"high"`` or
+        ``"low"``, the unfavourable end, drawn orange on every map).
     """
     if level not in ("municipality", "region"):
         raise InputError(f"auto_map: unknown level {level!r}; use 'municipality' or 'region'")

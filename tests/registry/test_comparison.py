@@ -137,12 +137,13 @@ def test_comparison_table_and_figure_carry_the_example_mark():
     notes = [t.get_text() for t in fig.texts if t.get_gid() == figures.NOTE_GID]
     assert EXAMPLE_MARK in notes
     assert figures.is_marked_synthetic(fig)         # the jobseeker data is synthetic here
-    # one filled marker (3221 with a value) and two open ones (no tightness)
+    # one marker (3221 with a value); the two without tightness are not drawn at 0 but say so
     offsets = [c.get_offsets() for c in fig.axes[0].collections]
-    filled = [o for c, o in zip(fig.axes[0].collections, offsets) if len(o) and c.get_facecolors().size
-              and c.get_facecolors()[0][3] > 0]
-    assert sum(len(o) for o in offsets) == 3
-    assert [float(x) for o in filled for x, _ in o] == [pytest.approx(0.75)]
+    assert sum(len(o) for o in offsets) == 1
+    assert [float(x) for o in offsets for x, _ in o] == [pytest.approx(0.75)]
+    no_data = [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "punos-no-data"]
+    assert len(no_data) == 2 and all(t.startswith("ei tiukkuustietoa") for t in no_data)
+    assert any("puuttuu 2 ammatilta (kaikkiaan 3" in t.replace("\n", " ") for t in notes)
 
 
 def test_occupation_indicators_on_real_12ti_data(reference):

@@ -577,7 +577,11 @@ class Study:
             "image/svg+xml": svg,
             "text/plain": f"<{caption or label}>",
         }
-        display(bundle, raw=True, metadata={"image/png": {"width": width}, **output_metadata(synthetic)})
+        meta = output_metadata(synthetic)
+        # What the figure shows, from its data (the publisher puts it in <img alt> and Quarto's fig-alt).
+        alt = figures.alt_text(fig)
+        meta["punos"]["alt"] = f"{figures.DEMO_ALT_PREFIX}{alt}" if synthetic else alt
+        display(bundle, raw=True, metadata={"image/png": {"width": width}, **meta})
 
     def _display_table(self, frame: pd.DataFrame, caption: str | None, synthetic: bool,
                        source: str | None) -> None:

@@ -306,3 +306,17 @@ def test_municipalities_and_map_come_from_the_study_snapshot(demo_snapshot, tmp_
     assert figures.is_finished(fig) and figures.is_marked_synthetic(fig)
     other = Study("MK01", snapshot_dir=demo_snapshot, outputs_dir=tmp_path).municipalities
     assert not set(other) & set(codes)
+
+
+def test_show_records_the_figure_alt_text_with_the_example_data_mark(tmp_path, monkeypatch):
+    metadata_list: list[dict] = []
+    monkeypatch.setattr(study, "_notebook_display",
+                        lambda: (lambda bundle, raw=False, metadata=None: metadata_list.append(metadata)))
+    s = Study(outputs_dir=tmp_path, snapshot_dir=tmp_path / "snap")
+    df = _frame(PROV_DEMO)
+    s.show(figures.bar_h(df, "väestö", "kunta", title="Väestö"), "fig-vaesto", data=df)
+    (meta,) = metadata_list
+    alt = meta["punos"]["alt"]
+    assert alt.startswith(figures.DEMO_ALT_PREFIX + "Pylväskuvio, ")
+    top = df.loc[df["väestö"].idxmax(), "kunta"]
+    assert f"Suurin {top} (51\u202f980)" in alt  # the data's largest value, not the caption

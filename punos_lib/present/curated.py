@@ -69,6 +69,13 @@ def coverage_figure(cat: pd.DataFrame, *, title: str | None = "Tietolähteiden k
               loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7)
     if title:
         ax.set_title(title)
+    per_topic = values.sum(axis=0)
+    topic_names = [matrix.attrs["labels_fi"][t] for t in matrix.columns]
+    most, least = int(np.argmax(per_topic)), int(np.argmin(per_topic))
+    figures.set_alt(fig, f"Ruudukko: {title or 'tietolähteiden aihealueet'}. {len(names)} tietolähdettä "
+                         f"riveinä, {len(topic_names)} aihealuetta sarakkeina ({', '.join(topic_names)}). "
+                         f"Eniten lähteitä aiheella {topic_names[most]} ({int(per_topic[most])}), "
+                         f"vähiten aiheella {topic_names[least]} ({int(per_topic[least])}).")
     return figures.finish(fig, provenance=curated_provenance(CATALOGUE_SOURCE))
 
 
@@ -153,6 +160,12 @@ def network_figure(
     fig.text(0.01, 0.01, figures.wrap_text(f"{source} {strategy}", 0.97 * fig.get_figwidth(), size=6),
              fontsize=6, va="bottom", gid=figures.SOURCE_GID)
     fig.subplots_adjust(left=0.02, right=0.68, top=0.94, bottom=0.09)
+    counts = ", ".join(f"{ACTOR_TYPES[t]} {sum(1 for n in nodes if graph.nodes[n].get('type') == t)}"
+                       for t in present)
+    first = ", ".join(str(graph.nodes[n].get("name_fi", n)).split(" (")[0] for n in ranked[:3])
+    figures.set_alt(fig, f"Verkostokuvio: {title}. {len(nodes)} toimijaa ja {graph.number_of_edges()} "
+                         f"yhteyttä; toimijatyypit: {counts}. Keskeisimmät (välillisyyskeskeisyys): "
+                         f"{first}.")
     return fig
 
 def actors_map(counts: pd.DataFrame, region: str, *, municipalities: pd.DataFrame, boundaries: Any = None,
@@ -255,4 +268,14 @@ def comparison_figure(comparison: pd.DataFrame, *, shortage_threshold: float = 1
     if bool(data["example"].any()):
         notes.insert(0, EXAMPLE_MARK)
     provenance = comparison.attrs.get("provenance") or curated_provenance(FORUM_SOURCE)
+    states = ", ".join(f"{STATES[st]} {int((data['state'] == st).sum())}" for st in _STATE_COLOURS
+                       if (data["state"] == st).any())
+    text = f"Pistekuvio: {title}. {len(data)} foorumin arvioimaa ammattia ({states})"
+    if finite.size:
+        top = int(np.nanargmax(np.where(np.isfinite(tight), tight, -np.inf)))
+        text += (f"; tiukin {data['aml'].iloc[top]} {data['occupation_fi'].fillna('').iloc[top]} "
+                 f"({figures.format_number(tight[top], 2)} avointa työpaikkaa työtöntä kohden)")
+    if missing:
+        text += f"; tiukkuustieto puuttuu {missing} ammatilta"
+    figures.set_alt(fig, text + ".")
     return figures.finish(fig, provenance=provenance, note=notes)

@@ -26,7 +26,9 @@ Examples
 from __future__ import annotations
 
 import io
+import math
 import os
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -49,6 +51,7 @@ __all__ = [
     "GREY",
     "HIGHLIGHT",
     "DEMO_TEXT",
+    "DEMO_ALT_PREFIX",
     "SOURCE_GID",
     "NOTE_GID",
     "DEMO_GID",
@@ -65,6 +68,8 @@ __all__ = [
     "is_marked_synthetic",
     "is_finished",
     "finish",
+    "set_alt",
+    "alt_text",
     "wrap_text",
     "fit_texts",
     "render",
@@ -453,6 +458,68 @@ def finish(fig: Figure, *, sources: str | Sequence[str] | None = None,
 
 
 # ---------------------------------------------------------------------------------------------
+# alt text
+# ---------------------------------------------------------------------------------------------
+_ALT_ATTR = "_punos_alt"
+#: Put before the alt text of a figure drawn from example data.
+DEMO_ALT_PREFIX = "Esimerkkiaineisto, ei todellisia tilastoja. "
+
+
+def set_alt(fig: Figure, text: str) -> Figure:
+    """Attach the alt text (what the figure shows, for readers who cannot see it) to ``fig``.
+
+    The chart helpers, maps and registry figures write it from the data they draw; a notebook
+    that draws its own figure can set one. :meth:`punos_lib.study.Study.show` publishes it.
+    """
+    # Only ordinary spaces and line breaks are collapsed (numbers keep their narrow no-break spaces).
+    setattr(fig, _ALT_ATTR, re.sub(r"[ \t\n]+", " ", str(text)).strip())
+    return fig
+
+
+def alt_text(fig: Figure) -> str:
+    """The figure's alt text: the one set by :func:`set_alt`, else one read from its axes
+    (title and axis labels), so that no figure is published with only its caption.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"kunta": ["Mikkeli", "Juva", "Puumala"], "väestö": [51980.0, 5802.0, 2200.0]})
+    >>> alt_text(bar_h(df, "väestö", "kunta", title="Väestö kunnittain"))
+    'Pylväskuvio, 3 pylvästä: Väestö kunnittain. Suurin Mikkeli (51\u202f980), pienin Puumala (2\u202f200).'
+    """
+    stored = getattr(fig, _ALT_ATTR, None)
+    if stored:
+        return stored
+    parts = []
+    for ax in fig.axes:
+        title = re.sub(r"\s*\n\s*", " ", ax.get_title(loc="left") or ax.get_title()).strip()
+        axes = [t for t in (ax.get_xlabel(), ax.get_ylabel()) if t]
+        if title or axes:
+            parts.append(f"{title or 'Kuvio'}" + (f" (akselit: {', '.join(axes)})" if axes else ""))
+    return "Kuvio: " + "; ".join(parts) + "." if parts else "Kuvio."
+
+
+def _subject(title: str | None, *fallbacks: str | None) -> str:
+    for text in (title, *fallbacks):
+        if text:
+            return re.sub(r"[ \t\n]+", " ", str(text)).strip().rstrip(".")
+    return "kuvio"
+
+
+def _extremes(labels: Sequence[str], values: Sequence[float], decimals: int,
+              percent: bool = False) -> str:
+    """``"Suurin A (3), pienin B (1)"`` of the finite values."""
+    pairs = [(str(lab), float(v)) for lab, v in zip(labels, values) if v is not None and math.isfinite(float(v))]
+    if not pairs:
+        return "Ei arvoja"
+    top = max(pairs, key=lambda p: p[1])
+    low = min(pairs, key=lambda p: p[1])
+    fmt = lambda v: format_number(v, decimals, percent=percent)  # noqa: E731
+    if len(pairs) == 1:
+        return f"Ainoa arvo {top[0]} ({fmt(top[1])})"
+    return f"Suurin {top[0]} ({fmt(top[1])}), pienin {low[0]} ({fmt(low[1])})"
+
+
+# ---------------------------------------------------------------------------------------------
 # deterministic files
 # ---------------------------------------------------------------------------------------------
 def _titles_of(fig: Figure) -> list[Any]:
@@ -638,6 +705,8 @@ def bar_h(df: pd.DataFrame, value: str, label: str, *, sort: bool = True,
         ax.bar_label(bars, labels=[format_number(v, decimals) for v in values], padding=2,
                      fontsize=7.5)
     _titles(ax, title, xlabel, None)
+    set_alt(fig, f"Pylväskuvio, {len(values)} pylvästä: {_subject(title, xlabel, value)}. "
+                 f"{_extremes(labels, values, decimals)}.")
     return fig
 
 
@@ -670,6 +739,20 @@ def line(df: pd.DataFrame, x: str, y: str, hue: str | None = None, *, decimals: 
     if hue is not None:
         ax.legend(loc="best")
     _titles(ax, title, xlabel, ylabel)
+    described = []
+    for name, part in groups[:6]:
+        part = part.sort_values("_x", kind="stable")
+        ys = part[y].astype(float).to_numpy()
+        xs = part[x].astype(str).tolist()
+        ok = np.isfinite(ys)
+        if not ok.any():
+            continue
+        first, last, top = int(np.argmax(ok)), int(len(ok) - 1 - np.argmax(ok[::-1])), int(np.nanargmax(ys))
+        described.append(f"{'' if name is None else f'{name}: '}{xs[first]} "
+                         f"{format_number(ys[first], decimals)}, {xs[last]} "
+                         f"{format_number(ys[last], decimals)}, suurin {format_number(ys[top], decimals)} "
+                         f"({xs[top]})")
+    set_alt(fig, f"Viivakuvio: {_subject(title, ylabel, y)}. " + "; ".join(described) + ".")
     return fig
 
 
@@ -712,6 +795,19 @@ def population_pyramid(df: pd.DataFrame, age: str, left: str, right: str, *,
         ax.legend(loc="best")
     ax.set_yticks(ypos, ages)
     _titles(ax, title, xlabel, None)
+    subject = _subject(title, xlabel)
+    if layout == "mirror":
+        set_alt(fig, f"Väestöpyramidi: {subject}. {left_label}: "
+                     f"{_extremes(ages, lvals, decimals, percent).lower()}; {right_label}: "
+                     f"{_extremes(ages, rvals, decimals, percent).lower()}.")
+    else:
+        diff = np.where(np.isfinite(lvals - rvals), np.abs(lvals - rvals), -1.0)
+        i = int(np.argmax(diff))
+        fmt = lambda v: format_number(v, decimals, percent=percent)  # noqa: E731
+        set_alt(fig, f"Pylväsvertailu: {subject}. {left_label} pylväinä, {right_label} "
+                     f"ääriviivoina. {left_label}: {_extremes(ages, lvals, decimals, percent).lower()}. "
+                     f"Suurin ero: {ages[i]}, {left_label} {fmt(lvals[i])} ja {right_label} "
+                     f"{fmt(rvals[i])}.")
     return fig
 
 
@@ -744,6 +840,11 @@ def stacked_share(df: pd.DataFrame, category: str, part: str, value: str, *,
     ax.xaxis.set_major_formatter(number_formatter(0))
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=min(4, len(shares.columns)))
     _titles(ax, title, xlabel, None)
+    names = [str((part_labels or {}).get(str(c), c)) for c in shares.columns]
+    largest = [f"{n} suurin luokassa {shares[c].idxmax()} ({format_number(shares[c].max(), 0)} %)"
+               for n, c in zip(names, shares.columns)]
+    set_alt(fig, f"Pinottu pylväskuvio, {len(shares)} luokkaa: {_subject(title)}. Osuudet: "
+                 f"{', '.join(names)}. " + "; ".join(largest) + ".")
     return fig
 
 
@@ -772,6 +873,12 @@ def beveridge(df: pd.DataFrame, u: str, v: str, time: str, *, label_every: int |
     ax.yaxis.set_major_formatter(number_formatter(decimals))
     ax.grid(True)
     _titles(ax, title, xlabel, ylabel)
+    if len(times):
+        fmt = lambda v: format_number(v, decimals)  # noqa: E731
+        set_alt(fig, f"Beveridge-käyrä: {_subject(title)}. Vaaka-akselilla {xlabel}, pystyakselilla "
+                     f"{ylabel}. {times[0]}: {fmt(xs[0])} ja {fmt(ys[0])}; {times[-1]}: "
+                     f"{fmt(xs[-1])} ja {fmt(ys[-1])}; suurin {ylabel} {fmt(np.nanmax(ys))} "
+                     f"({times[int(np.nanargmax(ys))]}).")
     return fig
 
 
@@ -800,4 +907,12 @@ def heatmap(matrix: pd.DataFrame, *, decimals: int = 1, annotate: bool = True,
     if colorbar_label:
         bar.set_label(colorbar_label)
     _titles(ax, title, None, None)
+    if np.isfinite(values).any():
+        hi = np.unravel_index(np.nanargmax(values), values.shape)
+        lo = np.unravel_index(np.nanargmin(values), values.shape)
+        cell = lambda rc: f"{matrix.index[rc[0]]} / {matrix.columns[rc[1]]}"  # noqa: E731
+        set_alt(fig, f"Lämpökartta, {values.shape[0]} riviä × {values.shape[1]} saraketta: "
+                     f"{_subject(title, colorbar_label)}. Suurin {cell(hi)} "
+                     f"({format_number(values[hi], decimals)}), pienin {cell(lo)} "
+                     f"({format_number(values[lo], decimals)}).")
     return fig

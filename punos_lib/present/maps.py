@@ -544,6 +544,10 @@ def choropleth(gdf: Any, column: str, *, region: str | None = None, neighbours: 
         _inset(axd["inset"], outlines, region, "area")
     _legend(axd["legend"], classes, colors, legend_title, decimals, missing=missing,
             neighbours=drew_neighbours, worse=worse)
+    names = (shown[name_column].astype(str) if name_column and name_column in shown.columns
+             else shown[code_column].astype(str)).tolist()
+    _set_map_alt(fig, "Kuntakartta", title, legend_title, names, shown[column].tolist(), classes,
+                 decimals, worse)
     return figures.finish(fig, sources=sources, provenance=provenance, note=note)
 
 
@@ -579,6 +583,32 @@ def _draw_tiles(ax: Any, cells: pd.DataFrame, column: str, classes: Classificati
     ax.set_aspect("equal")
     ax.set_axis_off()
     return bool((idx < 0).any())
+
+
+def _set_map_alt(fig: Figure, kind: str, title: str | None, legend_title: str, names: Sequence[str],
+                 values: Sequence[float], classes: Classification, decimals: int | None,
+                 worse: str | None, chosen: str | None = None) -> None:
+    """Alt text of a map from the values it shows: largest and smallest, the classes, missing."""
+    dec = decimals if decimals is not None else _auto_decimals([classes.lower, *classes.bins])
+    pairs = [(n, float(v)) for n, v in zip(names, values) if v is not None and math.isfinite(float(v))]
+    subject = " ".join((title or legend_title).split())
+    text = f"{kind}: {subject}. {legend_title}"
+    if pairs:
+        top, low = max(pairs, key=lambda p: p[1]), min(pairs, key=lambda p: p[1])
+        fmt = lambda v: figures.format_number(v, dec)  # noqa: E731
+        text += f": suurin {top[0]} ({fmt(top[1])}), pienin {low[0]} ({fmt(low[1])})"
+        if chosen:
+            mine = [v for n, v in pairs if n == chosen]
+            if mine:
+                rank = 1 + sum(1 for _, v in pairs if v > mine[0])
+                text += f"; {chosen} {fmt(mine[0])} (sija {rank}/{len(pairs)} suurimmasta)"
+    text += f". {classes.k} luokkaa ({classes.title})"
+    if worse is not None:
+        text += ", oranssi = epäedullisempi suunta"
+    missing = len(names) - len(pairs)
+    if missing:
+        text += f"; tieto puuttuu {missing} alueelta"
+    figures.set_alt(fig, text + ".")
 
 
 def _luminance(colour: Any) -> float:
@@ -651,6 +681,8 @@ def tile_map(frame: pd.DataFrame, column: str, *, municipalities: pd.DataFrame, 
     _legend(axd["legend"], classes, colors, legend_title, decimals, missing=missing,
             neighbours=False, worse=worse)
     notes = [*figures._as_list(note), TILE_CAPTION]
+    _set_map_alt(fig, "Ruutukartta", title, legend_title, cells["name"].astype(str).tolist(),
+                 cells[column].tolist(), classes, decimals, worse)
     return figures.finish(fig, sources=sources, provenance=provenance, note=notes)
 
 
@@ -714,6 +746,10 @@ def region_map(values: pd.DataFrame, column: str, *, region: str, boundaries: An
         ax.set_title(title)
     _legend(axd["legend"], classes, colors, legend_title, decimals, missing=missing,
             neighbours=False, worse=worse)
+    names = [REGIONS.get(str(c), str(c)) for c in (gdf["area"] if boundaries is not None else cells["area"])]
+    shown_values = (gdf if boundaries is not None else cells)[column].tolist()
+    _set_map_alt(fig, "Maakuntakartta", title, legend_title, names, shown_values, classes, decimals, worse,
+                 chosen=REGIONS.get(region))
     return figures.finish(fig, sources=sources, provenance=provenance, note=notes)
 
 
@@ -795,6 +831,15 @@ def small_multiples(frames_by_label: Mapping[str, Any], column: str, *, region: 
     _legend(axd["legend"], classes, colors, legend_title, decimals, missing=missing,
             neighbours=False, worse=worse)
     notes = figures._as_list(note) + ([] if geo_panels else [TILE_CAPTION])
+    pooled_names = []
+    for label in labels:
+        panel = panels[label]
+        name_col = next((c for c in ("name", "name_fi", "area") if c in panel.columns), None)
+        names = panel[name_col].astype(str) if name_col else pd.Series([""] * len(panel))
+        pooled_names += [f"{n} ({label})" for n in names]
+    _set_map_alt(fig, "Karttasarja", ", ".join(map(str, labels)), legend_title, pooled_names,
+                 pd.concat([pd.Series(panels[label][column], dtype=float) for label in labels]).tolist(),
+                 classes, decimals, worse)
     return figures.finish(fig, sources=sources, provenance=provenance, note=notes)
 
 

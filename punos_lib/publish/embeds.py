@@ -14,10 +14,12 @@ from punos_lib.errors import PublishError
 from punos_lib.publish._common import located_error
 from punos_lib.publish.chapters import Embed
 
-__all__ = ["DOWNLOAD_TEXT", "Notebooks", "Output", "data_files"]
+__all__ = ["DOWNLOAD_TEXT", "FIGURE_SVG_TEXT", "Notebooks", "Output", "data_files"]
 
 #: The words before the download links of a figure's or table's data.
 DOWNLOAD_TEXT = "Lataa aineisto:"
+#: The link to a figure's vector file (SVG), after the data downloads.
+FIGURE_SVG_TEXT = "Kuva (SVG)"
 
 
 @dataclass
@@ -31,6 +33,11 @@ class Output:
     note: str = ""       # for the reader: an earlier run is shown because the last one failed
     #: Whether the output shows example data (``None``: the notebook did not say, e.g. older runs).
     synthetic: bool | None = None
+    #: What a figure shows, for readers who cannot see it (``ctx.show`` writes it from the data);
+    #: empty when the notebook gave none (the caption is used then).
+    alt: str = ""
+    #: The figure's SVG (vector) when the notebook displayed one beside the PNG.
+    svg: str = ""
 
 
 def _cell_options(source: str) -> dict[str, str]:
@@ -150,13 +157,18 @@ class Notebooks:
         flags = [(o.get("metadata") or {}).get("punos", {}).get("synthetic") for o in shown]
         known = [bool(f) for f in flags if f is not None]
         synthetic = any(known) if known else None
+        alts = [str((o.get("metadata") or {}).get("punos", {}).get("alt") or "") for o in shown]
+        alt = next((a for a in alts if a), "")
+        svgs = ["".join(d["image/svg+xml"]) if isinstance(d["image/svg+xml"], list) else d["image/svg+xml"]
+                for d in rich if "image/svg+xml" in d]
         for mime, kind in (("image/png", "png"), ("image/svg+xml", "svg"), ("text/html", "html"),
                            ("text/markdown", "markdown")):
             for data in rich:
                 if mime in data:
                     value = data[mime]
                     value = "".join(value) if isinstance(value, list) else value
-                    return Output(kind, value, caption, run_id, synthetic=synthetic)
+                    return Output(kind, value, caption, run_id, synthetic=synthetic, alt=alt,
+                                  svg=svgs[0] if svgs else "")
         if embed.label.startswith("fig-"):
             # The contract also saves every figure file; use it when the cell did not display one.
             for ext in ("png", "svg"):

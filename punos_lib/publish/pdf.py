@@ -143,11 +143,18 @@ def _typst_embed(emb: Embed, out: Output, num: Numbered, build: Path) -> str:
     numbering = f', supplement: [{KINDS[num.kind]}], numbering: (..n) => "{num.number}"' if num.kind else ", numbering: none"
     caption = f", caption: {_typst_str(out.caption)}" if out.caption else ""
     if out.kind in ("png", "svg"):
-        name = f"{out.run_id}-{emb.label}.{out.kind}"
-        data = base64.b64decode(out.data) if out.kind == "png" else out.data.encode("utf-8")
+        # Vector figures in the PDF: the SVG when the notebook displayed one (sharp at any zoom,
+        # text as outlines), the PNG only for outputs that have nothing else.
+        kind = "svg" if out.svg or out.kind == "svg" else "png"
+        name = f"{out.run_id}-{emb.label}.{kind}"
+        if kind == "svg":
+            data = (out.svg or out.data).encode("utf-8")
+        else:
+            data = base64.b64decode(out.data)
         target = build / "figures" / name
         atomic_write_bytes(target, data)
-        return (f'#figure(image("figures/{name}", width: 100%), kind: image{numbering}{caption}) {label}')
+        alt = f", alt: {_typst_str(out.alt or out.caption)}" if (out.alt or out.caption) else ""
+        return (f'#figure(image("figures/{name}", width: 100%{alt}), kind: image{numbering}{caption}) {label}')
     if out.kind == "html":
         parser = _TableParser()
         parser.feed(out.data)

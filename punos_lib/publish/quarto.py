@@ -9,7 +9,11 @@ differs from the chapters only in what the built-in renderer also adds:
 - ``_quarto.yml``: the subtitle and output file of the region the notebooks ran for, and the demo
   banner on every page and in the PDF when the snapshot is synthetic;
 - after each embed, on the website only, the links to download the data behind it
-  (``outputs/tables/<run id>/<label>.csv|.xlsx``, published as ``site/tables/<run id>/…``);
+  (``outputs/tables/<run id>/<label>.csv|.xlsx``, published as ``site/tables/<run id>/…``) and
+  the figure's SVG;
+- embeds point at staged copies of the executed notebooks (``_punos/notebooks/``) whose figure
+  cells carry ``fig-alt`` (the alt text ``ctx.show`` wrote from the data) and whose figures are
+  SVG only (vector figures in the PDF), see ``_staged_notebook``;
 - an embed of a notebook whose run failed becomes the same "Osa puuttuu" placeholder, or, when
   ``punos run`` kept its previous good run, the same note saying which run is shown.
 
@@ -19,6 +23,7 @@ Quarto's warnings are passed on to the report.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -34,7 +39,7 @@ from punos_lib.errors import PublishError
 from punos_lib.publish._common import replace_dir
 from punos_lib.publish.book import DEMO_BANNER, Book
 from punos_lib.publish.chapters import Embed, reroot
-from punos_lib.publish.embeds import DOWNLOAD_TEXT, Notebooks, data_files
+from punos_lib.publish.embeds import DOWNLOAD_TEXT, FIGURE_SVG_TEXT, Notebooks, data_files
 from punos_lib.publish.report import RenderReport
 
 __all__ = ["ENGINE", "find_quarto", "render_quarto"]
@@ -160,6 +165,38 @@ def _config(book: Book, project: Path, synthetic: bool) -> dict[str, Any]:
     return raw
 
 
+def _staged_notebook(notebook: Path, project: Path, outputs: Path) -> Path:
+    """The copy of an executed notebook that the staged chapters embed (written once per render).
+
+    It differs from the notebook in what Quarto reads from the cell, not the output: every figure
+    cell gets ``#| fig-alt:`` with the alt text ``ctx.show`` recorded from the data (so the
+    website's ``<img alt>`` and the PDF describe the figure instead of repeating the caption), and
+    a figure output shown both as PNG and SVG keeps only the SVG, so the PDF has vector figures.
+    """
+    rel = notebook.relative_to(outputs) if notebook.is_relative_to(outputs) else Path(notebook.name)
+    staged = project / "_punos" / rel
+    if staged.is_file():
+        return staged
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") != "code":
+            continue
+        alt = ""
+        for output in cell.get("outputs", []):
+            data = output.get("data") or {}
+            alt = alt or str(((output.get("metadata") or {}).get("punos") or {}).get("alt") or "")
+            if "image/svg+xml" in data and "image/png" in data:
+                del data["image/png"]
+                (output.get("metadata") or {}).pop("image/png", None)
+        source = cell.get("source", "")
+        source = "".join(source) if isinstance(source, list) else source
+        if alt and source.startswith("#|") and "#| fig-alt:" not in source:
+            head, _, rest = source.partition("\n")
+            cell["source"] = f"{head}\n#| fig-alt: {json.dumps(alt, ensure_ascii=False)}\n{rest}"
+    atomic_write_bytes(staged, json.dumps(nb, ensure_ascii=False).encode("utf-8"))
+    return staged
+
+
 def _stage_file(book: Book, source: Path, base: Path, project: Path, outputs: Path, nbs: Notebooks,
                 warnings: list[str], noted: set[str], depth: int) -> None:
     """Copy ``source`` into ``project``, adding download links and placeholders after its embeds.
@@ -189,16 +226,24 @@ def _stage_file(book: Book, source: Path, base: Path, project: Path, outputs: Pa
         if out.note and out.run_id not in noted:
             noted.add(out.run_id)
             lines += ["", "::: {.stale-note}", out.note, ":::", ""]
-        lines.append(line)
+        staged_nb = _staged_notebook(notebook, project, outputs)
+        lines.append(line.replace(f"{emb.group(1)}#", f"{os.path.relpath(staged_nb, chapter_dir)}#", 1))
         links = []
         for src in data_files(outputs, out.run_id, emb.group(2)):
             staged = project / "tables" / out.run_id / src.name
             staged.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(src, staged)
             links.append(f"[{src.suffix[1:].upper()}]({os.path.relpath(staged, chapter_dir)})")
-        if links:
+        text = f"{DOWNLOAD_TEXT} {' · '.join(links)}" if links else ""
+        svg = outputs / "figures" / out.run_id / f"{emb.group(2)}.svg"
+        if emb.group(2).startswith("fig-") and svg.is_file():
+            staged = project / "figures" / f"{out.run_id}-{svg.name}"  # the built-in site's name
+            staged.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(svg, staged)
+            text = " · ".join(t for t in (text, f"[{FIGURE_SVG_TEXT}]({os.path.relpath(staged, chapter_dir)})") if t)
+        if text:
             lines += ["", '::: {.content-visible when-format="html"}', "::: {.downloads}",
-                      f"{DOWNLOAD_TEXT} {' · '.join(links)}", ":::", ":::", ""]
+                      text, ":::", ":::", ""]
         elif emb.group(2).split("-", 1)[0] in ("fig", "tbl"):
             warnings.append(f"{source}:{no}: no data file outputs/tables/{out.run_id}/{emb.group(2)}.csv|.xlsx "
                             "to link for download")

@@ -15,7 +15,7 @@ from punos_lib._atomic import atomic_write_bytes
 from punos_lib.publish._common import pandoc, template
 from punos_lib.publish.book import DEMO_BANNER, Book
 from punos_lib.publish.chapters import Chapter, Embed
-from punos_lib.publish.embeds import DOWNLOAD_TEXT, Notebooks, Output, data_files
+from punos_lib.publish.embeds import DOWNLOAD_TEXT, FIGURE_SVG_TEXT, Notebooks, Output, data_files
 from punos_lib.publish.markdown import Target, chapter_markdown
 from punos_lib.publish.numbering import KINDS, Numbered, Numbers
 
@@ -34,8 +34,19 @@ def _html_embed(emb: Embed, out: Output, num: Numbered, site: Path, outputs: Pat
         name = f"{out.run_id}-{emb.label}.{out.kind}"
         data = base64.b64decode(out.data) if out.kind == "png" else out.data.encode("utf-8")
         atomic_write_bytes(site / "figures" / name, data)
-        body = (f'<figure id="{label}"><img src="figures/{html.escape(name)}" alt="{caption}">'
+        # The alt text says what the figure shows (written from its data by ctx.show); the caption
+        # is only the fallback for an output that has none.
+        alt = html.escape(out.alt or out.caption)
+        body = (f'<figure id="{label}"><img src="figures/{html.escape(name)}" alt="{alt}">'
                 + (f"<figcaption>{cap_html}</figcaption>" if cap_html else "") + "</figure>")
+        if out.svg and out.kind == "png":
+            svg_name = f"{out.run_id}-{emb.label}.svg"
+            atomic_write_bytes(site / "figures" / svg_name, out.svg.encode("utf-8"))
+            figure_link = f'<a href="figures/{html.escape(svg_name)}">{FIGURE_SVG_TEXT}</a>'
+        elif out.kind == "svg":
+            figure_link = f'<a href="figures/{html.escape(name)}">{FIGURE_SVG_TEXT}</a>'
+        else:
+            figure_link = ""
     else:
         if out.kind == "html":
             inner = re.sub(r"<style[^>]*>.*?</style>", "", out.data, flags=re.S).strip()
@@ -48,14 +59,17 @@ def _html_embed(emb: Embed, out: Output, num: Numbered, site: Path, outputs: Pat
             inner = f"<pre>{html.escape(out.data)}</pre>"
         cap = f'<p class="table-caption">{cap_html}</p>' if cap_html else ""
         body = f'<div class="table-wrap" id="{label}">{cap}{inner}</div>'
+        figure_link = ""
     links = []
     for src in data_files(outputs, out.run_id, emb.label):
         atomic_write_bytes(site / "tables" / out.run_id / src.name, src.read_bytes())
         links.append(f'<a href="tables/{html.escape(out.run_id)}/{html.escape(src.name)}">'
                      f'{src.suffix[1:].upper()}</a>')
-    if links:
-        body += f'\n<p class="downloads">{DOWNLOAD_TEXT} {" · ".join(links)}</p>'
-    elif num.kind:
+    if links or figure_link:
+        text = f'{DOWNLOAD_TEXT} {" · ".join(links)}' if links else ""
+        text = " · ".join(t for t in (text, figure_link) if t)
+        body += f'\n<p class="downloads">{text}</p>'
+    if not links and num.kind:
         warnings.append(f"{emb.file}:{emb.line}: no data file outputs/tables/{out.run_id}/{emb.label}.csv|.xlsx "
                         "to link for download")
     return body

@@ -192,3 +192,32 @@ def test_network_names_its_actors_whole_and_keeps_its_legend_inside():
     assert "…" not in texts and "toimipiste" in texts
     source = [t.get_text() for t in fig.texts if t.get_gid() == figures.SOURCE_GID][0].replace("\n", " ")
     assert "Numeroitu 12 keskeisintä toimijaa (kaikkiaan 30" in source
+
+
+# -- alt text ------------------------------------------------------------------------------------
+def test_alt_text_names_the_largest_and_smallest_bar():
+    fig = figures.bar_h(pd.DataFrame({"ala": ["Metsä", "Sote", "Vesi"], "n": [3079.0, 12607.0, 328.0]}),
+                        "n", "ala", title="Työpaikat toimialoittain")
+    alt = figures.alt_text(fig)
+    assert alt.startswith("Pylväskuvio, 3 pylvästä: Työpaikat toimialoittain.")
+    assert "Suurin Sote (12\u202f607)" in alt and "pienin Vesi (328)" in alt
+
+
+def test_alt_text_of_lines_pyramid_and_maps_comes_from_the_data():
+    df = pd.DataFrame({"year": [2016, 2023] * 2, "index": [100.0, 98.2, 100.0, 103.7],
+                       "area_name": ["Etelä-Savo"] * 2 + ["Koko maa"] * 2})
+    alt = figures.alt_text(figures.line(df, "year", "index", hue="area_name", decimals=1, title="Työpaikat"))
+    assert "Etelä-Savo: 2016 100,0, 2023 98,2" in alt and "Koko maa: 2016 100,0, 2023 103,7" in alt
+    ages = pd.DataFrame({"age": ["0–14", "15–64", "65+"], "r": [12.0, 55.0, 33.0], "c": [15.0, 62.0, 23.0]})
+    alt = figures.alt_text(figures.population_pyramid(ages, "age", "r", "c", left_label="Etelä-Savo",
+                                                      right_label="Koko maa", percent=True, title="Ikärakenne"))
+    assert "Suurin ero: 65+, Etelä-Savo 33\u202f% ja Koko maa 23\u202f%" in alt
+    frame = pd.DataFrame({"area": ["KU491", "KU740", "KU593", "KU178"], "value": [9.0, 10.5, 8.1, float("nan")]})
+    munis = pd.DataFrame({"area": ["KU491", "KU740", "KU593", "KU178"],
+                          "name_fi": ["Mikkeli", "Savonlinna", "Pieksämäki", "Juva"], "region": "MK10",
+                          "x_km": [514, 613, 506, 544], "y_km": [6840, 6860, 6900, 6870]})
+    fig = maps.tile_map(frame, "value", municipalities=munis, region="MK10", k=3, decimals=1,
+                        legend_title="Työttömät, %", title="Työttömyysaste", sources="X", worse="high")
+    alt = figures.alt_text(fig)
+    assert alt.startswith("Ruutukartta: Työttömyysaste.")
+    assert "suurin Savonlinna (10,5), pienin Pieksämäki (8,1)" in alt and "tieto puuttuu 1 alueelta" in alt

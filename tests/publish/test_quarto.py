@@ -102,7 +102,9 @@ def test_quarto_renders_a_staged_copy_into_both_outputs(project: Path, fake: Pat
     # The outputs folder in use is what ../outputs means to the staged chapters.
     assert (staged / "outputs").resolve() == outputs.resolve()
     chapter = (staged / "study" / "02-luku.qmd").read_text(encoding="utf-8")
-    embed = "{{< embed ../outputs/notebooks/demo.ipynb#fig-asukkaat >}}"
+    # Embeds point at the staged copy of the notebook (fig-alt, SVG-only figures for the PDF).
+    embed = "{{< embed ../_punos/notebooks/demo.ipynb#fig-asukkaat >}}"
+    assert (staged / "_punos" / "notebooks" / "demo.ipynb").is_file()
     after = chapter.split(embed, 1)[1].lstrip("\n").splitlines()[:5]
     assert after == ['::: {.content-visible when-format="html"}', "::: {.downloads}",
                      "Lataa aineisto: [CSV](../tables/demo/fig-asukkaat.csv) · "
@@ -190,4 +192,4 @@ def test_a_failed_run_whose_previous_run_is_shown_says_so(project: Path, fake: P
     _render(project, fake, engine="quarto")
     staged = (tmp_path / "staged" / "html" / "study" / "02-luku.qmd").read_text(encoding="utf-8")
     assert staged.count(note) == 1
-    assert staged.index("::: {.stale-note}\n" + note) < staged.index("{{< embed ../outputs/notebooks/demo.ipynb")
+    assert staged.index("::: {.stale-note}\n" + note) < staged.index("{{< embed ../_punos/notebooks/demo.ipynb")

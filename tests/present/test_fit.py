@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import re
 
-import geopandas as gpd
 import matplotlib.colors as mcolors
 import numpy as np
 import pandas as pd
-import pytest
 
+from map_frames import real_municipalities
 from punos_lib.present import curated, figures, maps
 from punos_lib.registry import actors
 
@@ -66,13 +65,7 @@ def test_footer_lines_do_not_overlap():
 
 
 def test_real_map_title_is_not_cut_at_the_top(reference):
-    gdf = gpd.read_file(reference / "geo" / "kunta1000k_2025_with_neighbors_and_province.geojson").to_crs(3067)
-    key = pd.read_csv(reference / "keys" / "municipality_key_2025.csv", dtype=str)
-    key = pd.DataFrame({"area": "KU" + key["kunta"].str.zfill(3),
-                        "region": "MK" + key["maakunta_code"].str.zfill(2)})
-    gdf["area"] = "KU" + gdf["kunta"].astype(str).str.zfill(3)
-    gdf["name_fi"] = gdf["nimi"]
-    gdf = gdf.merge(key, on="area")
+    gdf = real_municipalities(reference)
     gdf["value"] = np.linspace(-6.5, 4.0, len(gdf))
     fig = maps.choropleth(gdf, "value", region="MK10", legend_title="Työpaikkoja / 100 työllistä",
                           title="Työpaikkaomavaraisuus 2021", sources="Tilastokeskus", worse="low")

@@ -9,6 +9,8 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
+from map_frames import real_municipalities
+
 from punos_lib.present import figures, maps
 from punos_lib.reference.regions import REGIONS
 from punos_lib.errors import InputError
@@ -205,14 +207,7 @@ def test_choropleth_unknown_region_names_present_ones():
 
 def test_choropleth_on_real_boundaries(reference):
     """The recorded Statistics Finland kunta1000k_2025 layer: Etelä-Savo has 11 municipalities."""
-    gdf = gpd.read_file(reference / "geo" / "kunta1000k_2025_with_neighbors_and_province.geojson")
-    gdf = gdf.to_crs(3067)
-    key = pd.read_csv(reference / "keys" / "municipality_key_2025.csv", dtype=str)
-    key = pd.DataFrame({"area": "KU" + key["kunta"].str.zfill(3),
-                        "region": "MK" + key["maakunta_code"].str.zfill(2)})
-    gdf["area"] = "KU" + gdf["kunta"].astype(str).str.zfill(3)
-    gdf["name_fi"] = gdf["nimi"]
-    gdf = gdf.merge(key, on="area")
+    gdf = real_municipalities(reference)
     gdf["value"] = np.arange(len(gdf), dtype=float)
     fig = maps.choropleth(gdf, "value", region="MK10", legend_title="Arvo", sources="Tilastokeskus")
     names = {t.get_text() for t in fig.axes[0].texts}

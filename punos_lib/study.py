@@ -246,9 +246,19 @@ def _display_cells(frame: pd.DataFrame, lang: str) -> list[list[str]]:
     return [list(row) for row in zip(*columns)] if columns else []
 
 
+#: A table whose columns' longest words (in characters, with the cells' padding) add up to more
+#: than this is shown in smaller type on the website (about a 48 rem text column).
+WIDE_TABLE_CHARS = 95
+
+
 def table_html(frame: pd.DataFrame, *, caption: str | None = None, synthetic: bool = False,
                source: str | None = None, lang: str = "fi") -> str:
-    """An HTML table with caption, Finnish number format, source line and the demo mark.
+    """An HTML table with Finnish number format, source line and the demo mark.
+
+    The caption labels the table (``aria-label``) but is not shown: the published chapter shows
+    the cell's numbered caption, so a ``<caption>`` would repeat it (issue 10). Wide tables get
+    the class ``punos-wide`` and smaller type; the box scrolls sideways when a table still does
+    not fit (``templates/tables.css``).
 
     Examples
     --------
@@ -258,18 +268,33 @@ def table_html(frame: pd.DataFrame, *, caption: str | None = None, synthetic: bo
     """
     flat = _flat(frame)
     esc = html.escape
-    parts = ['<div class="punos-table">']
+    numeric = [pd.api.types.is_numeric_dtype(flat[c].dtype) and not pd.api.types.is_bool_dtype(flat[c].dtype)
+               for c in flat.columns]
+    rows = _display_cells(flat, lang)
+    header = [str(c) for c in flat.columns]
+    # A table whose longest words alone fill a page column is "wide": smaller type, tighter cells.
+    # The box scrolls sideways (with a shadow at the edge that hides columns) if it still does not
+    # fit; the inline styles make this work in Quarto's pages too.
+    minima = tables.column_widths(header, rows, numeric, available=0) if header else []
+    wide = sum(minima) + 2.5 * len(minima) > WIDE_TABLE_CHARS
+    classes = "punos-table punos-wide" if wide else "punos-table"
+    label = f' aria-label="{esc(caption)}"' if caption else ""
+    parts = [f'<div class="{classes}" style="overflow-x:auto;max-width:100%">']
     if synthetic:
         parts.append('<p class="punos-demo" style="color:#C00000;font-weight:bold">'
                      f"{esc(figures.DEMO_TEXT)}</p>")
-    parts.append("<table>")
-    if caption:
-        parts.append(f"<caption>{esc(caption)}</caption>")
-    parts.append("<thead><tr>" + "".join(f"<th>{esc(c)}</th>" for c in flat.columns)
-                 + "</tr></thead><tbody>")
-    numeric = [pd.api.types.is_numeric_dtype(flat[c].dtype) for c in flat.columns]
-    for row in _display_cells(flat, lang):
-        cells = "".join(f'<td style="text-align:right">{esc(v)}</td>' if num else f"<td>{esc(v)}</td>"
+    # The caption is the chapter's (numbered, from the cell's tbl-cap); a <caption> here would be
+    # shown a second time under it. It stays for screen readers as the table's label.
+    parts.append(f'<table style="font-size:0.78em"{label}>' if wide else f"<table{label}>")
+
+    def text(value: str) -> str:
+        # Web addresses and paths may break after "/" or "." (not elsewhere inside a word).
+        return esc(tables.breakable(value)).replace("\u200b", "<wbr>")
+
+    parts.append("<thead><tr>" + "".join(f'<th style="text-align:right">{esc(c)}</th>' if num else f"<th>{esc(c)}</th>"
+                                        for c, num in zip(header, numeric)) + "</tr></thead><tbody>")
+    for row in rows:
+        cells = "".join(f'<td style="text-align:right">{esc(v)}</td>' if num else f"<td>{text(v)}</td>"
                         for v, num in zip(row, numeric))
         parts.append(f"<tr>{cells}</tr>")
     parts.append("</tbody></table>")
@@ -503,7 +528,8 @@ class Study:
         label : str
             The cell's label: ``fig-…`` for figures, ``tbl-…`` for tables.
         caption : str, optional
-            Caption (tables: shown above the table; both: written to the XLSX info sheet).
+            Caption (tables: the HTML table's label for screen readers, not shown: the chapter
+            shows the cell's numbered ``tbl-cap``; both: written to the XLSX info sheet).
         data : DataFrame
             The data behind a figure (required for figures: every figure's data is published);
             for tables, default the table itself.

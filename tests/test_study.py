@@ -124,7 +124,9 @@ def test_show_table_writes_csv_and_xlsx_with_the_frame_content(tmp_path, shown):
     assert "HUOM" not in info
 
     (bundle,) = shown
-    assert "<caption>Väestö kunnittain</caption>" in bundle["text/html"]
+    # Once only on the page: the chapter's numbered caption, not the notebook's <caption> too.
+    assert "<caption" not in bundle["text/html"]
+    assert '<table aria-label="Väestö kunnittain">' in bundle["text/html"]
     assert "51\u202f980" in bundle["text/html"]
     assert figures.DEMO_TEXT not in bundle["text/html"]
 
@@ -320,3 +322,18 @@ def test_show_records_the_figure_alt_text_with_the_example_data_mark(tmp_path, m
     assert alt.startswith(figures.DEMO_ALT_PREFIX + "Pylväskuvio, ")
     top = df.loc[df["väestö"].idxmax(), "kunta"]
     assert f"Suurin {top} (51\u202f980)" in alt  # the data's largest value, not the caption
+
+
+def test_table_html_marks_wide_tables_and_lets_addresses_break():
+    # Issue 10: wide tables overflowed the page at 1400 px; they get smaller type in a box that
+    # scrolls sideways, numbers (and their headings) right-aligned, web addresses breakable.
+    narrow = study.table_html(pd.DataFrame({"Alue": ["Mikkeli"], "Väestö": [51980]}))
+    assert 'class="punos-table"' in narrow and "<table>" in narrow
+    assert '<th style="text-align:right">Väestö</th>' in narrow
+    headings = {f"Väestönmuutos, % vuosina 2015–2025 ({i})": [1.5] for i in range(8)}
+    wide = study.table_html(pd.DataFrame({"Alue": ["Pohjois-Karjala"], **headings}))
+    assert 'class="punos-table punos-wide" style="overflow-x:auto;max-width:100%"' in wide
+    assert '<table style="font-size:0.78em">' in wide
+    assert 'class="punos-wide"' not in narrow
+    url = study.table_html(pd.DataFrame({"Linkki": ["https://pxdata.stat.fi/PxWeb/api/v1/fi/StatFin/vaerak/11re.px"]}))
+    assert "https:/<wbr>/<wbr>pxdata.<wbr>stat" in url

@@ -144,17 +144,25 @@ VALUE_WORDS: dict[str, str] = {
 }
 
 
+#: The short words of a pivot heading's second part ("Tutkinnot, AMK"): headings stay narrow.
+PIVOT_WORDS: dict[str, str] = {
+    "ammatillinen": "ammatillinen",
+    "amk": "AMK",
+    "yliopisto": "yliopisto",
+}
+
+
 def heading(column: str, headings: Mapping[str, str] | None = None) -> str:
     """The Finnish heading of an analysis column: ``headings`` or :data:`HEADINGS`, else readable words.
 
     A pivot column ``"<a>: <b>"`` of code words becomes "<A>, <b>" ("Uudet opiskelijat,
-    ammatillinen koulutus"); a ``"yhteensä: <b>"`` column becomes "<B> yhteensä". Other names
-    are returned as they are.
+    ammatillinen", with the short words of :data:`PIVOT_WORDS`); a ``"yhteensä: <b>"`` column
+    becomes "<B> yhteensä". Other names are returned as they are.
 
     Examples
     --------
     >>> heading("tutkinnot: amk")
-    'Tutkinnot, ammattikorkeakoulu'
+    'Tutkinnot, AMK'
     >>> heading("yhteensä: uudet_opiskelijat")
     'Uudet opiskelijat yhteensä'
     """
@@ -167,7 +175,7 @@ def heading(column: str, headings: Mapping[str, str] | None = None) -> str:
         b = VALUE_WORDS.get(second, second)
         if first == "yhteensä":
             return f"{b} yhteensä"
-        return f"{a}, {b[:1].lower()}{b[1:]}"
+        return f"{a}, {PIVOT_WORDS.get(second, b[:1].lower() + b[1:])}"
     return str(column)
 
 

@@ -6,8 +6,9 @@ itself, so a render leaves no generated files beside ``_quarto.yml`` (also when 
 ``quarto render`` cleans the output folder it is given, which would wipe the first format). The copy
 differs from the chapters only in what the built-in renderer also adds:
 
-- ``_quarto.yml``: the subtitle and output file of the region the notebooks ran for, and the demo
-  banner on every page and in the PDF when the snapshot is synthetic;
+- ``_quarto.yml``: the subtitle and output file of the region the notebooks ran for, the study
+  tables' stylesheet (``templates/tables.css``), and the demo banner on every page and in the PDF
+  when the snapshot is synthetic;
 - after each embed, on the website only, the links to download the data behind it
   (``outputs/tables/<run id>/<label>.csv|.xlsx``, published as ``site/tables/<run id>/…``) and
   the figure's SVG;
@@ -36,7 +37,7 @@ import yaml
 
 from punos_lib._atomic import atomic_write_bytes
 from punos_lib.errors import PublishError
-from punos_lib.publish._common import replace_dir
+from punos_lib.publish._common import replace_dir, template
 from punos_lib.publish.book import DEMO_BANNER, Book
 from punos_lib.publish.chapters import Embed, reroot
 from punos_lib.publish.embeds import DOWNLOAD_TEXT, FIGURE_SVG_TEXT, Notebooks, data_files
@@ -152,6 +153,14 @@ def _config(book: Book, project: Path, synthetic: bool) -> dict[str, Any]:
     raw = yaml.safe_load((book.project / "_quarto.yml").read_text(encoding="utf-8")) or {}
     raw.setdefault("book", {}).update({"subtitle": book.subtitle, "output-file": book.output_file})
     (raw.get("project") or {}).pop("output-dir", None)
+    # The study tables' rules (wide tables in smaller type, the sideways scroll box), as on the
+    # built-in website.
+    atomic_write_bytes(project / "_punos" / "tables.css", template("tables.css").encode("utf-8"))
+    formats = raw.setdefault("format", {})
+    html_options = formats.get("html") if isinstance(formats.get("html"), dict) else {}
+    css = html_options.get("css") or []
+    html_options["css"] = [*([css] if isinstance(css, str) else css), "_punos/tables.css"]
+    formats["html"] = html_options
     if synthetic:
         atomic_write_bytes(project / "_punos" / "demo-banner.html", _BANNER_HTML.encode("utf-8"))
         atomic_write_bytes(project / "_punos" / "demo-banner.typ", _BANNER_TYPST.encode("utf-8"))

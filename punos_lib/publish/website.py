@@ -83,7 +83,7 @@ def render_html(book: Book, chapters: Sequence[Chapter], numbers: Numbers,
     without one adds a warning.
     """
     page_t = Template(template("page.html"))
-    atomic_write_bytes(site / "style.css", template("style.css").encode("utf-8"))
+    atomic_write_bytes(site / "style.css", (template("style.css") + "\n" + template("tables.css")).encode("utf-8"))
     pages = []
     for i, ch in enumerate(chapters):
         target = Target(

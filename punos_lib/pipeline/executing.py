@@ -22,6 +22,7 @@ its worker goes away (``JPY_PARENT_PID``, set by jupyter_client).
 
 from __future__ import annotations
 
+import atexit
 import ctypes
 import os
 import shutil
@@ -143,6 +144,19 @@ def _kernel_manager_class(env: dict[str, str]) -> type:
         def __init__(self, **kwargs: Any) -> None:
             kwargs.setdefault("kernel_spec_manager", _Specs())
             super().__init__(**kwargs)
+            self._clients: list[Any] = []
+
+        def client(self, **kwargs: Any) -> Any:
+            # papermill leaves the channels of its client open when it did not start the kernel
+            # (a reused one): they are closed after each execution (stop_clients).
+            kc = super().client(**kwargs)
+            self._clients.append(kc)
+            return kc
+
+        def stop_clients(self) -> None:
+            for kc in self._clients:
+                kc.stop_channels()
+            self._clients.clear()
 
         async def start_kernel(self, **kw: Any) -> None:
             # Per execution, not through os.environ: a Dask worker may run several at once.
@@ -158,6 +172,82 @@ def _kernel_manager_class(env: dict[str, str]) -> type:
             await super()._async_interrupt_kernel()
 
     return _Manager
+
+
+# --------------------------------------------------------------------------- reused kernels
+
+# One kernel per worker thread (a local pool worker has one; a Dask worker may have several),
+# reused by its executions: a fresh kernel per notebook spent about 0.7 s starting and as much
+# again importing pandas, matplotlib and punos_lib, and parsed every frame anew.
+_WARM = threading.local()
+_ALL_WARM: set[Any] = set()  # every thread's, for the shutdown when the worker exits
+
+
+def _reuse_kernels() -> bool:
+    return os.environ.get("PUNOS_FRESH_KERNELS", "").strip().lower() not in ("1", "true", "yes", "on")
+
+
+def _warm_kernel(env: dict[str, str], cwd: str) -> Any:
+    """This thread's running kernel, reset for the next notebook (started when there is none)."""
+    from jupyter_core.utils import run_sync
+
+    km = getattr(_WARM, "km", None)
+    if km is not None and not run_sync(km.is_alive)():
+        _discard_kernel()
+        km = None
+    if km is None:
+        km = _kernel_manager_class(env)(kernel_name=_KERNEL_NAME)
+        run_sync(km.start_kernel)(cwd=cwd)
+        _WARM.km = km
+        if not _ALL_WARM:
+            atexit.register(_shutdown_all)
+        _ALL_WARM.add(km)
+    try:
+        # One expression, so that the reset leaves no name of its own in the notebook's namespace.
+        _run_in_kernel(km, f"__import__('punos_lib._kernel', fromlist=['reset']).reset({env!r}, {cwd!r})")
+    except Exception:
+        _discard_kernel()
+        raise
+    return km
+
+
+def _run_in_kernel(km: Any, code: str) -> None:
+    """Run ``code`` silently in the kernel of ``km``; raise RuntimeError if it fails."""
+    kc = km.blocking_client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=60)
+        reply = kc.execute_interactive(code, silent=True, store_history=False, timeout=60,
+                                       output_hook=lambda msg: None)
+    finally:
+        kc.stop_channels()
+    content = reply.get("content", {})
+    if content.get("status") != "ok":
+        raise RuntimeError(f"the kernel could not be prepared for the next notebook: "
+                           f"{content.get('ename', '')}: {content.get('evalue', '')}")
+
+
+def _discard_kernel() -> None:
+    """Shut down this thread's reused kernel, if any (the next execution starts a new one)."""
+    km = getattr(_WARM, "km", None)
+    _WARM.km = None
+    if km is not None:
+        _ALL_WARM.discard(km)
+        _shutdown(km)
+
+
+def _shutdown(km: Any) -> None:
+    from jupyter_core.utils import run_sync
+
+    try:
+        run_sync(km.shutdown_kernel)(now=True)
+    except Exception:  # noqa: BLE001 - a kernel that is already gone needs no shutdown
+        pass
+
+
+def _shutdown_all() -> None:
+    while _ALL_WARM:
+        _shutdown(_ALL_WARM.pop())
 
 
 # --------------------------------------------------------------------------- one execution
@@ -191,7 +281,10 @@ def execute(task: dict[str, Any]) -> dict[str, Any]:
     env = {**task["env"], "PUNOS_OUTPUTS": str(staging)}
     start = time.perf_counter()
     error = None
+    km = None
     try:
+        if _reuse_kernels():
+            km = _warm_kernel(env, task["cwd"])
         papermill.execute_notebook(
             task["input"],
             str(executed),
@@ -201,9 +294,15 @@ def execute(task: dict[str, Any]) -> dict[str, Any]:
             progress_bar=False,
             cwd=task["cwd"],
             kernel_manager_class=_kernel_manager_class(env),
+            **({"km": km} if km is not None else {}),
         )
     except Exception as exc:  # noqa: BLE001 - every failure of one notebook is reported, not raised
         error = describe_error(exc)
+        if km is not None:
+            _discard_kernel()  # the next notebook must not inherit what this one left half done
+    finally:
+        if km is not None:
+            km.stop_clients()
     try:
         if error is None:
             _promote(outputs, staging, run_id, executed)

@@ -18,7 +18,7 @@ from punos_lib import pipeline
 from punos_lib.pipeline import hashing
 from punos_lib.errors import InputError, PipelineError, ValidationError
 
-from pipeline_helpers import add_entry, counter, run_study
+from pipeline_helpers import add_entry, counter, run_study, write_list
 
 def test_failure_is_isolated_and_incremental_rerun(study: dict[str, Path]) -> None:
     report = run_study(study, workers=2)
@@ -312,3 +312,52 @@ def test_render_region_publishes_each_regions_tree(tmp_path: Path, monkeypatch: 
     assert [c["outputs_dir"] for c in calls] == [tmp_path / "regions" / "MK07", tmp_path / "regions" / "MK10"]
     assert calls[0]["formats"] == ("html",)
     assert "MK10: site written" in capsys.readouterr().out
+
+
+def _code_notebook(path: Path, *cells: str) -> None:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    params = nbformat.v4.new_code_cell('region = "MK10"\nsector = None\nyear = None\nlang = "fi"\nrun_id = "x"')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params] + [nbformat.v4.new_code_cell(c) for c in cells]
+    nbformat.write(nb, path)
+
+
+_LOOK = ("import json, os, matplotlib\n"
+         "print(json.dumps({'pid': os.getpid(), 'leaked': 'leaked' in globals(), 'env': os.environ.get('PUNOS_LEAK'),\n"
+         "                  'cwd': os.getcwd(), 'linewidth': matplotlib.rcParams['lines.linewidth'],\n"
+         "                  'outputs': os.environ['PUNOS_OUTPUTS']}))")
+
+
+def _looked(outputs: Path, run_id: str) -> dict:
+    nb = nbformat.read(outputs / "notebooks" / f"{run_id}.ipynb", as_version=4)
+    counts = [c.execution_count for c in nb.cells if c.cell_type == "code"]
+    assert counts == list(range(1, len(counts) + 1))  # numbered from 1 as in a fresh kernel
+    return json.loads(nb.cells[-1].outputs[0]["text"])
+
+
+@pytest.mark.parametrize("fresh", [False, True])
+def test_each_notebook_starts_clean_in_a_reused_kernel(study: dict[str, Path], monkeypatch: pytest.MonkeyPatch,
+                                                       fresh: bool) -> None:
+    # One worker: the three notebooks run one after another, in one kernel unless it must be replaced.
+    if fresh:
+        monkeypatch.setenv("PUNOS_FRESH_KERNELS", "1")
+    nbs = study["notebooks"]
+    leak = ("import os, matplotlib\nleaked = 1\nos.environ['PUNOS_LEAK'] = 'yes'\nos.chdir('/')\n"
+            "matplotlib.rcParams['lines.linewidth'] = 9.0\n")
+    _code_notebook(nbs / "a_leak.ipynb", leak + _LOOK)
+    _code_notebook(nbs / "b_look.ipynb", _LOOK)
+    _code_notebook(nbs / "c_fail.ipynb", "raise ValueError('on purpose')")
+    _code_notebook(nbs / "d_after_failure.ipynb", _LOOK)
+    write_list(nbs, "a_leak.ipynb", "b_look.ipynb", "c_fail.ipynb", "d_after_failure.ipynb")
+    report = run_study(study, workers=1)
+    assert [e.status for e in report.executions] == ["ok", "ok", "failed", "ok"]
+    a, b, d = (_looked(study["outputs"], r) for r in ("a_leak", "b_look", "d_after_failure"))
+    assert a["leaked"] and a["env"] == "yes" and a["cwd"] == "/" and a["linewidth"] == 9.0
+    # The next notebook sees none of it: no names, environment, folder or matplotlib settings.
+    assert b["leaked"] is False and b["env"] is None and b["linewidth"] != 9.0
+    assert b["cwd"] == str(study["notebooks"]) and b["outputs"].endswith("b_look")
+    # Reused means the same kernel process, unless fresh kernels were asked for.
+    assert (a["pid"] == b["pid"]) is (not fresh)
+    # After a failed notebook its kernel is never reused.
+    assert d["pid"] not in (a["pid"], b["pid"])

@@ -181,6 +181,8 @@ def _kernel_manager_class(env: dict[str, str]) -> type:
 # again importing pandas, matplotlib and punos_lib, and parsed every frame anew.
 _WARM = threading.local()
 _ALL_WARM: set[Any] = set()  # every thread's, for the shutdown when the worker exits
+_START_ATTEMPTS = 3
+_READY_SECONDS = 60
 
 
 def _reuse_kernels() -> bool:
@@ -191,33 +193,51 @@ def _warm_kernel(env: dict[str, str], cwd: str) -> Any:
     """This thread's running kernel, reset for the next notebook (started when there is none)."""
     from jupyter_core.utils import run_sync
 
+    # One expression, so that the reset leaves no name of its own in the notebook's namespace.
+    reset = f"__import__('punos_lib._kernel', fromlist=['reset']).reset({env!r}, {cwd!r})"
     km = getattr(_WARM, "km", None)
-    if km is not None and not run_sync(km.is_alive)():
-        _discard_kernel()
-        km = None
-    if km is None:
+    if km is not None:
+        try:
+            _run_in_kernel(km, reset)
+            return km
+        except Exception:  # noqa: BLE001 - a kernel that died or hangs is replaced below
+            _discard_kernel()
+    for attempt in range(1, _START_ATTEMPTS + 1):
         km = _kernel_manager_class(env)(kernel_name=_KERNEL_NAME)
         run_sync(km.start_kernel)(cwd=cwd)
         _WARM.km = km
         if not _ALL_WARM:
             atexit.register(_shutdown_all)
         _ALL_WARM.add(km)
-    try:
-        # One expression, so that the reset leaves no name of its own in the notebook's namespace.
-        _run_in_kernel(km, f"__import__('punos_lib._kernel', fromlist=['reset']).reset({env!r}, {cwd!r})")
-    except Exception:
-        _discard_kernel()
-        raise
-    return km
+        try:
+            _run_in_kernel(km, reset)
+            return km
+        except Exception:
+            # Two kernels starting at once can be given the same free port (jupyter_client picks
+            # ports before the kernel binds them); the loser dies at once. Another start fixes it.
+            _discard_kernel()
+            if attempt == _START_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _run_in_kernel(km: Any, code: str) -> None:
-    """Run ``code`` silently in the kernel of ``km``; raise RuntimeError if it fails."""
+    """Run ``code`` silently in the kernel of ``km``; raise RuntimeError if it fails or died."""
+    from jupyter_core.utils import run_sync
+
     kc = km.blocking_client()
     kc.start_channels()
     try:
-        kc.wait_for_ready(timeout=60)
-        reply = kc.execute_interactive(code, silent=True, store_history=False, timeout=60,
+        for _ in range(_READY_SECONDS):
+            try:
+                kc.wait_for_ready(timeout=1)
+                break
+            except RuntimeError:
+                if not run_sync(km.is_alive)():
+                    raise RuntimeError("the notebook kernel died while starting") from None
+        else:
+            raise RuntimeError(f"the notebook kernel did not answer in {_READY_SECONDS} s")
+        reply = kc.execute_interactive(code, silent=True, store_history=False, timeout=_READY_SECONDS,
                                        output_hook=lambda msg: None)
     finally:
         kc.stop_channels()

@@ -361,3 +361,28 @@ def test_each_notebook_starts_clean_in_a_reused_kernel(study: dict[str, Path], m
     assert (a["pid"] == b["pid"]) is (not fresh)
     # After a failed notebook its kernel is never reused.
     assert d["pid"] not in (a["pid"], b["pid"])
+
+
+def test_a_kernel_that_dies_at_start_is_started_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Two kernels starting at once may be given the same port; the loser dies. Simulated here by a
+    # first kernel that never becomes ready: the worker starts another instead of failing the notebook.
+    from punos_lib.pipeline import executing
+
+    real = executing._run_in_kernel
+    calls: list[int] = []
+
+    def first_start_fails(km, code):  # type: ignore[no-untyped-def]
+        calls.append(id(km))
+        if len(calls) == 1:
+            raise RuntimeError("the notebook kernel died while starting")
+        return real(km, code)
+
+    monkeypatch.setattr(executing, "_run_in_kernel", first_start_fails)
+    km = executing._warm_kernel({"PUNOS_OUTPUTS": str(tmp_path)}, str(tmp_path))
+    try:
+        assert len(calls) == 2 and calls[0] != calls[1] and id(km) == calls[1]
+        # ...and the next execution reuses that kernel without starting one.
+        assert executing._warm_kernel({"PUNOS_OUTPUTS": str(tmp_path)}, str(tmp_path)) is km
+        assert len(calls) == 3
+    finally:
+        executing._discard_kernel()

@@ -602,7 +602,7 @@ def _set_map_alt(fig: Figure, kind: str, title: str | None, legend_title: str, n
             if mine:
                 rank = 1 + sum(1 for _, v in pairs if v > mine[0])
                 text += f"; {chosen} {fmt(mine[0])} (sija {rank}/{len(pairs)} suurimmasta)"
-    text += f". {classes.k} luokkaa ({classes.title})"
+    text += f". Luokat: {classes.title}"
     if worse is not None:
         text += ", oranssi = epäedullisempi suunta"
     missing = len(names) - len(pairs)

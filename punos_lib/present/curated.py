@@ -226,10 +226,17 @@ def comparison_figure(comparison: pd.DataFrame, *, shortage_threshold: float = 1
     if comparison.empty:
         raise InputError("comparison_figure: nothing to draw; the comparison has no rows")
     data = comparison.reset_index(drop=True)
-    labels = [_short(f"{s}: {c} {n}".strip(), 46) for s, c, n in
-              zip(data["sector_name_fi"], data["aml"], data["occupation_fi"].fillna(""), strict=True)]
+    # One sector: it goes in the title and the rows name only the occupation; names are wrapped,
+    # not cut (a cut name cannot be looked up).
+    sectors = list(dict.fromkeys(data["sector_name_fi"].astype(str)))
+    if len(sectors) == 1:
+        title = f"{title}: {sectors[0]}"
+    labels = [figures.wrap_text((f"{s}: " if len(sectors) > 1 else "") + f"{c} {n}".strip(), 2.4, size=7)
+              for s, c, n in zip(data["sector_name_fi"], data["aml"], data["occupation_fi"].fillna(""),
+                                 strict=True)]
     figures.apply_style()
-    fig = Figure(figsize=(6.3, max(2.8, 0.28 * len(data) + 1.6)), layout="constrained")
+    lines = sum(label.count("\n") + 1 for label in labels)
+    fig = Figure(figsize=(6.3, max(2.8, 0.2 * lines + 0.1 * len(data) + 1.6)), layout="constrained")
     ax = fig.add_subplot()
     y = np.arange(len(data))[::-1]
     tight = data["tightness"].astype(float).to_numpy()

@@ -214,3 +214,19 @@ def test_alt_text_of_lines_pyramid_and_maps_comes_from_the_data():
     alt = figures.alt_text(fig)
     assert alt.startswith("Ruutukartta: Työttömyysaste.")
     assert "suurin Savonlinna (10,5), pienin Pieksämäki (8,1)" in alt and "tieto puuttuu 1 alueelta" in alt
+
+
+def test_forum_figure_names_occupations_whole_and_one_sector_once():
+    comparison = pd.DataFrame({
+        "sector_name_fi": ["Sosiaali- ja terveysala"] * 3, "aml": ["2635", "3221", "5321"],
+        "occupation_fi": ["Sosiaalityön erityisasiantuntijat ja muut sosiaalialan asiantuntijat",
+                          "Sairaanhoitajat ym.", "Lähihoitajat"],
+        "state": ["shortage", "balance", "shortage"], "tightness": [float("nan"), 0.75, 1.8],
+        "example": [True] * 3})
+    fig = curated.comparison_figure(comparison)
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert all("…" not in lab and not lab.startswith("Sosiaali-") for lab in labels)
+    assert "muut sosiaalialan asiantuntijat" in " ".join(labels).replace("\n", " ")
+    assert ax.get_title(loc="left").endswith(": Sosiaali- ja terveysala")
+    assert_inside(fig)

@@ -24,10 +24,10 @@ import pytest
 
 from punos_lib import publish
 from punos_lib.pipeline import load_notebooks
-from punos_lib.publish.chapters import page_name
+from punos_lib.publish.chapters import page_name, parse_chapter
 from punos_lib.publish.quarto import expected_pages
 from punos_lib.snapshot import Snapshot
-from publish.sites import read_site
+from publish.sites import pdf_chapter_banners, read_page, read_site, shows_example_data
 
 pytestmark = pytest.mark.e2e
 
@@ -137,6 +137,7 @@ def test_demo_study_builds_reproducibly() -> None:
         assert title in all_html, f"chapter title {title!r} missing from the website"
         assert title in outline, f"chapter title {title!r} missing from the PDF outline"
     assert len(re.findall(rb"/Type\s*/Page\b", pdf)) > len(book.files)
+    _check_banners(book, site, outputs / f"{book.output_file}.pdf", outputs, [page_name(f) for f in book.files])
 
     # Second build from the same snapshot: byte-identical tables, figures and site.
     first = {name: _digests(outputs / name) for name in ("tables", "figures", "site")}
@@ -150,6 +151,24 @@ def test_demo_study_builds_reproducibly() -> None:
         assert not changed, f"outputs/{name} differ between two builds: {changed[:10]}"
     # The executed notebooks stay for `pytest --nbval-lax build/test-study/outputs/notebooks`.
     assert sorted((outputs / "notebooks").glob("*.ipynb"))
+
+
+def _check_banners(book: publish.Book, site: Path, pdf: Path, outputs: Path, pages: list[str]) -> None:
+    """The demo banner on exactly the pages, and under the headings of exactly the PDF chapters,
+    that embed an output showing example data (read from the executed notebooks alone)."""
+    expected = {rel: shows_example_data(REPO / rel, outputs) for rel in book.files}
+    assert any(expected.values()) and not all(expected.values()), expected  # both kinds are tested
+    assert expected["study/02-vaesto.qmd"] is False and expected["study/06-koulutustarjonta.qmd"] is True
+    for rel, page in zip(book.files, pages):
+        shown = read_page(site / page, site).banner
+        assert shown == expected[rel], (f"{page}: the demo banner is " + ("on a page showing no example data"
+                                         if shown else "missing from a page showing example data"))
+    titles = {rel: parse_chapter(book, rel, outputs, rel in book.appendices).title for rel in book.files}
+    in_pdf = pdf_chapter_banners(pdf, list(titles.values()))
+    for rel, title in titles.items():
+        assert in_pdf[title] == expected[rel], (f"{pdf.name}: chapter {title!r} " + (
+            "starts with the demo banner but shows no example data" if in_pdf[title]
+            else "shows example data but does not start with the demo banner"))
 
 
 def test_the_same_study_for_another_region() -> None:
@@ -238,7 +257,7 @@ def test_quarto_renders_the_same_study() -> None:
     assert not (quarto_out / ".publish" / "quarto").exists()
 
     # The same study: chapters, numbered figures and tables with their captions, cross-references,
-    # downloads (the same bytes), Quarto's banner on every page; read from the HTML of both websites.
+    # downloads (the same bytes), the banner on the same pages; read from the HTML of both websites.
     ours = read_site(builtin_out / "site", [page_name(f) for f in book.files])
     theirs = read_site(site, pages)
     assert len(ours) == len(theirs) == len(book.files)
@@ -256,14 +275,14 @@ def test_quarto_renders_the_same_study() -> None:
         assert a.downloads == b.downloads, f"{rel}: downloads differ"
         for path in b.downloads:
             assert (site / path).read_bytes() == (builtin_out / "site" / path).read_bytes(), path
-        # Quarto puts the banner on every page while any entry is synthetic; the built-in website
-        # only on pages showing example data (checked by the build test above). README says so.
-        assert b.banner, f"{rel}: the demo banner is missing from the Quarto page"
+        # Both engines put the banner on the same pages: those showing example data.
+        assert a.banner == b.banner, f"{rel}: the demo banner differs between the engines"
         for kind, _, _ in b.floats:
             total[kind] += 1
         total["references"] += len(b.references)
         total["downloads"] += len(b.downloads)
     assert all(total.values()), total
+    _check_banners(book, site, pdf_path, quarto_out, pages)
     # The provenance appendix lists every snapshot entry.
     appendix = theirs[book.files.index("study/_generated/liite-aineistot.qmd")]
     for entry in Snapshot(BUILD / "snapshot").entries():

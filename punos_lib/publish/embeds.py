@@ -12,9 +12,9 @@ import yaml
 
 from punos_lib.errors import PublishError
 from punos_lib.publish._common import located_error
-from punos_lib.publish.chapters import Embed
+from punos_lib.publish.chapters import Chapter, Embed
 
-__all__ = ["DOWNLOAD_TEXT", "FIGURE_SVG_TEXT", "Notebooks", "Output", "data_files"]
+__all__ = ["DOWNLOAD_TEXT", "FIGURE_SVG_TEXT", "Notebooks", "Output", "data_files", "shows_example"]
 
 #: The words before the download links of a figure's or table's data.
 DOWNLOAD_TEXT = "Lataa aineisto:"
@@ -194,3 +194,14 @@ def data_files(outputs: Path, run_id: str, label: str) -> list[Path]:
     """
     folder = outputs / "tables" / run_id
     return [folder / f"{label}.{ext}" for ext in ("csv", "xlsx") if (folder / f"{label}.{ext}").is_file()]
+
+
+def shows_example(chapter: Chapter, nbs: Notebooks) -> bool:
+    """Whether ``chapter`` embeds an output that shows example data.
+
+    The executed notebook records it per output (:func:`punos_lib.study.output_metadata`); an
+    output that does not say (older notebooks) counts as example data. Both engines put the demo
+    banner on exactly these chapters (pages of the website, chapter starts of the PDF).
+    """
+    return any(out.synthetic is not False and out.kind != "missing"
+               for out in (nbs.resolve(it) for it in chapter.items if isinstance(it, Embed)))

@@ -1,5 +1,8 @@
 """The built-in renderer's PDF: the whole book as one Typst document compiled with the ``typst`` package.
 
+The demo banner opens each chapter that shows example data, and the title page names those
+chapters (with the banner) when there are any.
+
 The PDF is compiled with a fixed timestamp and no document date, so identical inputs give identical bytes.
 """
 
@@ -19,7 +22,7 @@ from punos_lib.errors import PublishError
 from punos_lib.publish._common import pandoc, template
 from punos_lib.publish.book import DEMO_BANNER, Book
 from punos_lib.publish.chapters import Chapter, Embed
-from punos_lib.publish.embeds import Notebooks, Output
+from punos_lib.publish.embeds import Notebooks, Output, shows_example
 from punos_lib.publish.markdown import Target, chapter_markdown
 from punos_lib.publish.numbering import KINDS, Numbered, Numbers
 from punos_lib.present import tables
@@ -184,19 +187,26 @@ def render_pdf(book: Book, chapters: Sequence[Chapter], numbers: Numbers, nbs: N
         close_callout="]",
     )
     md: list[str] = []
+    examples: list[str] = []
     in_appendix = False
     for ch in chapters:
         if ch.appendix and not in_appendix:
             in_appendix = True
             md += ["", "```{=typst}", "#counter(heading).update(0)",
                    '#set heading(numbering: "A.1", supplement: [Liite])', "```", ""]
-        md += chapter_markdown(ch, nbs, numbers, target)
+        lines = chapter_markdown(ch, nbs, numbers, target)
+        if synthetic and shows_example(ch, nbs):
+            # the banner at the start of each chapter that shows example data, under its heading
+            examples.append(ch.title)
+            at = next((i + 1 for i, line in enumerate(lines) if line.startswith("# ")), 0)
+            lines[at:at] = ["", "```{=typst}", "#demo-banner()", "```", ""]
+        md += lines
         md.append("")
     body = pandoc("\n".join(md) + "\n", "typst")
     source = Template(template("book.typ")).safe_substitute(
         title=_typst_str(book.title)[1:-1], subtitle=_typst_str(book.subtitle)[1:-1],
         author=_typst_str(book.author)[1:-1], lang=book.lang[:2],
-        banner=DEMO_BANNER if synthetic else "", body=body,
+        banner=DEMO_BANNER if examples else "", example_parts=_typst_str(", ".join(examples))[1:-1], body=body,
     )
     typ = build / f"{book.output_file}.typ"
     atomic_write_bytes(typ, source.encode("utf-8"))

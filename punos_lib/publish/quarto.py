@@ -7,8 +7,11 @@ itself, so a render leaves no generated files beside ``_quarto.yml`` (also when 
 differs from the chapters only in what the built-in renderer also adds:
 
 - ``_quarto.yml``: the subtitle and output file of the region the notebooks ran for, the study
-  tables' stylesheet (``templates/tables.css``), and the demo banner on every page and in the PDF
-  when the snapshot is synthetic;
+  tables' stylesheet (``templates/tables.css``), and, in the PDF, a statement after the title
+  naming the chapters that show example data;
+- the demo banner at the top of each chapter that shows example data (the same chapters as the
+  built-in renderer's, :func:`~punos_lib.publish.embeds.shows_example`): a raw HTML block for its
+  web page and a raw Typst block for its start in the PDF, right after the front matter;
 - after each embed, on the website only, the links to download the data behind it
   (``outputs/tables/<run id>/<label>.csv|.xlsx``, published as ``site/tables/<run id>/…``) and
   the figure's SVG;
@@ -39,8 +42,8 @@ from punos_lib._atomic import atomic_write_bytes
 from punos_lib.errors import PublishError
 from punos_lib.publish._common import replace_dir, template
 from punos_lib.publish.book import DEMO_BANNER, Book
-from punos_lib.publish.chapters import Embed, reroot
-from punos_lib.publish.embeds import DOWNLOAD_TEXT, FIGURE_SVG_TEXT, Notebooks, data_files
+from punos_lib.publish.chapters import Embed, parse_chapter, reroot
+from punos_lib.publish.embeds import DOWNLOAD_TEXT, FIGURE_SVG_TEXT, Notebooks, data_files, shows_example
 from punos_lib.publish.report import RenderReport
 
 __all__ = ["ENGINE", "find_quarto", "render_quarto"]
@@ -50,6 +53,9 @@ _BANNER_HTML = (f'<div class="demo-banner" role="alert" style="background:#b0002
                 f'text-align:center;font-weight:bold">{DEMO_BANNER}</div>\n')
 _BANNER_TYPST = ('#block(fill: rgb("#b00020"), inset: 8pt, width: 100%)[#text(fill: white, weight: "bold")'
                  f'[{DEMO_BANNER}]]\n')
+_EXAMPLE_PARTS_TYPST = ('#align(center, text(size: 10pt, fill: rgb("#b00020"), "Esimerkkiaineistoa (ei todellisia '
+                        'tilastoja) on luvuissa: {parts}. Näiden lukujen alussa on sama merkintä; muiden lukujen '
+                        'kuviot ja taulukot kertovat, mihin aineistoon ne perustuvat."))\n')
 _EMBED = re.compile(r"^\s*\{\{<\s*embed\s+\"?([^\s\"#]+\.ipynb)#([\w-]+)\"?\s*>\}\}\s*$")
 _INCLUDE = re.compile(r"^\s*\{\{<\s*include\s+\"?([^\s\"]+)\"?\s*>\}\}\s*$")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -135,21 +141,37 @@ def _quarto(exe: str, project: Path, to: str, output_dir: Path, warnings: list[s
 def _stage(book: Book, project: Path, outputs: Path, synthetic: bool, warnings: list[str]) -> None:
     """Write the staged copy of ``book`` that Quarto renders (see the module text)."""
     project.mkdir(parents=True)
-    config = _config(book, project, synthetic)
-    atomic_write_bytes(project / "_quarto.yml", yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
-                       .encode("utf-8"))
-    # Chapters embed ../outputs/notebooks/…: the link makes that the outputs folder in use.
-    (project / "outputs").symlink_to(outputs, target_is_directory=True)
     nbs = Notebooks(outputs)
+    examples: list[str] = []
     for rel in book.files:
         source = book.project / rel
         if not source.is_file():
             raise PublishError(f"{source} is listed in {book.project / '_quarto.yml'} but does not exist; "
                                "write the chapter or remove it from the list")
         _stage_file(book, source, source.parent, project, outputs, nbs, warnings, set(), depth=0)
+        chapter = parse_chapter(book, rel, outputs, rel in book.appendices)
+        if synthetic and shows_example(chapter, nbs):
+            examples.append(chapter.title)
+            _add_banner(project / rel)
+    config = _config(book, project, examples)
+    atomic_write_bytes(project / "_quarto.yml", yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
+                       .encode("utf-8"))
+    # Chapters embed ../outputs/notebooks/…: the link makes that the outputs folder in use.
+    (project / "outputs").symlink_to(outputs, target_is_directory=True)
 
 
-def _config(book: Book, project: Path, synthetic: bool) -> dict[str, Any]:
+def _add_banner(staged: Path) -> None:
+    """Put the demo banner at the top of a staged chapter, right after its front matter."""
+    lines = staged.read_text(encoding="utf-8").splitlines()
+    at = 0
+    if lines and lines[0].strip() == "---":
+        at = next((i + 1 for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), 0)
+    block = ["", "```{=html}", _BANNER_HTML.strip(), "```", "", "```{=typst}", _BANNER_TYPST.strip(), "```", ""]
+    lines[at:at] = block
+    atomic_write_bytes(staged, ("\n".join(lines) + "\n").encode("utf-8"))
+
+
+def _config(book: Book, project: Path, examples: Sequence[str]) -> dict[str, Any]:
     raw = yaml.safe_load((book.project / "_quarto.yml").read_text(encoding="utf-8")) or {}
     raw.setdefault("book", {}).update({"subtitle": book.subtitle, "output-file": book.output_file})
     (raw.get("project") or {}).pop("output-dir", None)
@@ -161,16 +183,16 @@ def _config(book: Book, project: Path, synthetic: bool) -> dict[str, Any]:
     css = html_options.get("css") or []
     html_options["css"] = [*([css] if isinstance(css, str) else css), "_punos/tables.css"]
     formats["html"] = html_options
-    if synthetic:
-        atomic_write_bytes(project / "_punos" / "demo-banner.html", _BANNER_HTML.encode("utf-8"))
-        atomic_write_bytes(project / "_punos" / "demo-banner.typ", _BANNER_TYPST.encode("utf-8"))
-        formats = raw.setdefault("format", {})
-        for fmt, name in (("html", "demo-banner.html"), ("typst", "demo-banner.typ")):
-            options = formats.get(fmt)
-            options = options if isinstance(options, dict) else {}
-            before = options.get("include-before-body") or []
-            options["include-before-body"] = [f"_punos/{name}", *([before] if isinstance(before, str) else before)]
-            formats[fmt] = options
+    if examples:
+        # The PDF's opening names the chapters that show example data (each also starts with the banner).
+        parts = ", ".join(examples).replace("\\", "\\\\").replace('"', '\\"')  # inside a Typst string
+        note = _BANNER_TYPST + _EXAMPLE_PARTS_TYPST.format(parts=parts)
+        atomic_write_bytes(project / "_punos" / "example-parts.typ", note.encode("utf-8"))
+        options = formats.get("typst")
+        options = options if isinstance(options, dict) else {}
+        before = options.get("include-before-body") or []
+        options["include-before-body"] = ["_punos/example-parts.typ", *([before] if isinstance(before, str) else before)]
+        formats["typst"] = options
     return raw
 
 

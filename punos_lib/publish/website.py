@@ -15,7 +15,7 @@ from punos_lib._atomic import atomic_write_bytes
 from punos_lib.publish._common import pandoc, template
 from punos_lib.publish.book import DEMO_BANNER, Book
 from punos_lib.publish.chapters import Chapter, Embed
-from punos_lib.publish.embeds import DOWNLOAD_TEXT, FIGURE_SVG_TEXT, Notebooks, Output, data_files
+from punos_lib.publish.embeds import DOWNLOAD_TEXT, FIGURE_SVG_TEXT, Notebooks, Output, data_files, shows_example
 from punos_lib.publish.markdown import Target, chapter_markdown
 from punos_lib.publish.numbering import KINDS, Numbered, Numbers
 
@@ -95,10 +95,8 @@ def render_html(book: Book, chapters: Sequence[Chapter], numbers: Numbers,
             close_callout="</div>",
         )
         md = chapter_markdown(ch, nbs, numbers, target)
-        # The banner only where an embedded output shows example data; an output that does not say
-        # (older notebooks) counts as example data when the snapshot has any.
-        shows_example = any(out.synthetic is not False and out.kind != "missing"
-                            for out in (nbs.resolve(it) for it in ch.items if isinstance(it, Embed)))
+        # The banner only where an embedded output shows example data (or does not say).
+        example = synthetic and shows_example(ch, nbs)
         body = pandoc("\n".join(md) + "\n", "html5")
         nav = _nav(chapters, ch)
         prev_link = (f'<a class="prev" href="{chapters[i - 1].page}">← {html.escape(chapters[i - 1].title)}</a>'
@@ -109,7 +107,7 @@ def render_html(book: Book, chapters: Sequence[Chapter], numbers: Numbers,
             lang=html.escape(book.lang),
             page_title=html.escape(ch.title if ch.page != "index.html" else book.title)
             + ("" if ch.page == "index.html" else f" – {html.escape(book.title)}"),
-            banner=f'<div class="demo-banner" role="alert">{DEMO_BANNER}</div>\n' if synthetic and shows_example
+            banner=f'<div class="demo-banner" role="alert">{DEMO_BANNER}</div>\n' if example
             else "",
             book_title=html.escape(book.title), book_subtitle=html.escape(book.subtitle),
             nav=nav, body=body.strip(), pager=f"{prev_link}\n{next_link}", author=html.escape(book.author),

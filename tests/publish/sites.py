@@ -3,11 +3,15 @@
 :func:`read_site` parses every chapter page of a site (the built-in renderer's flat pages or
 Quarto's ``study/…`` pages) into a :class:`Page`: the chapter title, the numbered figures and tables
 with their captions, the cross-references, the download links (resolved against the site root) and
-whether the demo banner is shown. Styling and markup are ignored.
+whether the demo banner (an element of class ``demo-banner``) is shown. Styling and other markup
+are ignored. :func:`shows_example_data` says, from the executed notebooks alone, whether a chapter
+embeds an output that shows example data, so a test can check that the banner is on exactly those
+pages.
 """
 
 from __future__ import annotations
 
+import json
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -51,6 +55,8 @@ class _Reader(HTMLParser):
         a = {k: v or "" for k, v in attrs}
         classes = a.get("class", "").split()
         self._depth += 1
+        if "demo-banner" in classes:
+            self.page.banner = True  # the banner element itself, not the words (figure notes use them too)
         if tag in ("script", "style"):
             self._skip += 1
         if "chapter-number" in classes:
@@ -136,10 +142,56 @@ def read_page(path: Path, site: Path) -> Page:
     base = posixpath.dirname(path.relative_to(site).as_posix())
     page.downloads = [posixpath.normpath(posixpath.join(base, h)) for h in page.downloads]
     page.text = _clean(" ".join(reader._text))
-    page.banner = BANNER in page.text
     return page
 
 
 def read_site(site: Path, pages: list[str]) -> list[Page]:
     """The chapter ``pages`` (site-relative, in book order) of the site in ``site``."""
     return [read_page(site / p, site) for p in pages]
+
+
+_EMBED = re.compile(r"\{\{<\s*embed\s+\"?([^\s\"#]+\.ipynb)#([\w-]+)\"?\s*>\}\}")
+_INCLUDE = re.compile(r"\{\{<\s*include\s+\"?([^\s\"]+)\"?\s*>\}\}")
+
+
+def shows_example_data(chapter: Path, outputs: Path) -> bool:
+    """Whether ``chapter`` (a .qmd, its includes followed) embeds an output that shows example data.
+
+    Read from the executed notebooks in ``outputs/notebooks``: an embedded cell's displayed outputs
+    carry ``metadata.punos.synthetic``; an output that does not say counts as example data.
+    """
+    text = chapter.read_text(encoding="utf-8")
+    for inc in _INCLUDE.findall(text):
+        if shows_example_data(chapter.parent / inc, outputs):
+            return True
+    for notebook, label in _EMBED.findall(text):
+        nb = json.loads((outputs / "notebooks" / Path(notebook).name).read_text(encoding="utf-8"))
+        for cell in nb["cells"]:
+            source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+            if not re.search(rf"^#\|\s*label:\s*{re.escape(label)}\s*$", source, re.M):
+                continue
+            shown = [o for o in cell.get("outputs", []) if o.get("output_type") in ("display_data", "execute_result")]
+            flags = [(o.get("metadata") or {}).get("punos", {}).get("synthetic") for o in shown]
+            known = [bool(f) for f in flags if f is not None]
+            if shown and (any(known) if known else True):
+                return True
+    return False
+
+
+def pdf_chapter_banners(pdf: Path, titles: list[str]) -> dict[str, bool]:
+    """For each chapter title: whether the demo banner is the first thing under its heading in ``pdf``.
+
+    The heading is the last line of the text (``pdftotext``) that is the title, optionally after
+    its number or "Liite A —" (the outline comes first); the banner is the line right below it.
+    """
+    import subprocess
+
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+    out = {}
+    for title in titles:
+        heading = re.compile(rf"^(?:\d+\s+|[A-Z]\s+|Liite [A-Z] — |Luku \d+\s+)?{re.escape(title)}$")
+        found = [i for i, line in enumerate(lines) if heading.match(line)]
+        assert found, f"chapter heading {title!r} not found in {pdf.name}"
+        out[title] = BANNER in " ".join(lines[found[-1] + 1:found[-1] + 2])
+    return out

@@ -105,6 +105,11 @@ def test_pdf_has_title_page_outline_and_numbered_figures(project: Path) -> None:
     source = (project / "outputs" / ".publish" / "pdf" / "testiselvitys.typ").read_text(encoding="utf-8")
     assert 'text(size: 24pt, weight: "bold", "Testiselvitys")' in source
     assert '#let banner-text = "Esimerkkiaineisto – ei todellisia tilastoja"' in source
+    # The banner opens only the chapter showing example data; the title page names that chapter.
+    assert '#let example-parts = "Väestö ja kunnat"' in source
+    assert source.count("\n#demo-banner()\n") == 1
+    assert re.search(r"\n= Väestö ja kunnat\n(<[^>\n]*>\n)?#demo-banner\(\)\n", source), source[:3000]
+    assert "header: align(right" in source  # no banner in the running header of every page
     assert "#link(<fig-asukkaat>)[Kuvio 2.1]" in source
     assert 'supplement: [Kuvio], numbering: (..n) => "2.1", caption: "Asukkaat kunnittain 2022") <fig-asukkaat>' in source
     assert ('table.header(text(weight: "bold", ""), text(weight: "bold", "kunta"), '

@@ -96,9 +96,21 @@ def test_quarto_renders_a_staged_copy_into_both_outputs(project: Path, fake: Pat
     config = yaml.safe_load((staged / "_quarto.yml").read_text(encoding="utf-8"))
     assert config["book"]["output-file"] == "testiselvitys" and config["book"]["subtitle"] == "Etelä-Savo"
     assert "output-dir" not in config["project"]
-    # The demo banner (the fixture snapshot is synthetic) on every page and in the PDF.
-    assert config["format"]["html"]["include-before-body"] == ["_punos/demo-banner.html"]
-    assert "Esimerkkiaineisto" in (staged / "_punos" / "demo-banner.typ").read_text(encoding="utf-8")
+    # The demo banner (the fixture snapshot is synthetic) only on the chapter that shows example
+    # data (02-luku), right after its front matter, for the web page and the PDF; the PDF's opening
+    # names that chapter; no banner on every page.
+    assert "include-before-body" not in (config["format"].get("html") or {})
+    assert config["format"]["typst"]["include-before-body"] == ["_punos/example-parts.typ"]
+    note = (staged / "_punos" / "example-parts.typ").read_text(encoding="utf-8")
+    assert "Esimerkkiaineisto – ei todellisia tilastoja" in note and "on luvuissa: Väestö ja kunnat." in note
+    for rel in ("index.qmd", "study/02-luku.qmd", "study/03-rikki.qmd"):
+        text = (staged / rel).read_text(encoding="utf-8")
+        shown = rel == "study/02-luku.qmd"
+        assert ('<div class="demo-banner"' in text) == shown, rel
+        assert ("```{=typst}\n#block(fill: rgb(\"#b00020\")" in text) == shown, rel
+        if shown:
+            body = text.split("---", 2)[2] if text.startswith("---") else text  # after the front matter
+            assert body.lstrip("\n").startswith("```{=html}\n<div class=\"demo-banner\""), body[:200]
     # The outputs folder in use is what ../outputs means to the staged chapters.
     assert (staged / "outputs").resolve() == outputs.resolve()
     chapter = (staged / "study" / "02-luku.qmd").read_text(encoding="utf-8")

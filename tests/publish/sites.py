@@ -181,8 +181,9 @@ def shows_example_data(chapter: Path, outputs: Path) -> bool:
 def pdf_chapter_banners(pdf: Path, titles: list[str]) -> dict[str, bool]:
     """For each chapter title: whether the demo banner is the first thing under its heading in ``pdf``.
 
-    The heading is the last line of the text (``pdftotext``) that is the title, optionally after
-    its number or "Liite A —" (the outline comes first); the banner is the line right below it.
+    The heading is the last line of the text (``pdftotext``) that is the chapter's number ("3",
+    "3.", "A.", "Liite A —") and title (the outline prints numbers and titles apart), else the last
+    line that is the title alone; the banner is the line right below it.
     """
     import subprocess
 
@@ -190,8 +191,9 @@ def pdf_chapter_banners(pdf: Path, titles: list[str]) -> dict[str, bool]:
     lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
     out = {}
     for title in titles:
-        heading = re.compile(rf"^(?:\d+\s+|[A-Z]\s+|Liite [A-Z] — |Luku \d+\s+)?{re.escape(title)}$")
-        found = [i for i, line in enumerate(lines) if heading.match(line)]
+        numbered = re.compile(rf"^(?:\d+\.?|[A-Z]\.?|Liite [A-Z] —) {re.escape(title)}$")
+        found = ([i for i, line in enumerate(lines) if numbered.match(line)]
+                 or [i for i, line in enumerate(lines) if line == title])  # a chapter without a number
         assert found, f"chapter heading {title!r} not found in {pdf.name}"
         out[title] = BANNER in " ".join(lines[found[-1] + 1:found[-1] + 2])
     return out

@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypedDict, Unpack
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -40,6 +40,15 @@ DEFAULT_PAGE_SIZE = 1000
 _RESOURCE = re.compile(r"^[A-Za-z0-9_\-]+$")
 
 Progress = Callable[[int, int], None]
+
+
+class Paging(TypedDict, total=False):
+    """The keyword arguments of :meth:`VipunenClient.fetch_raw_pages`, taken by ``data`` too."""
+
+    filter: str | None
+    limit: int | None
+    page_size: int | None
+    progress: Progress | None
 
 #: The resource of higher-education students and degrees (universities and universities of
 #: applied sciences, from VIRTA): one row per statistical year, sector, institution, education,
@@ -249,20 +258,12 @@ class VipunenClient:
                 progress(offset, total)
         return pages
 
-    def data(
-        self,
-        resource: str,
-        *,
-        filter: str | None = None,
-        limit: int | None = None,
-        page_size: int | None = None,
-        progress: Progress | None = None,
-    ) -> pd.DataFrame:
-        """Rows of a resource as a DataFrame (pages fetched with :meth:`fetch_raw_pages`)."""
-        frame = read_pages(
-            self.fetch_raw_pages(resource, filter=filter, limit=limit, page_size=page_size, progress=progress)
-        )
-        frame.attrs.update({"source": "vipunen", "resource": resource, "filter": filter, "url": self.base_url})
+    def data(self, resource: str, **paging: Unpack[Paging]) -> pd.DataFrame:
+        """Rows of a resource as a DataFrame (pages fetched with :meth:`fetch_raw_pages`, which
+        takes the same keyword arguments: ``filter``, ``limit``, ``page_size``, ``progress``)."""
+        frame = read_pages(self.fetch_raw_pages(resource, **paging))
+        frame.attrs.update({"source": "vipunen", "resource": resource, "filter": paging.get("filter"),
+                            "url": self.base_url})
         return frame
 
 

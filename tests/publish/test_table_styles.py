@@ -28,7 +28,7 @@ def test_quarto_pages_get_the_tables_css(tmp_path: Path):
                 appendices=(), output_file="t", output_dir="outputs/site")
     project = tmp_path / "staged"
     project.mkdir()
-    config = quarto._config(book, project, synthetic=False)
+    config = quarto._config(book, project, examples=[])  # no chapter shows example data
     assert config["format"]["html"]["css"] == ["own.css", "_punos/tables.css"]
     assert config["format"]["html"]["toc"] is True
     assert (project / "_punos" / "tables.css").read_text(encoding="utf-8") == template("tables.css")

@@ -133,3 +133,13 @@ def test_forum_chapter_marks_example_records():
     assert "Esimerkki – ei todellisia foorumituloksia" in text
     assert "punos forum template --sector" in text and "punos forum import" in text
 
+
+
+@pytest.mark.parametrize("stem", NOTEBOOKS)
+def test_text_outputs_say_whether_they_show_example_data(stem):
+    # The publishers put the example-data banner on a page unless every output on it says it is
+    # real; a text output without the mark made the actor network chapter look like example data.
+    for cell in _notebook(stem)["cells"]:
+        source = _source(cell)
+        if _options(source).get("label", "").startswith("txt-"):
+            assert "metadata=study.output_metadata(" in source, f"{stem}: {_options(source)['label']} has no data mark"

@@ -306,6 +306,20 @@ def _remove_gid(fig: Figure, gids: Sequence[str]) -> None:
             text.remove()
 
 
+def _example_line(datasets: Sequence[str]) -> str:
+    """The footer line naming, in words a reader knows, the datasets that are example data.
+
+    Declared datasets are named by their Finnish title (``data/datasets.yaml``), anything else as given.
+    """
+    from punos_lib.reference import declarations
+
+    try:
+        titles = {d.id: d.title_fi for d in declarations.load()}
+    except Exception:  # noqa: BLE001 - a figure outside the project still gets its line
+        titles = {}
+    return "Esimerkkiaineistoa: " + "; ".join(titles.get(d, d) for d in datasets)
+
+
 def mark_synthetic(fig: Figure, datasets: Sequence[str] = ()) -> Figure:
     """Put the demo mark on ``fig``: a diagonal watermark and a red line at the top.
 
@@ -321,7 +335,7 @@ def mark_synthetic(fig: Figure, datasets: Sequence[str] = ()) -> Figure:
     fig.text(0.01, 0.995, DEMO_TEXT, gid=DEMO_GID, ha="left", va="top", fontsize=7.5,
              fontweight="bold", color=DEMO_COLOR)
     if datasets:
-        fig.text(0.99, 0.008, f"Synteettiset aineistot: {', '.join(datasets)}", gid=DEMO_DATASETS_GID,
+        fig.text(0.99, 0.008, _example_line(datasets), gid=DEMO_DATASETS_GID,
                  ha="right", va="bottom", fontsize=6.5, color=DEMO_COLOR)
     return fig
 
@@ -431,7 +445,7 @@ def finish(fig: Figure, *, sources: str | Sequence[str] | None = None,
     demo_datasets = [str(d) for d in provenance.get("datasets") or []] if synthetic else []
     lines = [(t, NOTE_GID, "#333333") for t in _as_list(note)]
     if demo_datasets:
-        lines.append((f"Synteettiset aineistot: {', '.join(demo_datasets)}", DEMO_DATASETS_GID, DEMO_COLOR))
+        lines.append((_example_line(demo_datasets), DEMO_DATASETS_GID, DEMO_COLOR))
     lines.append((line_text, SOURCE_GID, "#333333"))
     # Lines stack upwards from the bottom edge, each wrapped to the figure's width (a long source
     # line is never cut at the edge); the layout keeps the axes above them.

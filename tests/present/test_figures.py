@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from punos_lib.present import figures
+from punos_lib.reference import declarations
 from punos_lib.errors import InputError
 
 NNBSP = "\u202f"
@@ -70,7 +71,9 @@ def test_finish_marks_synthetic_data_visibly_and_names_datasets():
     assert len(line) == 1
     assert line[0].get_text().startswith(figures.DEMO_TEXT)
     named = _by_gid(fig, figures.DEMO_DATASETS_GID)
-    assert named == ["Synteettiset aineistot: population, jobs_by_industry"]
+    # Named by their Finnish titles in data/datasets.yaml, not by dataset ids.
+    assert [n.replace("\n", " ") for n in named] == ["Esimerkkiaineistoa: Väestö iän mukaan alueittain 31.12.; "
+                     + next(d.title_fi for d in declarations.load() if d.id == "jobs_by_industry")]
     assert mcolors.to_hex(line[0].get_color()).lower() == "#c00000"
     assert _by_gid(fig, figures.NOTE_GID) == ["Huom: esimerkki"]
     assert figures.is_marked_synthetic(fig)

@@ -41,6 +41,8 @@ class _TableParser(HTMLParser):
         #: Per row, per cell: whether the cell is right-aligned (a number column of ``table_html``).
         self.right: list[list[bool]] = []
         self.header_rows = 0
+        #: Whether the table is the study's own (``table_html``), which right-aligns its number columns.
+        self.study_table = False
         self._cell: list[str] | None = None
         self._in_head = False
         self._skip = 0
@@ -48,6 +50,8 @@ class _TableParser(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "style":
             self._skip += 1
+        elif tag == "div" and "punos-table" in (dict(attrs).get("class") or "").split():
+            self.study_table = True
         elif tag == "thead":
             self._in_head = True
         elif tag == "tr":
@@ -106,10 +110,13 @@ def _typst_table(parser: _TableParser, numbering: str, caption: str, label: str)
     n_head = min(max(parser.header_rows, 1), len(rows))
     body = rows[n_head:]
     flags = [a + [False] * (width - len(a)) for _, a in pairs][n_head:]
-    # A number column: right-aligned by table_html, or (other HTML tables) every cell a number.
-    numeric = [bool(body) and (all(f[j] for f in flags)
-                               or all(_NUMBER.match(r[j]) for r in body if r[j] not in ("", "–")))
-               for j in range(width)]
+    # A number column: right-aligned by table_html (codes such as "02" are text there), or in
+    # other HTML tables a column whose every cell is a number.
+    if parser.study_table:
+        numeric = [bool(body) and all(f[j] for f in flags) for j in range(width)]
+    else:
+        numeric = [bool(body) and all(_NUMBER.match(r[j]) for r in body if r[j] not in ("", "–"))
+                   for j in range(width)]
     header = [" ".join(r[j] for r in rows[:n_head] if r[j]) for j in range(width)]
     size, pieces, widths = 8.5, None, [0.0] * width
     for size, pieces in _TABLE_SIZES_PT:

@@ -37,6 +37,12 @@ def test_text_columns_get_room_numbers_align_right_and_nothing_exceeds_the_page(
     assert source.endswith("<tbl-t>]")
 
 
+def test_codes_stay_left_aligned_in_study_tables():
+    frame = pd.DataFrame({"Toimialakoodi": ["02", "01"], "Toimiala": ["Metsätalous", "Kasvinviljely"],
+                          "Työpaikat": [1285, 1541]})
+    assert "align: (left, left, right,)" in _typst(frame)
+
+
 def test_wide_table_gets_a_smaller_font_and_still_fits():
     headings = [f"Hyvin pitkä sarakeotsikko numero {i}, vuonna 2025" for i in range(8)]
     frame = pd.DataFrame({h: [1234567.5] for h in headings})

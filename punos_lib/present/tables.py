@@ -85,6 +85,8 @@ HEADINGS: dict[str, str] = {
     "measure": "Mittari",
     "value": "Arvo",
     "is_region": "Tarkasteltava alue",
+    "region_population": "Väestö alueella",
+    "country_population": "Väestö koko maassa",
     "rank": "Sija",
 }
 
@@ -250,7 +252,9 @@ def download_frame(data: pd.DataFrame, shown: pd.DataFrame | None = None) -> pd.
     rounded to the digits it shows (``attrs["decimals"]``, else :func:`shown_decimals`); other
     columns get :func:`heading`. Float columns no table shows (a figure's data, columns the table
     leaves out) keep four significant digits of their largest value (at least one decimal, at
-    most six). Whole numbers stay exact; text, codes and order are untouched.
+    most six). Whole numbers stay exact; text, codes and order are untouched; flags read "kyllä"
+    as in the table; the figures' short ``label`` column is left out where the code and name
+    columns are there.
 
     Examples
     --------
@@ -264,12 +268,18 @@ def download_frame(data: pd.DataFrame, shown: pd.DataFrame | None = None) -> pd.
     headings = dict(attrs.get("headings") or {})
     shown_digits = dict(attrs.get("decimals") or {})
     out = data.copy()
+    if "label" in out.columns and any(str(c).endswith("_name") for c in out.columns):
+        # The figures' short "<code> <name…>" label repeats the code and name columns beside it.
+        out = out.drop(columns="label")
     names: dict[Any, str] = {}
     for column in out.columns:
         name = headings.get(column) or heading(column) if isinstance(column, str) else str(column)
         names[column] = name
         values = out[column]
-        if not pd.api.types.is_float_dtype(values) or pd.api.types.is_bool_dtype(values):
+        if pd.api.types.is_bool_dtype(values):
+            out[column] = values.map({True: "kyllä", False: ""})  # as the table shows it
+            continue
+        if not pd.api.types.is_float_dtype(values):
             continue
         if name in shown_digits:
             digits = int(shown_digits[name])

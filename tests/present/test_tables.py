@@ -61,8 +61,10 @@ def test_download_frame_uses_the_shown_headings_and_digits():
     shown = tables.for_display(data.drop(columns="label"), decimals=2)
     out = tables.download_frame(data, shown)
     assert list(out.columns) == ["Toimialakoodi", "Toimiala", "Työpaikat", "Sijaintiosamäärä",
-                                 "Osuus alueella, %", "Nimike"]
-    assert out.iloc[0].tolist() == ["02", "Metsätalous", 1285.0, 1.95, 2.61, "02 Metsätalous"]
+                                 "Osuus alueella, %"]
+    assert out.iloc[0].tolist() == ["02", "Metsätalous", 1285.0, 1.95, 2.61]
+    flags = tables.download_frame(pd.DataFrame({"area_name": ["A", "B"], "is_region": [True, False]}))
+    assert flags["Tarkasteltava alue"].tolist() == ["kyllä", ""]
     assert data["location_quotient"].iloc[0] == 1.9495206502  # the analysis frame is untouched
 
 

@@ -251,6 +251,10 @@ def _display_cells(frame: pd.DataFrame, lang: str) -> list[list[str]]:
 WIDE_TABLE_CHARS = 95
 
 
+#: A table cell that is one web address (made a link by :func:`table_html` and :func:`table_markdown`).
+_WEB_ADDRESS = re.compile(r"https://[^\s<>\"']+")
+
+
 def table_html(frame: pd.DataFrame, *, caption: str | None = None, synthetic: bool = False,
                source: str | None = None, lang: str = "fi") -> str:
     """An HTML table with Finnish number format, source line and the demo mark.
@@ -288,8 +292,10 @@ def table_html(frame: pd.DataFrame, *, caption: str | None = None, synthetic: bo
     parts.append(f'<table style="font-size:0.78em"{label}>' if wide else f"<table{label}>")
 
     def text(value: str) -> str:
-        # Web addresses and paths may break after "/" or "." (not elsewhere inside a word).
-        return esc(tables.breakable(value)).replace("\u200b", "<wbr>")
+        # Web addresses and paths may break after "/" or "." (not elsewhere inside a word); a cell
+        # that is one web address (the catalogue's pages) is a link to it.
+        shown = esc(tables.breakable(value)).replace("\u200b", "<wbr>")
+        return f'<a href="{esc(value)}">{shown}</a>' if _WEB_ADDRESS.fullmatch(value) else shown
 
     parts.append("<thead><tr>" + "".join(f'<th style="text-align:right">{esc(c)}</th>' if num else f"<th>{esc(c)}</th>"
                                         for c, num in zip(header, numeric)) + "</tr></thead><tbody>")
@@ -310,6 +316,8 @@ def table_markdown(frame: pd.DataFrame, *, caption: str | None = None, synthetic
     flat = _flat(frame)
 
     def cell(text: str) -> str:
+        if _WEB_ADDRESS.fullmatch(text):
+            return f"<{text}>"
         return text.replace("|", "\\|").replace("\n", " ")
 
     lines = []

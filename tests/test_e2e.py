@@ -27,13 +27,61 @@ from punos_lib.pipeline import load_notebooks
 from punos_lib.publish.chapters import page_name, parse_chapter
 from punos_lib.publish.quarto import expected_pages
 from punos_lib.snapshot import Snapshot
-from publish.sites import pdf_chapter_banners, read_page, read_site, shows_example_data
+from publish.sites import developer_words, pdf_chapter_banners, read_page, read_site, shows_example_data
 
 pytestmark = pytest.mark.e2e
 
 REPO = Path(__file__).resolve().parent.parent
 BUILD = REPO / "build" / "test-study"
 QUARTO_KIT = REPO.parent / "shared" / "tools" / "quarto"
+TECHNICAL_APPENDIX = "study/liite-menetelmat.qmd"
+
+
+def _check_readers_first(site: Path, pages: list[str], book: publish.Book) -> None:
+    """What both websites must give readers: no developer words outside the technical appendix, the
+    provenance appendix with a table row and a CSV record per snapshot entry, a dated and versioned
+    front page, catalogue links to pages (not APIs), the PDF linked from every page, and chapter 7's
+    menu of sectors."""
+    import csv
+
+    from punos_lib.reference.sectors import load_sectors
+
+    read = {rel: read_page(site / page, site) for rel, page in zip(book.files, pages)}
+    for rel, page in read.items():
+        found = developer_words(page.text)
+        if rel == TECHNICAL_APPENDIX:
+            assert found, "the technical appendix should hold the command lines and checksums"
+        else:
+            assert not found, f"{rel}: developer words outside the technical appendix: {found[:5]}"
+    entries = Snapshot(BUILD / "snapshot").entries()
+    appendix_rel = "study/_generated/liite-aineistot.qmd"
+    appendix = read[appendix_rel]
+    appendix_page = site / pages[book.files.index(appendix_rel)]
+    records_link = re.search(r'href="([^"]+\.csv)" download', appendix_page.read_text(encoding="utf-8"))
+    assert records_link, "the provenance appendix does not link its CSV of full records"
+    records_file = appendix_page.parent / records_link.group(1)
+    rows = list(csv.DictReader(records_file.read_text(encoding="utf-8").splitlines()))
+    assert [r["Tunnus"] for r in rows] == [e.id for e in entries]
+    for entry, row in zip(entries, rows):
+        assert entry.id in appendix.text, f"{entry.id} missing from the provenance appendix"
+        assert row["Tarkistussumma (SHA-256)"] == entry.sha256 and row["Osoite"] == (entry.url or "")
+        assert row["Tieto"] == ("Esimerkkiaineisto" if entry.synthetic else "Tilastotieto")
+    assert "Tilastotieto" in appendix.text and "Esimerkkiaineisto" in appendix.text
+    front = read["index.qmd"].text
+    assert re.search(r"Päivätty: \d{1,2}\.\d{1,2}\.20\d\d", front) and re.search(r"Versio: \S+", front), front[:400]
+    assert "Tilastojen viimeisin ajankohta: " in front and "Julkaisija: " in front
+    sources_html = (site / pages[book.files.index("study/08-tietolahteet.qmd")]).read_text(encoding="utf-8")
+    links = re.findall(r'<a href="(https?://[^"]+)"', sources_html)
+    assert len(links) >= 30, "the source catalogue's addresses are not links"
+    for link in links:
+        assert link.startswith("https://") and "/api/" not in link and "/wfs" not in link, link
+    for rel, page in zip(book.files, pages):
+        html_text = (site / page).read_text(encoding="utf-8")
+        assert re.search(rf'href="[^"]*{re.escape(book.output_file)}\.pdf"', html_text), f"{rel}: no link to the PDF"
+    assert (site / f"{book.output_file}.pdf").read_bytes().startswith(b"%PDF-")
+    chapter7 = (site / pages[book.files.index("study/07-toimialaprofiilit.qmd")]).read_text(encoding="utf-8")
+    for sid in load_sectors(REPO / "data" / "sectors.yaml"):
+        assert f'href="#sec-{sid}"' in chapter7, f"chapter 7's menu has no link to {sid}"
 
 
 def _missing() -> list[str]:
@@ -120,12 +168,13 @@ def test_demo_study_builds_reproducibly() -> None:
 
     # Tables carry the page's numbered caption only (the notebook's own <caption> is dropped).
     assert "<caption" not in all_html
+    _check_readers_first(site, [page_name(f) for f in book.files], book)
 
     # PDF with all chapters in its outline.
     pdf = (outputs / f"{book.output_file}.pdf").read_bytes()
     assert pdf.startswith(b"%PDF-")
     outline = " | ".join(_outline(pdf))
-    assert "Johdanto ja menetelmät" in outline
+    assert "Johdanto ja menetelmät" in outline and "Menetelmät ja toistettavuus" in outline
     # Every chapter's title (its first level-1 heading or front-matter title) is in the site and the PDF.
     for name in book.files:
         if name.startswith("study/_generated/"):
@@ -283,10 +332,8 @@ def test_quarto_renders_the_same_study() -> None:
         total["downloads"] += len(b.downloads)
     assert all(total.values()), total
     _check_banners(book, site, pdf_path, quarto_out, pages)
-    # The provenance appendix lists every snapshot entry.
-    appendix = theirs[book.files.index("study/_generated/liite-aineistot.qmd")]
-    for entry in Snapshot(BUILD / "snapshot").entries():
-        assert entry.id in appendix.text, f"{entry.id} missing from the Quarto provenance appendix"
+    # The provenance appendix lists every snapshot entry (in its table and its CSV), and the rest.
+    _check_readers_first(site, pages, book)
     assert "Etelä-Savo" in theirs[0].text
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from punos_lib.errors import PublishError
 
-__all__ = ["located_error", "pandoc", "replace_dir", "template"]
+__all__ = ["located_error", "pandoc", "replace_dir", "template", "typst_string"]
 
 
 def located_error(file: Path, line: int, message: str) -> PublishError:
@@ -26,6 +26,11 @@ def pandoc(text: str, to: str) -> str:
                                      extra_args=["--wrap=none"])
     except RuntimeError as exc:
         raise PublishError(f"pandoc could not convert the study text to {to}: {exc}") from exc
+
+
+def typst_string(text: str) -> str:
+    """``text`` as a Typst string literal (quotes and backslashes escaped, on one line)."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
 
 
 def template(name: str) -> str:

@@ -8,11 +8,12 @@ from pathlib import Path
 
 from punos_lib import paths
 from punos_lib.errors import PublishError
-from punos_lib.publish.book import for_region, load_book
+from punos_lib.publish.book import Book, for_region, load_book
+from punos_lib.publish.cover import cover_info
 from punos_lib.publish.builtin import render_builtin
 from punos_lib.publish.embeds import Notebooks
 from punos_lib.publish.generated import write_generated
-from punos_lib.publish.provenance import snapshot_entries
+from punos_lib.publish.provenance import dataset_info, snapshot_entries
 from punos_lib.snapshot.origins import dataset_origins
 from punos_lib.publish.quarto import find_quarto, render_quarto
 from punos_lib.publish.report import RenderReport
@@ -89,10 +90,25 @@ def render(
     synthetic, entries = snapshot_entries(snapshot)
     declared = book.project / "data" / "datasets.yaml"
     status = dataset_origins(snapshot, declared) if declared.is_file() else None
-    write_generated(book, entries, synthetic, status)
-
     region_warnings: list[str] = []
     book = for_region(book, outputs, region_warnings)
+    cover = cover_info(book, status)
+    write_generated(book, entries, synthetic, status, info=dataset_info(status, _producers(book)),
+                    cover=cover, executions=Notebooks(outputs).executions)
     if exe:
-        return render_quarto(exe, book, wanted, outputs, synthetic, region_warnings)
-    return render_builtin(book, wanted, outputs, synthetic, region_warnings)
+        return render_quarto(exe, book, wanted, outputs, synthetic, region_warnings, cover)
+    return render_builtin(book, wanted, outputs, synthetic, region_warnings, cover)
+
+
+def _producers(book: Book) -> dict[str, str]:
+    """Dataset id → the producer its catalogue entry names (``data/datasets.yaml`` → ``data/catalogue.yaml``)."""
+    declared = book.project / "data" / "datasets.yaml"
+    listed = book.project / "data" / "catalogue.yaml"
+    if not declared.is_file() or not listed.is_file():
+        return {}
+    from punos_lib.reference import declarations
+    from punos_lib.registry.catalogue import load_catalogue
+
+    producer = dict(zip(*(load_catalogue(listed)[c] for c in ("id", "producer"))))
+    return {d.id: str(producer[d.catalogue]) for d in declarations.load(declared)
+            if d.catalogue and d.catalogue in producer}

@@ -19,9 +19,10 @@ from string import Template
 
 from punos_lib._atomic import atomic_write_bytes
 from punos_lib.errors import PublishError
-from punos_lib.publish._common import pandoc, template
+from punos_lib.publish._common import pandoc, template, typst_string
 from punos_lib.publish.book import DEMO_BANNER, Book
 from punos_lib.publish.chapters import Chapter, Embed
+from punos_lib.publish.cover import Cover
 from punos_lib.publish.embeds import Notebooks, Output, shows_example
 from punos_lib.publish.markdown import Target, chapter_markdown
 from punos_lib.publish.numbering import KINDS, Numbered, Numbers
@@ -40,6 +41,8 @@ class _TableParser(HTMLParser):
         self.rows: list[list[str]] = []
         #: Per row, per cell: whether the cell is right-aligned (a number column of ``table_html``).
         self.right: list[list[bool]] = []
+        #: Per row, per cell: the address the cell links to ("" for none; catalogue pages).
+        self.links: list[list[str]] = []
         self.header_rows = 0
         #: Whether the table is the study's own (``table_html``), which right-aligns its number columns.
         self.study_table = False
@@ -57,6 +60,7 @@ class _TableParser(HTMLParser):
         elif tag == "tr":
             self.rows.append([])
             self.right.append([])
+            self.links.append([])
             if self._in_head:
                 self.header_rows += 1
         elif tag in ("td", "th"):
@@ -64,6 +68,11 @@ class _TableParser(HTMLParser):
             style = (dict(attrs).get("style") or "").replace(" ", "")
             if self.right:
                 self.right[-1].append("text-align:right" in style)
+                self.links[-1].append("")
+        elif tag == "a" and self._cell is not None and self.links and self.links[-1]:
+            href = dict(attrs).get("href") or ""
+            if href.startswith("https://"):
+                self.links[-1][-1] = href
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "style":
@@ -79,8 +88,7 @@ class _TableParser(HTMLParser):
             self._cell.append(data)
 
 
-def _typst_str(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+_typst_str = typst_string
 
 
 
@@ -104,6 +112,7 @@ def _typst_table(parser: _TableParser, numbering: str, caption: str, label: str)
     table is kept on one page with its caption (a long one has a caption that sticks to it).
     """
     pairs = [(r, a) for r, a in zip(parser.rows, parser.right, strict=True) if r]
+    hrefs = [h + [""] * (max(map(len, parser.rows)) - len(h)) for r, h in zip(parser.rows, parser.links) if r]
     rows = [r for r, _ in pairs]
     width = max(len(r) for r in rows)
     rows = [r + [""] * (width - len(r)) for r in rows]
@@ -135,7 +144,9 @@ def _typst_table(parser: _TableParser, numbering: str, caption: str, label: str)
             hyphenate = ', hyphenate: true' if pieces else ""
             lines.append(", ".join(f"text(weight: \"bold\"{hyphenate}, {_typst_str(c)})" for c in row))
         else:
-            lines.append(", ".join(f"text({_typst_str(tables.breakable(c))})" for c in row))
+            lines.append(", ".join(
+                f"link({_typst_str(h)}, text({_typst_str(tables.breakable(c))}))" if h
+                else f"text({_typst_str(tables.breakable(c))})" for c, h in zip(row, hrefs[r_i])))
     # table.header repeats the heading rows when a long table continues on the next page.
     head = "table.header(" + ",\n  ".join(lines[:n_head]) + ")"
     table = (f"text(size: {size}pt, table(columns: ({columns},), align: ({align},), {head},\n  "
@@ -179,8 +190,11 @@ def _typst_embed(emb: Embed, out: Output, num: Numbered, build: Path) -> str:
 
 
 def render_pdf(book: Book, chapters: Sequence[Chapter], numbers: Numbers, nbs: Notebooks,
-               outputs: Path, synthetic: bool) -> Path:
-    """Compile the book into ``outputs/<output-file>.pdf`` (the Typst source stays in ``outputs/.publish/pdf``)."""
+               outputs: Path, synthetic: bool, cover: Cover | None = None) -> Path:
+    """Compile the book into ``outputs/<output-file>.pdf`` (the Typst source stays in ``outputs/.publish/pdf``).
+
+    The title page shows ``cover``'s publisher, date, version and data vintage under the title.
+    """
     import typst
 
     build = outputs / ".publish" / "pdf"
@@ -214,6 +228,7 @@ def render_pdf(book: Book, chapters: Sequence[Chapter], numbers: Numbers, nbs: N
         title=_typst_str(book.title)[1:-1], subtitle=_typst_str(book.subtitle)[1:-1],
         author=_typst_str(book.author)[1:-1], lang=book.lang[:2],
         banner=DEMO_BANNER if examples else "", example_parts=_typst_str(", ".join(examples))[1:-1], body=body,
+        cover_details=", ".join(_typst_str(line) for line in (cover.details() if cover else [""])),
     )
     typ = build / f"{book.output_file}.typ"
     atomic_write_bytes(typ, source.encode("utf-8"))

@@ -40,10 +40,14 @@ import yaml
 
 from punos_lib._atomic import atomic_write_bytes
 from punos_lib.errors import PublishError
-from punos_lib.publish._common import replace_dir, template
+from punos_lib.publish._common import replace_dir, template, typst_string
 from punos_lib.publish.book import DEMO_BANNER, Book
 from punos_lib.publish.chapters import Embed, parse_chapter, reroot
 from punos_lib.publish.embeds import DOWNLOAD_TEXT, FIGURE_SVG_TEXT, Notebooks, data_files, shows_example
+from punos_lib.publish.builtin import publish_pdf_copy
+from punos_lib.publish.cover import Cover
+from punos_lib.publish.generated import GENERATED_DIR
+from punos_lib.publish.provenance import RECORDS_FILE
 from punos_lib.publish.report import RenderReport
 
 __all__ = ["ENGINE", "find_quarto", "render_quarto"]
@@ -56,6 +60,9 @@ _BANNER_TYPST = ('#block(fill: rgb("#b00020"), inset: 8pt, width: 100%)[#text(fi
 _EXAMPLE_PARTS_TYPST = ('#align(center, text(size: 10pt, fill: rgb("#b00020"), "Esimerkkiaineistoa (ei todellisia '
                         'tilastoja) on luvuissa: {parts}. Näiden lukujen alussa on sama merkintä; muiden lukujen '
                         'kuviot ja taulukot kertovat, mihin aineistoon ne perustuvat."))\n')
+#: The provenance appendix's entry ids (no spaces) wrap, as in the built-in stylesheet.
+_RECORDS_CSS = ("<style>.records-table td:first-child { overflow-wrap: anywhere; word-break: break-word; "
+                "min-width: 8em; }</style>\n")
 _EMBED = re.compile(r"^\s*\{\{<\s*embed\s+\"?([^\s\"#]+\.ipynb)#([\w-]+)\"?\s*>\}\}\s*$")
 _INCLUDE = re.compile(r"^\s*\{\{<\s*include\s+\"?([^\s\"]+)\"?\s*>\}\}\s*$")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -76,7 +83,7 @@ def expected_pages(book: Book) -> list[str]:
 
 
 def render_quarto(exe: str, book: Book, formats: Sequence[str], outputs: Path, synthetic: bool,
-                  warnings: list[str]) -> RenderReport:
+                  warnings: list[str], cover: Cover | None = None) -> RenderReport:
     """Render ``book`` with Quarto into ``outputs/site/`` and ``outputs/<output-file>.pdf``.
 
     Raises
@@ -91,7 +98,7 @@ def render_quarto(exe: str, book: Book, formats: Sequence[str], outputs: Path, s
         shutil.rmtree(work)
     try:
         project = work / "project"
-        _stage(book, project, outputs, synthetic, report.warnings)
+        _stage(book, project, outputs, synthetic, report.warnings, cover)
         if "html" in formats:
             built = work / "html"
             _quarto(exe, project, "html", built, report.warnings)
@@ -115,6 +122,9 @@ def render_quarto(exe: str, book: Book, formats: Sequence[str], outputs: Path, s
             target = outputs / produced.name
             os.replace(produced, target)
             report.pdf = target
+        if "html" in formats:
+            # The website's download link (book: downloads) points at its own copy of the PDF.
+            publish_pdf_copy(outputs / f"{book.output_file}.pdf", outputs / "site")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return report
@@ -138,9 +148,13 @@ def _quarto(exe: str, project: Path, to: str, output_dir: Path, warnings: list[s
                 warnings.append(message)
 
 
-def _stage(book: Book, project: Path, outputs: Path, synthetic: bool, warnings: list[str]) -> None:
+def _stage(book: Book, project: Path, outputs: Path, synthetic: bool, warnings: list[str],
+           cover: Cover | None = None) -> None:
     """Write the staged copy of ``book`` that Quarto renders (see the module text)."""
     project.mkdir(parents=True)
+    records = book.project / GENERATED_DIR / RECORDS_FILE
+    if records.is_file():
+        atomic_write_bytes(project / GENERATED_DIR / RECORDS_FILE, records.read_bytes())
     nbs = Notebooks(outputs)
     examples: list[str] = []
     for rel in book.files:
@@ -153,7 +167,7 @@ def _stage(book: Book, project: Path, outputs: Path, synthetic: bool, warnings: 
         if synthetic and shows_example(chapter, nbs):
             examples.append(chapter.title)
             _add_banner(project / rel)
-    config = _config(book, project, examples)
+    config = _config(book, project, examples, cover)
     atomic_write_bytes(project / "_quarto.yml", yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
                        .encode("utf-8"))
     # Chapters embed ../outputs/notebooks/…: the link makes that the outputs folder in use.
@@ -171,9 +185,11 @@ def _add_banner(staged: Path) -> None:
     atomic_write_bytes(staged, ("\n".join(lines) + "\n").encode("utf-8"))
 
 
-def _config(book: Book, project: Path, examples: Sequence[str]) -> dict[str, Any]:
+def _config(book: Book, project: Path, examples: Sequence[str], cover: Cover | None = None) -> dict[str, Any]:
     raw = yaml.safe_load((book.project / "_quarto.yml").read_text(encoding="utf-8")) or {}
-    raw.setdefault("book", {}).update({"subtitle": book.subtitle, "output-file": book.output_file})
+    raw.pop("publication", None)   # read by punos_lib.publish.cover, not a Quarto option
+    raw.setdefault("book", {}).update({"subtitle": book.subtitle, "output-file": book.output_file,
+                                       "downloads": ["pdf"]})
     (raw.get("project") or {}).pop("output-dir", None)
     # The study tables' rules (wide tables in smaller type, the sideways scroll box), as on the
     # built-in website.
@@ -183,6 +199,36 @@ def _config(book: Book, project: Path, examples: Sequence[str]) -> dict[str, Any
     css = html_options.get("css") or []
     html_options["css"] = [*([css] if isinstance(css, str) else css), "_punos/tables.css"]
     formats["html"] = html_options
+    resources = raw.setdefault("project", {}).setdefault("resources", [])
+    resources.append(f"{GENERATED_DIR}/{RECORDS_FILE}")
+    formats = raw.setdefault("format", {})
+    typst = formats.get("typst") if isinstance(formats.get("typst"), dict) else {}
+    # The title is not hyphenated (the cover is set before the body, which hyphenates again).
+    atomic_write_bytes(project / "_punos" / "title-header.typ", b"#set text(hyphenate: false)\n")
+    body_start = "#set text(hyphenate: auto)\n"
+    if cover is not None:
+        raw["book"]["date"] = cover.date.isoformat()
+        raw["date-format"] = "D.M.YYYY"
+        raw["book"]["author"] = cover.publisher
+        # Quarto's book cover shows only title, subtitle and author (a format's own subtitle does not
+        # replace the book's): the date and version join the subtitle, and the whole publication
+        # details open the body.
+        raw["book"]["subtitle"] = f"{book.subtitle}\\\nPäivätty {cover.date_fi} · Versio {cover.version}"
+        lines = ", ".join(typst_string(line) for line in ["Julkaisutiedot", *cover.details()])
+        body_start += (f"#block(width: 100%, inset: (bottom: 8pt), stroke: (bottom: 0.5pt + luma(150)), "
+                       f"par(justify: false, text(size: 9pt, ({lines},).join(linebreak()))))\n")
+    atomic_write_bytes(project / "_punos" / "body-start.typ", body_start.encode("utf-8"))
+    typst["include-in-header"] = ["_punos/title-header.typ"]
+    typst["include-before-body"] = ["_punos/body-start.typ"]
+    formats["typst"] = typst
+    html_options = formats.get("html") if isinstance(formats.get("html"), dict) else {}
+    atomic_write_bytes(project / "_punos" / "records-table.html", _RECORDS_CSS.encode("utf-8"))
+    header = html_options.get("include-in-header") or []
+    html_options["include-in-header"] = [*([header] if isinstance(header, str) else header),
+                                         "_punos/records-table.html"]
+    formats["html"] = html_options
+    # Quarto's sidebar tool that downloads the PDF (book: downloads), in Finnish.
+    raw.setdefault("language", {}).setdefault("tools-download", "Lataa")
     if examples:
         # The PDF's opening names the chapters that show example data (each also starts with the banner).
         parts = ", ".join(examples).replace("\\", "\\\\").replace('"', '\\"')  # inside a Typst string

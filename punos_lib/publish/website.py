@@ -76,8 +76,11 @@ def _html_embed(emb: Embed, out: Output, num: Numbered, site: Path, outputs: Pat
 
 
 def render_html(book: Book, chapters: Sequence[Chapter], numbers: Numbers,
-                nbs: Notebooks, site: Path, outputs: Path, synthetic: bool, warnings: list[str]) -> list[Path]:
+                nbs: Notebooks, site: Path, outputs: Path, synthetic: bool, warnings: list[str],
+                pdf_name: str | None = None) -> list[Path]:
     """Write the pages of ``chapters`` into ``site`` and return them in book order.
+
+    With ``pdf_name`` every page's sidebar links the study PDF (copied into the site after it is built).
 
     Data files behind figures and tables are copied from ``outputs/tables/``; a numbered output
     without one adds a warning.
@@ -110,7 +113,9 @@ def render_html(book: Book, chapters: Sequence[Chapter], numbers: Numbers,
             banner=f'<div class="demo-banner" role="alert">{DEMO_BANNER}</div>\n' if example
             else "",
             book_title=html.escape(book.title), book_subtitle=html.escape(book.subtitle),
-            nav=nav, body=body.strip(), pager=f"{prev_link}\n{next_link}", author=html.escape(book.author),
+            nav=nav, body=body.strip(),
+            pdf_link=(f'<p class="pdf-link"><a href="{html.escape(pdf_name)}">Lataa selvitys PDF-tiedostona</a></p>'
+                      if pdf_name else ""), pager=f"{prev_link}\n{next_link}", author=html.escape(book.author),
         )
         path = site / ch.page
         atomic_write_bytes(path, text.encode("utf-8"))

@@ -19,6 +19,7 @@ Examples
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -46,6 +47,8 @@ __all__ = [
     "summary_by",
     "gaps",
     "catalogue_table",
+    "human_page",
+    "is_machine_address",
     "coverage_data",
     "summary_table",
     "gaps_table",
@@ -103,14 +106,15 @@ _REQUIRED = (
     "id", "name_fi", "name_en", "producer", "kind", "topics", "granularity",
     "frequency", "access", "url", "licence",
 )
-#: Optional text fields of an entry.
-OPTIONAL = ("latest_period", "loader", "gaps")
+#: Optional text fields of an entry. ``page`` is the human-readable page of a source whose ``url``
+#: is a machine interface (an API or WFS address); the study links readers to it.
+OPTIONAL = ("latest_period", "loader", "gaps", "page")
 #: Optional lists of actor ids (``data/actors/organisations.csv``): who produces and who uses a source.
 ACTOR_LINKS: dict[str, str] = {"producer_actors": "tuottaja", "user_actors": "käyttäjä"}
 #: Fields of an entry, in the order of the frame from :func:`load_catalogue`.
 COLUMNS = (
     "id", "name_fi", "name_en", "producer", "kind", "topics", "granularity", "frequency",
-    "latest_period", "access", "url", "licence", "loader", "gaps", "producer_actors", "user_actors",
+    "latest_period", "access", "url", "licence", "loader", "gaps", "producer_actors", "user_actors", "page",
 )
 #: The source line of tables and figures built from the catalogue.
 CATALOGUE_SOURCE = "Punos-tietolähdeluettelo (data/catalogue.yaml)"
@@ -148,9 +152,14 @@ def check_entry(entry: object, row: int, problems: Problems) -> None:
             continue
         for item in value:
             problems.allowed(item, allowed, row=row, field=field)
-    url = entry.get("url")
-    if isinstance(url, str) and not url.startswith("https://"):
-        problems.add("must start with https:// (no plain http)", row=row, field="url", value=url)
+    for field in ("url", "page"):
+        url = entry.get(field)
+        if isinstance(url, str) and not url.startswith("https://"):
+            problems.add("must start with https:// (no plain http)", row=row, field=field, value=url)
+    page = entry.get("page")
+    if isinstance(page, str) and is_machine_address(page):
+        problems.add("must be a page people can read, not an API or WFS address", row=row, field="page",
+                     value=page)
     for field in OPTIONAL:
         value = entry.get(field)
         if value is not None and not isinstance(value, str):
@@ -303,6 +312,46 @@ def gaps(cat: pd.DataFrame) -> pd.DataFrame:
 # ----------------------------------------------------------------- tables of chapter 8
 
 
+_STATFIN_API = re.compile(r"https://pxdata\.stat\.fi/PxWeb/api/v1/(fi|sv|en)/StatFin/([\w-]+)(?:/([\w-]+)\.px)?/?$")
+_MACHINE = re.compile(r"/api/|/api$|/wfs\b|/geoserver/|[?&](service|request)=", re.IGNORECASE)
+
+
+def is_machine_address(url: str) -> bool:
+    """Whether ``url`` is an interface for programs (API, WFS) rather than a page for people.
+
+    Examples
+    --------
+    >>> is_machine_address("https://pxdata.stat.fi/PxWeb/api/v1/fi/StatFin/vaerak/11re.px")
+    True
+    >>> is_machine_address("https://pxdata.stat.fi/PxWeb/pxweb/fi/StatFin/StatFin__vaerak/statfin_vaerak_pxt_11re.px/")
+    False
+    """
+    return bool(_MACHINE.search(url))
+
+
+def human_page(url: str, page: str | None = None) -> str:
+    """The page a reader should open for a source: ``page`` when given, else ``url``; a StatFin
+    API address becomes the table's (or database's) page in the StatFin web service.
+
+    Examples
+    --------
+    >>> human_page("https://pxdata.stat.fi/PxWeb/api/v1/fi/StatFin/tyonv/12ti.px")
+    'https://pxdata.stat.fi/PxWeb/pxweb/fi/StatFin/StatFin__tyonv/statfin_tyonv_pxt_12ti.px/'
+    >>> human_page("https://pxdata.stat.fi/PxWeb/api/v1/fi/StatFin/opiskt")
+    'https://pxdata.stat.fi/PxWeb/pxweb/fi/StatFin/StatFin__opiskt/'
+    >>> human_page("https://api.example.fi/api/x", "https://example.fi/x")
+    'https://example.fi/x'
+    """
+    if isinstance(page, str) and page.strip():
+        return page.strip()
+    m = _STATFIN_API.match(url.strip())
+    if not m:
+        return url.strip()
+    lang, db, table = m.groups()
+    base = f"https://pxdata.stat.fi/PxWeb/pxweb/{lang}/StatFin/StatFin__{db}/"
+    return f"{base}statfin_{db}_pxt_{table}.px/" if table else base
+
+
 def _labels(values: Iterable[str], labels: Mapping[str, str]) -> str:
     return ", ".join(labels.get(v, v) for v in values)
 
@@ -320,7 +369,7 @@ def catalogue_table(cat: pd.DataFrame) -> pd.DataFrame:
     pandas.DataFrame
         Columns ``Tietolähde, Tuottaja, Tyyppi, Aluetaso, Saatavuus, Lisenssi, Linkki`` in
         catalogue order; codes replaced by their Finnish labels, several levels joined with
-        commas.
+        commas; ``Linkki`` is the page for people (:func:`human_page`), never an API address.
 
     Examples
     --------
@@ -338,7 +387,8 @@ def catalogue_table(cat: pd.DataFrame) -> pd.DataFrame:
         "Aluetaso": [_labels(g, GRANULARITIES) for g in cat["granularity"]],
         "Saatavuus": [ACCESS.get(a, a) for a in cat["access"]],
         "Lisenssi": cat["licence"].astype(str).to_numpy(),
-        "Linkki": cat["url"].astype(str).to_numpy(),
+        "Linkki": [human_page(str(u), p if isinstance(p, str) else None)
+                   for u, p in zip(cat["url"], cat["page"] if "page" in cat else [None] * len(cat))],
     })
     return with_curated_provenance(table, CATALOGUE_SOURCE)
 
@@ -472,7 +522,8 @@ def dataset_sources(declarations: Sequence[Any], cat: pd.DataFrame, snapshot: An
             "catalogue": decl.catalogue or "",
             "catalogue_name_fi": "" if linked is None else str(linked["name_fi"]),
             "producer": "" if linked is None else str(linked["producer"]),
-            "url": "" if linked is None else str(linked["url"]),
+            "url": "" if linked is None else human_page(str(linked["url"]), linked.get("page")
+                                                         if isinstance(linked.get("page"), str) else None),
             "entries": len(entries),
             "updated": _date_part(updated[-1]) if updated else None,
             "fetched_at": _date_part(fetched[-1]) if fetched else None,
@@ -485,7 +536,7 @@ def dataset_sources(declarations: Sequence[Any], cat: pd.DataFrame, snapshot: An
         "entries": [],
         "synthetic": bool(frame["synthetic"].eq(True).any()),
         "attribution": ["Punos-aineistomäärittely (data/datasets.yaml)", CATALOGUE_SOURCE,
-                        "tilannekuvan luettelo (manifest.json)"],
+                        "selvityksen aineistoluettelo"],
         "updated": {},
     }
     return frame

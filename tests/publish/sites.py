@@ -197,3 +197,18 @@ def pdf_chapter_banners(pdf: Path, titles: list[str]) -> dict[str, bool]:
         assert found, f"chapter heading {title!r} not found in {pdf.name}"
         out[title] = BANNER in " ".join(lines[found[-1] + 1:found[-1] + 2])
     return out
+
+
+#: Developer words that readers must not meet outside the technical appendix ("Menetelmät ja
+#: toistettavuus"): tool and module names, command lines, checksums, file formats of the build.
+DEVELOPER_WORDS = re.compile(
+    r"papermill|punos_lib|\bpunos (?:fetch|bundle|demo|run|render|check|lab|forum|registry|snapshot)\b"
+    r"|\bmake (?:study|test|install|quarto)\b|\bsha-?256\b|\bmanifest\b|\bsnapshot\b|\bCLI\b"
+    r"|\.ipynb\b|\b\w+\.py\b|\brun\.json\b|\b[a-z]+(?:_[a-z0-9]+)+\(",
+    re.IGNORECASE,
+)
+
+
+def developer_words(text: str) -> list[str]:
+    """Each developer word in ``text`` with 40 characters around it (empty: none)."""
+    return [text[max(0, m.start() - 40):m.end() + 40] for m in DEVELOPER_WORDS.finditer(text)]

@@ -85,8 +85,19 @@ def test_site_pages_navigation_figures_downloads_banner(project: Path) -> None:
             in pages["03-rikki.html"])
     # The provenance appendix lists the snapshot entry.
     appendix = pages["liite-aineistot.html"]
-    assert "population/data-1" in appendix and "sha256: 0123456789ab;" in appendix
-    assert "taulukko/taso: 11re.px" in appendix and "synteettinen: kyllä" in appendix
+    row = re.search(r"<tr[^>]*>\s*<td[^>]*>population/data-1</td>(.*?)</tr>", appendix, re.S)
+    assert row, "the appendix table has no row for the entry"
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row.group(1), re.S)
+    assert cells == ["population (vaerak/11re)", "Tilastokeskus", "–", "1.4.2025", "Esimerkkiaineisto"]
+    assert "0123456789ab" not in appendix  # the checksum is for the technical appendix and the CSV
+    assert '<a href="aineistot-tiedot.csv" download>' in appendix
+    records = (site / "aineistot-tiedot.csv").read_text(encoding="utf-8").splitlines()
+    assert len(records) == 2 and records[0].startswith("Tunnus,Aineisto,Tuottaja,Taulukko,Ajanjakso,Tieto,Osoite")
+    assert records[1].startswith("population/data-1,population,Tilastokeskus,vaerak/11re,,Esimerkkiaineisto,"
+                                 "https://pxdata.stat.fi/PxWeb/api/v1/fi/StatFin/vaerak/11re.px,")
+    assert "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef" in records[1]
+    # No PDF was made or exists, so no page links one.
+    assert not any("testiselvitys.pdf" in text for text in pages.values())
     assert stat.S_IMODE(os.stat(site / "index.html").st_mode) == 0o644
     assert any("tbl-asukkaat" in w for w in report.warnings)  # the table has no data file to link
 
@@ -103,7 +114,11 @@ def test_pdf_has_title_page_outline_and_numbered_figures(project: Path) -> None:
         assert title in outline
     assert b"/CreationDate" not in pdf
     source = (project / "outputs" / ".publish" / "pdf" / "testiselvitys.typ").read_text(encoding="utf-8")
-    assert 'text(size: 24pt, weight: "bold", "Testiselvitys")' in source
+    # The cover: the title never hyphenated, then publisher, date, version and the data's vintage.
+    assert 'text(size: 24pt, weight: "bold", hyphenate: false, "Testiselvitys")' in source
+    cover = re.search(r'\(\("Julkaisija: ([^"]+)", "Päivätty: (\d{1,2}\.\d{1,2}\.\d{4})", "Versio: ([^"]+)", '
+                      r'"Tilastojen viimeisin ajankohta: [^"]+"', source)
+    assert cover, "the cover has no publisher, date, version and vintage"
     assert '#let banner-text = "Esimerkkiaineisto – ei todellisia tilastoja"' in source
     # The banner opens only the chapter showing example data; the title page names that chapter.
     assert '#let example-parts = "Väestö ja kunnat"' in source
@@ -119,7 +134,13 @@ def test_pdf_has_title_page_outline_and_numbered_figures(project: Path) -> None:
     assert "#block(breakable: false, width: 100%)[#figure(text(size: 8.5pt, table(columns: (" in source
     assert 'text("1"), text("Savonlinna"), text("32085"))' in source
     assert '#missing-part("Osa puuttuu: muistion broken.ipynb ajo epäonnistui")' in source
-    assert "#strong[population/data-1]" in source
+    assert "population/data-1" in source
+    # Rendered again with the website: every page links the PDF, which the site carries.
+    report = _render(project)
+    site = project / "outputs" / "site"
+    for page in report.pages:
+        assert '<a href="testiselvitys.pdf">' in page.read_text(encoding="utf-8"), page.name
+    assert (site / "testiselvitys.pdf").read_bytes() == report.pdf.read_bytes()
 
 
 def test_two_renders_are_byte_identical(project: Path, tmp_path: Path) -> None:
@@ -131,9 +152,9 @@ def test_two_renders_are_byte_identical(project: Path, tmp_path: Path) -> None:
     first_pdf = (project / "outputs" / "testiselvitys.pdf").read_bytes()
     _render(project)
     assert snapshot_of(project / "outputs" / "site") == first
-    assert sorted(first) == ["02-luku.html", "03-rikki.html", "figures/demo-fig-asukkaat.png", "index.html",
-                             "liite-aineistot.html", "style.css", "tables/demo/fig-asukkaat.csv",
-                             "tables/demo/fig-asukkaat.xlsx"]
+    assert sorted(first) == ["02-luku.html", "03-rikki.html", "aineistot-tiedot.csv", "figures/demo-fig-asukkaat.png",
+                             "index.html", "liite-aineistot.html", "style.css", "tables/demo/fig-asukkaat.csv",
+                             "tables/demo/fig-asukkaat.xlsx", "testiselvitys.pdf"]
     assert (project / "outputs" / "testiselvitys.pdf").read_bytes() == first_pdf
 
 
@@ -179,7 +200,7 @@ def test_the_study_book_description() -> None:
     assert (book.subtitle, book.author, book.lang) == ("Etelä-Savo", "Punos-hanke", "fi")
     assert book.chapters[0] == "index.qmd" and book.chapters[-1] == "study/11-tietoaukot.qmd"
     assert [c.split("/")[-1][:2] for c in book.chapters[1:]] == [f"{n:02d}" for n in range(1, 12)]
-    assert book.appendices == ("study/_generated/liite-aineistot.qmd",)
+    assert book.appendices == ("study/_generated/liite-aineistot.qmd", "study/liite-menetelmat.qmd")
     assert book.output_file == "osaamistarpeiden-ennakointi-etela-savo"
     assert slug("Väestö ja työ – Etelä-Savo") == "vaesto-ja-tyo-etela-savo"
 
@@ -276,7 +297,8 @@ def test_real_data_has_no_demo_marks_and_project_defaults(project: Path, monkeyp
     for page in report.pages:
         text = page.read_text(encoding="utf-8")
         assert "demo-banner" not in text and "Esimerkkiaineisto" not in text
-    assert "synteettinen: ei" in (project / "outputs" / "site" / "liite-aineistot.html").read_text(encoding="utf-8")
+    appendix = (project / "outputs" / "site" / "liite-aineistot.html").read_text(encoding="utf-8")
+    assert re.search(r"<td[^>]*>Tilastotieto</td>", appendix) and "Esimerkkiaineisto" not in appendix
     source = (project / "outputs" / ".publish" / "pdf" / "testiselvitys.typ").read_text(encoding="utf-8")
     assert '#let banner-text = ""' in source
 

@@ -9,6 +9,7 @@ demo study in tests/test_e2e.py.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -94,7 +95,11 @@ def test_quarto_renders_a_staged_copy_into_both_outputs(project: Path, fake: Pat
 
     staged = tmp_path / "staged" / "html"
     config = yaml.safe_load((staged / "_quarto.yml").read_text(encoding="utf-8"))
-    assert config["book"]["output-file"] == "testiselvitys" and config["book"]["subtitle"] == "Etelä-Savo"
+    assert config["book"]["output-file"] == "testiselvitys"
+    # The cover: region, then date and version (Quarto's book cover shows only title, subtitle, author).
+    assert re.fullmatch(r"Etelä-Savo\\\nPäivätty \d{1,2}\.\d{1,2}\.\d{4} · Versio \S+", config["book"]["subtitle"])
+    assert config["book"]["downloads"] == ["pdf"] and "publication" not in config
+    assert config["format"]["typst"]["include-in-header"] == ["_punos/title-header.typ"]
     assert "output-dir" not in config["project"]
     # The demo banner (the fixture snapshot is synthetic) only on the chapter that shows example
     # data (02-luku), right after its front matter, for the web page and the PDF; the PDF's opening
@@ -129,7 +134,9 @@ def test_quarto_renders_a_staged_copy_into_both_outputs(project: Path, fake: Pat
     assert "::: {.missing}\nOsa puuttuu: muistion broken.ipynb ajo epäonnistui\n:::" in failed
     # The provenance appendix (included by the fixture's appendix) is generated for Quarto too.
     appendix = (staged / "study" / "_generated" / "aineistot.md").read_text(encoding="utf-8")
-    assert "- **population/data-1** — lähde: statfin; taulukko/taso: 11re.px;" in appendix
+    assert "| population/data-1 | population (vaerak/11re) | Tilastokeskus | – | 1.4.2025 | Esimerkkiaineisto |" \
+        in appendix
+    assert (staged / "study" / "_generated" / "aineistot-tiedot.csv").read_text(encoding="utf-8").startswith("Tunnus,")
 
 
 def test_quarto_failure_keeps_the_old_site_and_leaves_nothing(project: Path, fake: Path,

@@ -178,7 +178,41 @@ def test_catalogue_table_of_the_project_catalogue_has_every_source():
         raw = yaml.safe_load(handle)["sources"]
     table = catalogue.catalogue_table(load_catalogue(REPO / "data" / "catalogue.yaml"))
     assert len(table) == len(raw)
-    assert table["Linkki"].tolist() == [s["url"] for s in raw]
+    # Every link is a page for people: a StatFin API address becomes its table page, other
+    # machine addresses (Vipunen API, WFS, classification API) have their own page.
+    for link, source in zip(table["Linkki"], raw):
+        assert link.startswith("https://") and not catalogue.is_machine_address(link), (source["id"], link)
+        if "/PxWeb/api/" not in source["url"] and not catalogue.is_machine_address(source["url"]):
+            assert link == source.get("page", source["url"]), source["id"]
+    by_id = dict(zip([s["id"] for s in raw], table["Linkki"]))
+    assert by_id["statfin-vaerak-11re"] == \
+        "https://pxdata.stat.fi/PxWeb/pxweb/fi/StatFin/StatFin__vaerak/statfin_vaerak_pxt_11re.px/"
+
+
+def test_human_page_turns_statfin_api_addresses_into_table_pages_and_prefers_the_given_page():
+    assert catalogue.human_page("https://pxdata.stat.fi/PxWeb/api/v1/en/StatFin/tyokay/115h.px") == \
+        "https://pxdata.stat.fi/PxWeb/pxweb/en/StatFin/StatFin__tyokay/statfin_tyokay_pxt_115h.px/"
+    assert catalogue.human_page("https://pxdata.stat.fi/PxWeb/api/v1/fi/StatFin/opiskt") == \
+        "https://pxdata.stat.fi/PxWeb/pxweb/fi/StatFin/StatFin__opiskt/"
+    assert catalogue.human_page("https://geo.stat.fi/geoserver/x/wfs", "https://stat.fi/x") == "https://stat.fi/x"
+    assert catalogue.human_page("https://stat.fi/tilasto/tyti") == "https://stat.fi/tilasto/tyti"
+    assert catalogue.is_machine_address("https://geo.stat.fi/geoserver/x/wfs")
+    assert catalogue.is_machine_address("https://api.vipunen.fi/api/resources")
+    assert not catalogue.is_machine_address("https://vipunen.fi")
+
+
+def test_a_page_that_is_an_api_address_is_refused(tmp_path):
+    from punos_lib.registry.catalogue import load_catalogue
+
+    raw = yaml.safe_load((REPO / "data" / "catalogue.yaml").read_text(encoding="utf-8"))
+    raw["sources"][0]["page"] = "https://api.vipunen.fi/api/resources"
+    raw["sources"][1]["page"] = "http://stat.fi"
+    path = tmp_path / "catalogue.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ValidationError) as info:
+        load_catalogue(path)
+    text = str(info.value)
+    assert "not an API or WFS address" in text and "https://" in text and "page" in text
 
 
 def test_summary_table_counts_every_level_once_per_source_and_keeps_zeros():

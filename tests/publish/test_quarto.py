@@ -105,7 +105,7 @@ def test_quarto_renders_a_staged_copy_into_both_outputs(project: Path, fake: Pat
     # data (02-luku), right after its front matter, for the web page and the PDF; the PDF's opening
     # names that chapter; no banner on every page.
     assert "include-before-body" not in (config["format"].get("html") or {})
-    assert config["format"]["typst"]["include-before-body"] == ["_punos/example-parts.typ"]
+    assert config["format"]["typst"]["include-before-body"] == ["_punos/example-parts.typ", "_punos/body-start.typ"]
     note = (staged / "_punos" / "example-parts.typ").read_text(encoding="utf-8")
     assert "Esimerkkiaineisto – ei todellisia tilastoja" in note and "on luvuissa: Väestö ja kunnat." in note
     for rel in ("index.qmd", "study/02-luku.qmd", "study/03-rikki.qmd"):

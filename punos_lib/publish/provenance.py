@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from punos_lib.errors import PublishError
+from punos_lib.present.tables import breakable
 from punos_lib.publish.book import DEMO_BANNER
 from punos_lib.snapshot import Entry, Snapshot
 from punos_lib.snapshot.origins import DatasetOrigin
@@ -148,7 +149,8 @@ def provenance_markdown(entries: Sequence[Entry], synthetic: bool,
         producer = d.producer or _SOURCE_PRODUCERS.get(e.source) or "–"
         table = _table_of(e, d)
         title = d.title_fi or e.dataset
-        cells = (e.id, f"{title} ({table})" if table != "–" else title, producer, _period_of(e, d),
+        # Long ids break after "_" and "/" (zero-width spaces), so they fit their column in the PDF.
+        cells = (breakable(e.id), f"{title} ({table})" if table != "–" else title, producer, _period_of(e, d),
                  _fi_date(e.updated), "Esimerkkiaineisto" if e.synthetic else "Tilastotieto")
         lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     lines += ["", ":::", ""]
@@ -184,7 +186,7 @@ def checksums_markdown(entries: Sequence[Entry]) -> str:
     """The technical appendix's table of the snapshot's files and their checksums."""
     lines = ["| Tunnus | Tiedosto | Koko (tavua) | SHA-256 (12 merkkiä) |", "|:---|:-----|---:|:---|"]
     for e in entries:
-        lines.append(f"| {_cell(e.id)} | {_cell(e.path)} | {e.bytes} | {(e.sha256 or '')[:12]} |")
+        lines.append(f"| {_cell(breakable(e.id))} | {_cell(breakable(e.path))} | {e.bytes} | {(e.sha256 or '')[:12]} |")
     return "\n".join(lines + [""])
 
 

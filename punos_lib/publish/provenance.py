@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from punos_lib.errors import PublishError
-from punos_lib.present.tables import breakable
 from punos_lib.publish.book import DEMO_BANNER
 from punos_lib.snapshot import Entry, Snapshot
 from punos_lib.snapshot.origins import DatasetOrigin
@@ -100,6 +99,11 @@ def _period_of(e: Entry, info: DatasetInfo) -> str:
     return info.period or str(query.get("period") or "") or "–"
 
 
+def _wrappable(text: str) -> str:
+    """``text`` with zero-width break points after "_" and "/" (ids and paths have no spaces)."""
+    return text.replace("_", "_\u200b").replace("/", "/\u200b")
+
+
 def _cell(text: str) -> str:
     return " ".join(str(text).split()).replace("|", "\\|")
 
@@ -142,7 +146,8 @@ def provenance_markdown(entries: Sequence[Entry], synthetic: bool,
         "::: {.records-table}",
         "",
         "| Tunnus | Aineisto ja taulukko | Tuottaja | Ajanjakso | Päivitetty | Tieto |",
-        "|:----|:-----------|:----|:----|:---|:----|",
+        # Relative column widths (pandoc reads them from the dashes): room for "Esimerkkiaineisto".
+        "|:" + "-" * 13 + "|:" + "-" * 29 + "|:" + "-" * 15 + "|:" + "-" * 13 + "|:" + "-" * 10 + "|:" + "-" * 14 + "|",
     ]
     for e in entries:
         d = info.get(e.dataset, DatasetInfo())
@@ -150,7 +155,7 @@ def provenance_markdown(entries: Sequence[Entry], synthetic: bool,
         table = _table_of(e, d)
         title = d.title_fi or e.dataset
         # Long ids break after "_" and "/" (zero-width spaces), so they fit their column in the PDF.
-        cells = (breakable(e.id), f"{title} ({table})" if table != "–" else title, producer, _period_of(e, d),
+        cells = (_wrappable(e.id), f"{title} ({table})" if table != "–" else title, producer, _period_of(e, d),
                  _fi_date(e.updated), "Esimerkkiaineisto" if e.synthetic else "Tilastotieto")
         lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     lines += ["", ":::", ""]
@@ -186,7 +191,7 @@ def checksums_markdown(entries: Sequence[Entry]) -> str:
     """The technical appendix's table of the snapshot's files and their checksums."""
     lines = ["| Tunnus | Tiedosto | Koko (tavua) | SHA-256 (12 merkkiä) |", "|:---|:-----|---:|:---|"]
     for e in entries:
-        lines.append(f"| {_cell(breakable(e.id))} | {_cell(breakable(e.path))} | {e.bytes} | {(e.sha256 or '')[:12]} |")
+        lines.append(f"| {_cell(_wrappable(e.id))} | {_cell(_wrappable(e.path))} | {e.bytes} | {(e.sha256 or '')[:12]} |")
     return "\n".join(lines + [""])
 
 

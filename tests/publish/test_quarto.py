@@ -134,7 +134,7 @@ def test_quarto_renders_a_staged_copy_into_both_outputs(project: Path, fake: Pat
     assert "::: {.missing}\nOsa puuttuu: muistion broken.ipynb ajo epäonnistui\n:::" in failed
     # The provenance appendix (included by the fixture's appendix) is generated for Quarto too.
     appendix = (staged / "study" / "_generated" / "aineistot.md").read_text(encoding="utf-8")
-    assert "| population/data-1 | population (vaerak/11re) | Tilastokeskus | – | 1.4.2025 | Esimerkkiaineisto |" \
+    assert "| population/\u200bdata-1 | population (vaerak/11re) | Tilastokeskus | – | 1.4.2025 | Esimerkkiaineisto |" \
         in appendix
     assert (staged / "study" / "_generated" / "aineistot-tiedot.csv").read_text(encoding="utf-8").startswith("Tunnus,")
 

@@ -44,3 +44,14 @@ def test_statfin_example_runs_against_local_server(reference, monkeypatch, capsy
         exec(compile(_blocks("statfin")[0], "README statfin example", "exec"), {})
     out = capsys.readouterr().out
     assert "vaerak/11re" in out and "Mikkeli" in out
+
+
+def test_study_text_refers_to_chapters_by_name_not_number():
+    # Chapter numbers shift when a chapter is added (the summary moved every one by one and left
+    # "luku 3" pointing at the wrong chapter); names stay right.
+    import re
+
+    pattern = re.compile(r"\b(luku|luvussa|luvusta|luvun|luvut|luvuissa)\s+\d", re.IGNORECASE)
+    texts = [REPO / "index.qmd", *sorted((REPO / "study").glob("*.qmd"))]
+    found = [f"{p.name}: {m.group(0)}" for p in texts for m in pattern.finditer(p.read_text(encoding="utf-8"))]
+    assert not found, found

@@ -589,8 +589,10 @@ class Study:
         write_table(download, self.tables_dir / label, caption=caption, provenance=provenance,
                     synthetic=synthetic)
         if is_fig:
-            figures.save(obj, self.figures_dir / label)
-            self._display_figure(obj, label, caption, synthetic)
+            png_path, svg_path = figures.save(obj, self.figures_dir / label)
+            # The notebook shows the very files just written: rendering the figure again took as
+            # long as saving it (a third of a figure-heavy notebook's time) for the same bytes.
+            self._display_figure(obj, label, caption, synthetic, png_path.read_bytes(), svg_path.read_bytes())
         else:
             source = None
             if sources or (provenance or {}).get("attribution"):
@@ -598,13 +600,13 @@ class Study:
             self._display_table(obj, caption, synthetic, source)
 
     # -- display ------------------------------------------------------------------------------
-    def _display_figure(self, fig: Figure, label: str, caption: str | None, synthetic: bool) -> None:
+    def _display_figure(self, fig: Figure, label: str, caption: str | None, synthetic: bool,
+                        png: bytes, svg_bytes: bytes) -> None:
         display = _notebook_display()
         if display is None:
             return
 
-        png = figures.render(fig, "png")
-        svg = figures.render(fig, "svg").decode("utf-8")
+        svg = svg_bytes.decode("utf-8")
         width = int(round(fig.get_figwidth() * 96))  # CSS pixels; the PNG has PNG_DPI for print
         bundle = {
             "image/png": base64.b64encode(png).decode("ascii"),

@@ -310,6 +310,10 @@ def table_html(frame: pd.DataFrame, *, caption: str | None = None, synthetic: bo
     return "\n".join(parts)
 
 
+#: Characters of a full-width line that the dashes of a Markdown table are shared out over.
+_MARKDOWN_WIDTH = 100
+
+
 def table_markdown(frame: pd.DataFrame, *, caption: str | None = None, synthetic: bool = False,
                    source: str | None = None, lang: str = "fi") -> str:
     """The same table as a Markdown pipe table (for renderers that take Markdown outputs)."""
@@ -324,9 +328,15 @@ def table_markdown(frame: pd.DataFrame, *, caption: str | None = None, synthetic
     if synthetic:
         lines += [f"**{figures.DEMO_TEXT}**", ""]
     numeric = [pd.api.types.is_numeric_dtype(flat[c].dtype) for c in flat.columns]
-    lines.append("| " + " | ".join(cell(str(c)) for c in flat.columns) + " |")
-    lines.append("|" + "|".join("---:" if n else ":---" for n in numeric) + "|")
-    for row in _display_cells(flat, lang):
+    header = [str(c) for c in flat.columns]
+    rows = [list(r) for r in _display_cells(flat, lang)]
+    # Pandoc sizes the columns of a wide pipe table by the dashes under each heading (Quarto's
+    # PDF of equal dashes broke every word): as many dashes as the column's content width.
+    widths = tables.column_widths(header, rows, numeric, available=_MARKDOWN_WIDTH)
+    dashes = [max(3, round(w)) for w in widths]
+    lines.append("| " + " | ".join(cell(h) for h in header) + " |")
+    lines.append("|" + "|".join(("-" * d + ":") if n else (":" + "-" * d) for n, d in zip(numeric, dashes)) + "|")
+    for row in rows:
         lines.append("| " + " | ".join(cell(v) for v in row) + " |")
     if caption:
         lines += ["", f": {cell(caption)}"]

@@ -9,6 +9,8 @@ import zipfile
 
 import numpy as np
 import openpyxl
+import re
+
 import pandas as pd
 import pytest
 
@@ -337,3 +339,23 @@ def test_table_html_marks_wide_tables_and_lets_addresses_break():
     assert 'class="punos-wide"' not in narrow
     url = study.table_html(pd.DataFrame({"Linkki": ["https://pxdata.stat.fi/PxWeb/api/v1/fi/StatFin/vaerak/11re.px"]}))
     assert "https:/<wbr>/<wbr>pxdata.<wbr>stat" in url
+
+
+def test_markdown_table_gives_pandoc_column_widths_by_content():
+    # Pandoc sizes a wide pipe table's columns by the dashes under each heading; equal dashes
+    # made Quarto's PDF columns equal and narrow, breaking words in the long ones.
+    import subprocess
+
+    import pypandoc
+
+    frame = pd.DataFrame({"Tietolähde": ["Väestörakenne – väestö iän ja sukupuolen mukaan alueittain (11re)"],
+                          "Lisenssi": ["CC BY 4.0"], "Luku": [7]})
+    md = study.table_markdown(frame)
+    separator = md.splitlines()[1].strip("|").split("|")
+    assert separator[1].startswith(":") and separator[2].endswith(":")  # text left, numbers right
+    assert len(separator[0]) > 3 * len(separator[1]) > 3 * 3
+    typst = subprocess.run([pypandoc.get_pandoc_path(), "-f", "markdown", "-t", "typst"], input=md,
+                           capture_output=True, text=True, check=True).stdout
+    columns = next(line for line in typst.splitlines() if "columns:" in line)
+    shares = [float(x) for x in re.findall(r"([\d.]+)%", columns)]
+    assert len(shares) == 3 and shares[0] > 2 * shares[1] > shares[2], columns

@@ -183,6 +183,7 @@ _WARM = threading.local()
 _ALL_WARM: set[Any] = set()  # every thread's, for the shutdown when the worker exits
 _START_ATTEMPTS = 3
 _READY_SECONDS = 60
+_NEW_READY_SECONDS = 20
 
 
 def _reuse_kernels() -> bool:
@@ -210,7 +211,9 @@ def _warm_kernel(env: dict[str, str], cwd: str) -> Any:
             atexit.register(_shutdown_all)
         _ALL_WARM.add(km)
         try:
-            _run_in_kernel(km, reset)
+            # A healthy new kernel answers in a second or two; one that lost a port race may stay
+            # silent, so it is given less time before another start (the last start gets the full).
+            _run_in_kernel(km, reset, ready_seconds=_READY_SECONDS if attempt == _START_ATTEMPTS else _NEW_READY_SECONDS)
             return km
         except Exception:
             # Two kernels starting at once can be given the same free port (jupyter_client picks
@@ -221,14 +224,18 @@ def _warm_kernel(env: dict[str, str], cwd: str) -> Any:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _run_in_kernel(km: Any, code: str) -> None:
-    """Run ``code`` silently in the kernel of ``km``; raise RuntimeError if it fails or died."""
+def _run_in_kernel(km: Any, code: str, ready_seconds: int = 0) -> None:
+    """Run ``code`` silently in the kernel of ``km``; raise RuntimeError if it fails or died.
+
+    The kernel must answer within ``ready_seconds`` (default: ``_READY_SECONDS``).
+    """
+    ready_seconds = ready_seconds or _READY_SECONDS
     from jupyter_core.utils import run_sync
 
     kc = km.blocking_client()
     kc.start_channels()
     try:
-        for _ in range(_READY_SECONDS):
+        for _ in range(ready_seconds):
             try:
                 kc.wait_for_ready(timeout=1)
                 break
@@ -236,7 +243,7 @@ def _run_in_kernel(km: Any, code: str) -> None:
                 if not run_sync(km.is_alive)():
                     raise RuntimeError("the notebook kernel died while starting") from None
         else:
-            raise RuntimeError(f"the notebook kernel did not answer in {_READY_SECONDS} s")
+            raise RuntimeError(f"the notebook kernel did not answer in {ready_seconds} s")
         reply = kc.execute_interactive(code, silent=True, store_history=False, timeout=_READY_SECONDS,
                                        output_hook=lambda msg: None)
     finally:

@@ -371,16 +371,21 @@ def test_a_kernel_that_dies_at_start_is_started_again(tmp_path: Path, monkeypatc
     real = executing._run_in_kernel
     calls: list[int] = []
 
-    def first_start_fails(km, code):  # type: ignore[no-untyped-def]
+    waits: list[int] = []
+
+    def first_start_fails(km, code, ready_seconds=0):  # type: ignore[no-untyped-def]
         calls.append(id(km))
+        waits.append(ready_seconds)
         if len(calls) == 1:
             raise RuntimeError("the notebook kernel died while starting")
-        return real(km, code)
+        return real(km, code, ready_seconds)
 
     monkeypatch.setattr(executing, "_run_in_kernel", first_start_fails)
     km = executing._warm_kernel({"PUNOS_OUTPUTS": str(tmp_path)}, str(tmp_path))
     try:
         assert len(calls) == 2 and calls[0] != calls[1] and id(km) == calls[1]
+        # A new kernel that stays silent is given less time than the test's own patience (60 s).
+        assert 0 < waits[0] < executing._READY_SECONDS
         # ...and the next execution reuses that kernel without starting one.
         assert executing._warm_kernel({"PUNOS_OUTPUTS": str(tmp_path)}, str(tmp_path)) is km
         assert len(calls) == 3

@@ -207,8 +207,6 @@ def _warm_kernel(env: dict[str, str], cwd: str) -> Any:
         km = _kernel_manager_class(env)(kernel_name=_KERNEL_NAME)
         run_sync(km.start_kernel)(cwd=cwd)
         _WARM.km = km
-        if not _ALL_WARM:
-            atexit.register(_shutdown_all)
         _ALL_WARM.add(km)
         try:
             # A healthy new kernel answers in a second or two; one that lost a port race may stay
@@ -224,12 +222,11 @@ def _warm_kernel(env: dict[str, str], cwd: str) -> Any:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _run_in_kernel(km: Any, code: str, ready_seconds: int = 0) -> None:
+def _run_in_kernel(km: Any, code: str, ready_seconds: int = _READY_SECONDS) -> None:
     """Run ``code`` silently in the kernel of ``km``; raise RuntimeError if it fails or died.
 
-    The kernel must answer within ``ready_seconds`` (default: ``_READY_SECONDS``).
+    The kernel must answer within ``ready_seconds``.
     """
-    ready_seconds = ready_seconds or _READY_SECONDS
     from jupyter_core.utils import run_sync
 
     kc = km.blocking_client()
@@ -275,6 +272,10 @@ def _shutdown(km: Any) -> None:
 def _shutdown_all() -> None:
     while _ALL_WARM:
         _shutdown(_ALL_WARM.pop())
+
+
+# Once per process (a worker's kernels end with it; with none started there is nothing to do).
+atexit.register(_shutdown_all)
 
 
 # --------------------------------------------------------------------------- one execution

@@ -373,7 +373,7 @@ def test_a_kernel_that_dies_at_start_is_started_again(tmp_path: Path, monkeypatc
 
     waits: list[int] = []
 
-    def first_start_fails(km, code, ready_seconds=0):  # type: ignore[no-untyped-def]
+    def first_start_fails(km, code, ready_seconds=executing._READY_SECONDS):  # type: ignore[no-untyped-def]
         calls.append(id(km))
         waits.append(ready_seconds)
         if len(calls) == 1:

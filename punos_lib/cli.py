@@ -194,6 +194,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="write an Excel workbook for collecting a forum's assessments of a sector's occupations",
     )
     q.add_argument("--sector", required=True, metavar="ID", help="sector id from data/sectors.yaml")
+    q.add_argument("--region", default="MK10", metavar="CODE",
+                   help="the region whose forum it is, e.g. MK07 (default: MK10, the study's default region); "
+                        "every imported assessment carries it")
     q.add_argument("--output", required=True, type=Path, metavar="FILE", help="the .xlsx file to write")
     q = forum_sub.add_parser(
         "import",
@@ -361,7 +364,7 @@ def _cmd_forum(args: argparse.Namespace) -> int:
     from punos_lib.registry import forums
 
     if args.forum_command == "template":
-        path = forums.write_template(args.sector, args.output)
+        path = forums.write_template(args.sector, args.output, region=args.region)
         print(f"wrote {path}")
         return EXIT_OK
     if args.forum_command == "import":

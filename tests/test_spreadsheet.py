@@ -56,7 +56,7 @@ def test_text_cells_only_turns_formula_cells_into_text() -> None:
 def _pilot_folder(tmp_path: Path) -> Path:
     folder = tmp_path / "forums"
     folder.mkdir()
-    doc = {"id": "p1", "example": False, "date": "2024-03-15", "format": "sector", "sector": "sote",
+    doc = {"id": "p1", "region": "MK10", "example": False, "date": "2024-03-15", "format": "sector", "sector": "sote",
            "title": "Sote-foorumi", "participants": {"education": 2}, "topics": ["saatavuus"],
            "actions": [{"action": HYPERLINK, "owner": "@maakuntaliitto", "deadline": None}]}
     (folder / "p1.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
@@ -91,7 +91,7 @@ def test_forum_action_through_the_table_writer_is_text_in_xlsx_and_neutral_in_cs
 
 def test_forum_import_keeps_what_was_typed_and_no_output_makes_it_a_formula(tmp_path: Path) -> None:
     sectors = {"sote": SimpleNamespace(name_fi="Sosiaali- ja terveysala", aml=("3221", "5321"))}
-    template = forums.write_template("sote", tmp_path / "sote.xlsx", sectors=sectors,
+    template = forums.write_template("sote", tmp_path / "sote.xlsx", region="MK10", sectors=sectors,
                                      occupations={"3221": "=Sairaanhoitajat", "5321": "Lähihoitajat"})
     names = load_workbook(template)["Arviot"]["B2"]
     assert names.data_type == "s" and names.value == "=Sairaanhoitajat"  # curated text, not a formula

@@ -338,7 +338,9 @@ def key_figures(
     organisations : DataFrame, optional
         The actor registry (:func:`punos_lib.registry.actors.load_registry`, ``sectors`` tuples).
     pilots, assessments : DataFrame, optional
-        :func:`punos_lib.registry.forums.load_pilots` and ``load_assessments``.
+        :func:`punos_lib.registry.forums.load_pilots` and ``load_assessments``; only the records
+        whose ``region`` is ``region`` count (another region's forums are not this region's).
+        A region with none reads "Ei kirjattu".
     municipalities : sequence of str, optional
         The region's municipalities (``KU491`` or ``491``): only actors located in them are
         counted (the registry describes one region's actors). Default: every actor.
@@ -409,7 +411,7 @@ def key_figures(
             local = {str(m).removeprefix("KU") for m in municipalities}
             mine = mine[mine["municipality"].astype(str).str.removeprefix("KU").isin(local)]
         out["actors"], out["actor_names"] = len(mine), [str(n) for n in mine["name_fi"]]
-    out["forum"], out["forum_example"] = _forum_status(sector.id, pilots, assessments)
+    out["forum"], out["forum_example"] = _forum_status(sector.id, region, pilots, assessments)
     out["synthetic"] = {"jobs": _synthetic(trend) or _synthetic(sector_jobs),
                         "share_aged_55_plus": _synthetic(occupations), "tightness": _synthetic(tightness),
                         "openings": _synthetic(openings) or _synthetic(education)}
@@ -474,25 +476,32 @@ def sector_key_figures(
             for sector in sectors.values()]
 
 
-def _forum_status(sector_id: str, pilots: pd.DataFrame | None,
+#: The sector card's forum status when the region has no forum records of the sector.
+NO_FORUM = "Ei kirjattu"
+
+
+def _forum_status(sector_id: str, region: str, pilots: pd.DataFrame | None,
                   assessments: pd.DataFrame | None) -> tuple[str, bool]:
     parts, example = [], False
     if pilots is not None and len(pilots):
-        require_columns(pilots, ["sector", "date", "format_fi", "participants_total", "n_actions", "example"],
-                        "key_figures (pilots)")
-        mine = pilots[pilots["sector"].astype(str) == sector_id]
+        require_columns(pilots, ["region", "sector", "date", "format_fi", "participants_total", "n_actions",
+                                 "example"], "key_figures (pilots)")
+        mine = pilots[(pilots["sector"].astype(str) == sector_id) & (pilots["region"].astype(str) == region)]
         for _, p in mine.sort_values("date").iterrows():
+            people, actions = int(p["participants_total"]), int(p["n_actions"])
             parts.append(f"{p['format_fi']}foorumi {pd.Timestamp(p['date']).strftime('%-d.%-m.%Y')} "
-                         f"({int(p['participants_total'])} osallistujaa, {int(p['n_actions'])} sovittua toimenpidettä)")
+                         f"({people} {'osallistuja' if people == 1 else 'osallistujaa'}, {actions} "
+                         f"{'sovittu toimenpide' if actions == 1 else 'sovittua toimenpidettä'})")
             example = example or bool(p["example"])
     if assessments is not None and len(assessments):
-        require_columns(assessments, ["sector", "aml", "example"], "key_figures (assessments)")
-        mine = assessments[assessments["sector"].astype(str) == sector_id]
+        require_columns(assessments, ["region", "sector", "aml", "example"], "key_figures (assessments)")
+        mine = assessments[(assessments["sector"].astype(str) == sector_id)
+                           & (assessments["region"].astype(str) == region)]
         if len(mine):
             parts.append(f"foorumin arvio {mine['aml'].astype(str).nunique()} ammatista")
             example = example or bool(mine["example"].any())
     if not parts:
-        return "Ei vielä foorumia", False
+        return NO_FORUM, False
     text = "; ".join(parts)
     return text[0].upper() + text[1:] + (" (esimerkki)" if example else ""), example
 

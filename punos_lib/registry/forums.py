@@ -5,17 +5,22 @@ The regional skills anticipation forum is developed into a matching forum
 developers, piloted by sector, cluster or theme. This module keeps the forum's
 results as data:
 
-- ``data/forums/*.yaml``: one record per pilot (who took part, what was
-  discussed, which actions were agreed). Records with ``example: true`` are
+- ``data/forums/*.yaml``: one record per pilot (the region it belongs to, who took part,
+  what was discussed, which actions were agreed). Records with ``example: true`` are
   illustrations, not real forum results; the study marks them so.
-- an Excel template (:func:`write_template`) in which participants assess the
-  sector's occupations on the Työvoimabarometri scale, and an import
-  (:func:`import_workbook`) that validates a filled workbook and stores it as
-  CSV under ``data/forums/assessments/``;
+- an Excel template (:func:`write_template`) for one region and sector in which
+  participants assess the sector's occupations on the Työvoimabarometri scale, and an
+  import (:func:`import_workbook`) that validates a filled workbook and stores it, with
+  its region, as CSV under ``data/forums/assessments/``;
 - ``data/forums/criteria.csv``: the criteria by which the sector, cluster and
   theme pilots are evaluated (:func:`load_criteria`, :func:`criteria_table`);
 - the Finnish tables of chapter 10 of the pilots (:func:`pilots_table`) and
-  their agreed actions (:func:`actions_table`).
+  their agreed actions (:func:`actions_table`), and the sentence shown instead of a table
+  or figure when the study's region has no records (:func:`none_recorded_text`).
+
+Every pilot and assessment names its region (``region: MK10``); the study built for a
+region shows only that region's records (``load_pilots(region=...)``,
+``load_assessments(region=...)``), so another region's study never shows Etelä-Savo's forums.
 
 The forum's view beside the statistics is :mod:`punos_lib.registry.comparison`. openpyxl is
 imported only by the functions that write or read workbooks.
@@ -23,7 +28,7 @@ imported only by the functions that write or read workbooks.
 Examples
 --------
 >>> from punos_lib import forums
->>> forums.write_template("sote", Path("sote.xlsx"))          # doctest: +SKIP
+>>> forums.write_template("sote", Path("sote.xlsx"), region="MK10")  # doctest: +SKIP
 >>> forums.import_workbook(Path("sote_filled.xlsx"))           # doctest: +SKIP
 """
 
@@ -52,6 +57,7 @@ from punos_lib.records import (
     with_curated_provenance,
 )
 from punos_lib.registry.actors import ACTOR_TYPES
+from punos_lib.reference.regions import REGIONS, genitive
 from punos_lib.reference.sectors import known_sector_ids, load_sectors
 
 __all__ = [
@@ -73,6 +79,7 @@ __all__ = [
     "CRITERIA_COLUMNS",
     "load_criteria",
     "criteria_table",
+    "none_recorded_text",
 ]
 
 #: Työvoimabarometri states: machine value -> Finnish label (as in the workbook).
@@ -90,11 +97,12 @@ FORMATS: dict[str, str] = {"sector": "toimiala", "cluster": "klusteri", "theme":
 EXAMPLE_MARK = "Esimerkki – ei todellisia foorumituloksia"
 #: The source line of tables built from the forum records.
 FORUM_SOURCE = "Punos-foorumiaineisto (data/forums)"
-TEMPLATE_VERSION = "1"
+#: Version 2 added the region to the hidden ``_meta`` sheet.
+TEMPLATE_VERSION = "2"
 TEMPLATE_ID = "punos-forum-assessment"
 #: Columns of a stored assessment CSV, in order.
 ASSESSMENT_COLUMNS = (
-    "sector", "aml", "occupation_fi", "state", "severity", "horizon", "skills_short",
+    "sector", "region", "aml", "occupation_fi", "state", "severity", "horizon", "skills_short",
     "comment", "respondent_type", "template_version", "source_sha256", "example",
 )
 
@@ -108,9 +116,13 @@ _HEADERS = (
     "Ammattikoodi (AML 2010)", "Ammatti", "Tilanne", "Vakavuus (1–4)", "Aikajänne",
     "Puutteelliset osaamiset", "Kommentti", "Vastaajan toimijatyyppi",
 )
-_PILOT_FIELDS = ("id", "date", "format", "sector", "title", "participants", "topics", "actions", "example")
+_PILOT_FIELDS = ("id", "region", "date", "format", "sector", "title", "participants", "topics", "actions", "example")
 _ACTION_FIELDS = ("action", "owner", "deadline")
-# Order used to break ties between equally common states: the more severe first.
+#: Columns of :func:`load_pilots` (also of an empty result).
+_PILOT_COLUMNS = (
+    "id", "region", "date", "format", "format_fi", "sector", "title", "topics",
+    *(f"participants_{t}" for t in ACTOR_TYPES), "participants_total", "n_actions", "actions", "example", "file",
+)
 
 
 # --------------------------------------------------------------------------- pilots
@@ -129,12 +141,36 @@ def _as_date(value: object) -> dt.date | None:
     return None
 
 
+def _region_problem(value: object) -> str | None:
+    """What is wrong with ``value`` as a record's region code, or None when it is one."""
+    if value in REGIONS:
+        return None
+    if _blank(value):
+        return ("required field is missing or empty; give the code of the region whose forum this is, "
+                "e.g. region: MK10 for Etelä-Savo (codes MK01–MK21 of the regional classification)")
+    return f"not a region code; use one of {', '.join(REGIONS)} (e.g. MK10 for Etelä-Savo, MK07 for Päijät-Häme)"
+
+
+def _check_region(value: object, problems: Problems, *, row: int | None = None, field: str = "region") -> None:
+    message = _region_problem(value)
+    if message is not None:
+        problems.add(message, row=row, field=field, value=None if _blank(value) else value)
+
+
+def _region_code(region: str | None) -> str | None:
+    """``region`` checked as a study's region code (None: every region)."""
+    if region is not None and region not in REGIONS:
+        raise InputError(f"{region!r} is not a region code; use one of {', '.join(REGIONS)}")
+    return region
+
+
 def _check_pilot(doc: object, problems: Problems, sector_ids: tuple[str, ...]) -> None:
     if not isinstance(doc, dict):
         problems.add("a pilot record must be a mapping of field: value")
         return
     problems.known_keys(doc, _PILOT_FIELDS, row=None)
-    problems.require(doc, [f for f in _PILOT_FIELDS if f not in ("sector", "actions")], row=None)
+    problems.require(doc, [f for f in _PILOT_FIELDS if f not in ("region", "sector", "actions")], row=None)
+    _check_region(doc.get("region"), problems)
     if "sector" not in doc:
         problems.add("required field is missing; use null for a cluster or theme pilot", field="sector")
     if doc.get("date") is not None and _as_date(doc["date"]) is None:
@@ -186,7 +222,8 @@ def _pilot_files(folder: Path) -> list[Path]:
     return files
 
 
-def load_pilots(dir: str | Path | None = None, *, sectors: object = None) -> pd.DataFrame:
+def load_pilots(dir: str | Path | None = None, *, sectors: object = None,
+                region: str | None = None) -> pd.DataFrame:
     """Read and validate the forum pilot records.
 
     Parameters
@@ -195,11 +232,15 @@ def load_pilots(dir: str | Path | None = None, *, sectors: object = None) -> pd.
         Folder of pilot YAML files (one per pilot); default ``data/forums``.
     sectors : mapping, list of ids, path or None
         Known sector ids; default the project's ``sectors.yaml``.
+    region : str, optional
+        Keep only the pilots of this region (e.g. ``"MK10"``); every file is validated all the
+        same. Default: the pilots of every region.
 
     Returns
     -------
     pandas.DataFrame
-        One row per pilot, ordered by date and id: ``id, date`` (Timestamp),
+        One row per pilot, ordered by date and id (no rows, the same columns, when ``region``
+        has none): ``id, region, date`` (Timestamp),
         ``format, format_fi, sector, title, topics`` (tuple),
         ``participants_<type>`` per actor type, ``participants_total``,
         ``n_actions, actions`` (tuple of dicts), ``example`` (bool), ``file``.
@@ -210,8 +251,9 @@ def load_pilots(dir: str | Path | None = None, *, sectors: object = None) -> pd.
         All problems of the first bad file (file, field and, for actions, the
         action's 1-based number as row); duplicate ids across files.
     InputError
-        The folder has no pilot files.
+        The folder has no pilot files, or ``region`` is not a region code.
     """
+    region = _region_code(region)
     folder = Path(dir) if dir is not None else data_dir() / "forums"
     sector_ids = known_sector_ids(sectors)
     rows = []
@@ -227,6 +269,7 @@ def load_pilots(dir: str | Path | None = None, *, sectors: object = None) -> pd.
         )
         rows.append({
             "id": str(doc["id"]),
+            "region": doc["region"],
             "date": pd.Timestamp(_as_date(doc["date"])),
             "format": doc["format"],
             "format_fi": FORMATS[doc["format"]],
@@ -246,8 +289,10 @@ def load_pilots(dir: str | Path | None = None, *, sectors: object = None) -> pd.
         files = [r["file"] for r in rows if r["id"] == pid]
         problems.add(f"the same pilot id is used in {', '.join(files)}; ids must be unique", field="id", value=pid)
     problems.raise_if_any("forum pilot records")
-    frame = pd.DataFrame(rows).sort_values(["date", "id"], kind="stable").reset_index(drop=True)
-    return frame
+    if region is not None:
+        rows = [r for r in rows if r["region"] == region]
+    frame = pd.DataFrame(rows, columns=list(_PILOT_COLUMNS))
+    return frame.sort_values(["date", "id"], kind="stable").reset_index(drop=True)
 
 
 def pilot_actions(pilots: pd.DataFrame) -> pd.DataFrame:
@@ -285,10 +330,11 @@ def _default_occupation_names() -> dict[str, str]:
     return dict(zip(table["code"], table["name_fi"], strict=True))
 
 
-def _instructions(sector_id: str, sector_name: str) -> list[str]:
+def _instructions(sector_id: str, sector_name: str, region: str) -> list[str]:
     states = ", ".join(STATES.values())
     return [
         f"Osaamistarpeiden arviointi – {sector_name}",
+        f"Maakunta: {REGIONS[region]} ({region})",
         "",
         "Tällä lomakkeella kootaan kohtaantofoorumin osallistujien arviot toimialan ammateista.",
         f"Täytä välilehti '{_SHEET}': yksi rivi kutakin ammattia kohden. Jätä rivi tyhjäksi, "
@@ -303,7 +349,7 @@ def _instructions(sector_id: str, sector_name: str) -> list[str]:
         "Älä muuta ammattikoodeja, sarakeotsikoita tai välilehtien nimiä.",
         f"Palauta täytetty tiedosto; se tuodaan komennolla: punos forum import <tiedosto>",
         "",
-        f"Toimiala: {sector_id}; lomakkeen versio {TEMPLATE_VERSION}.",
+        f"Toimiala: {sector_id}; maakunta: {region}; lomakkeen versio {TEMPLATE_VERSION}.",
     ]
 
 
@@ -311,6 +357,7 @@ def write_template(
     sector: str,
     output: str | Path,
     *,
+    region: str,
     sectors: object = None,
     occupations: Mapping[str, str] | None = None,
 ) -> Path:
@@ -322,6 +369,9 @@ def write_template(
         Sector id (e.g. ``"sote"``); its AML 2010 codes give the rows.
     output : str or Path
         The ``.xlsx`` file to write (atomically: temp file, then rename).
+    region : str
+        The region whose forum the workbook is for (e.g. ``"MK10"``, the study's region);
+        stored in the workbook and carried into every imported assessment.
     sectors : mapping id -> Sector, path or None
         Where the sector comes from; default the project's ``sectors.yaml``.
         The values need ``aml`` (tuple of 4-digit codes) and ``name_fi``.
@@ -340,8 +390,11 @@ def write_template(
     Sheets: ``Ohjeet`` (instructions in Finnish), ``Arviot`` (one row per
     occupation, with drop-down lists for state, severity, horizon and
     respondent type) and a hidden ``_meta`` sheet (template id, version,
-    sector and the occupation codes) that :func:`import_workbook` checks.
+    region, sector and the occupation codes) that :func:`import_workbook` checks.
     """
+    message = _region_problem(region)
+    if message is not None:
+        raise InputError(f"region {region!r}: {message}")
     output = Path(output)
     if output.suffix.lower() != ".xlsx":
         raise InputError(f"the template must be an .xlsx file, got {output}; give a name ending in .xlsx")
@@ -364,7 +417,7 @@ def write_template(
     wb = Workbook()
     guide = wb.active
     guide.title = _INFO_SHEET
-    for line in _instructions(sector, sector_name):
+    for line in _instructions(sector, sector_name, region):
         guide.append([line])
     guide["A1"].font = Font(bold=True, size=13)
     guide.column_dimensions["A"].width = 110
@@ -395,7 +448,8 @@ def write_template(
     add_list("H", list(ACTOR_TYPES.values()), "Toimijatyyppi")
 
     meta = wb.create_sheet(_META_SHEET)
-    for key, value in (("template", TEMPLATE_ID), ("version", TEMPLATE_VERSION), ("sector", sector),
+    for key, value in (("template", TEMPLATE_ID), ("version", TEMPLATE_VERSION), ("region", region),
+                       ("sector", sector),
                        ("sector_name", sector_name), ("occupations", ";".join(codes))):
         meta.append([key, value])
     meta.sheet_state = "hidden"
@@ -453,6 +507,11 @@ def _read_meta(wb: Any, path: Path) -> dict[str, str]:
     if meta.get("template") != TEMPLATE_ID:
         raise ValidationError("the hidden _meta sheet does not identify a Punos forum template; "
                               "write a new template with `punos forum template`", file=path, sheet=_META_SHEET)
+    if meta.get("version") == "1":
+        raise ValidationError("template version '1' does not say which region the assessments are for; "
+                              "write a new template with `punos forum template --sector ID --region MKxx "
+                              "--output FILE` and copy the answers into it", file=path, sheet=_META_SHEET,
+                              field="version")
     if meta.get("version") != TEMPLATE_VERSION:
         raise ValidationError(f"template version {meta.get('version')!r} is not supported (expected "
                               f"{TEMPLATE_VERSION}); write a new template with `punos forum template`",
@@ -490,7 +549,8 @@ def import_workbook(
     -------
     Path
         The stored CSV, named ``<sector>_<first 12 hex of the workbook's
-        SHA-256>.csv`` (importing the same file twice gives the same file).
+        SHA-256>.csv`` (importing the same file twice gives the same file); every row
+        carries the template's region.
 
     Raises
     ------
@@ -506,6 +566,11 @@ def import_workbook(
     if sector not in known_sector_ids(sectors):
         raise ValidationError("unknown sector in the template; write a new template for a sector in sectors.yaml",
                               file=path, sheet=_META_SHEET, field="sector", value=sector)
+    region = meta.get("region", "")
+    message = _region_problem(region)
+    if message is not None:
+        raise ValidationError(f"{message}; write a new template with `punos forum template --region MKxx`",
+                              file=path, sheet=_META_SHEET, field="region", value=region or None)
     codes = [c for c in meta.get("occupations", "").split(";") if c]
     sheet = wb[_SHEET]
     header = tuple("" if c is None else str(c).strip() for c in next(sheet.iter_rows(min_row=1, max_row=1,
@@ -549,7 +614,7 @@ def import_workbook(
             problems.add(f"missing or unknown actor type; use one of: {', '.join(ACTOR_TYPES.values())}",
                          row=number, field=_HEADERS[7], value=resp_cell)
         rows.append({
-            "sector": sector, "aml": code, "occupation_fi": "" if name is None else str(name).strip(),
+            "sector": sector, "region": region, "aml": code, "occupation_fi": "" if name is None else str(name).strip(),
             "state": state, "severity": severity, "horizon": horizon or "",
             "skills_short": "" if skills is None else str(skills).strip(),
             "comment": "" if comment is None else str(comment).strip(),
@@ -572,7 +637,24 @@ def import_workbook(
     return target
 
 
-def load_assessments(dir: str | Path | None = None, *, sectors: object = None) -> pd.DataFrame:
+def _read_assessment_file(path: Path) -> pd.DataFrame:
+    """A stored assessment CSV; one stored before assessments had a region gets a message saying so."""
+    try:
+        return read_csv_table(path, ASSESSMENT_COLUMNS)
+    except ValidationError:
+        try:
+            header = list(pd.read_csv(path, nrows=0, dtype=str).columns)
+        except (OSError, ValueError):
+            header = None
+        if header is not None and header == [c for c in ASSESSMENT_COLUMNS if c != "region"]:
+            raise ValidationError("the file has no region column (it was stored before assessments named "
+                                  "their region); add a column region after sector with the region code of "
+                                  "every row, e.g. MK10", file=path, row=0, field="region") from None
+        raise
+
+
+def load_assessments(dir: str | Path | None = None, *, sectors: object = None,
+                     region: str | None = None) -> pd.DataFrame:
     """Read and validate every stored assessment CSV.
 
     Parameters
@@ -582,13 +664,18 @@ def load_assessments(dir: str | Path | None = None, *, sectors: object = None) -
         ``data/forums/assessments``.
     sectors : mapping, list of ids, path or None
         Known sector ids; default the project's ``sectors.yaml``.
+    region : str, optional
+        Keep only the assessments of this region; every file is validated all the same.
+        Default: every region.
 
     Returns
     -------
     pandas.DataFrame
         Columns :data:`ASSESSMENT_COLUMNS` plus ``state_fi`` and ``file``;
-        ``severity`` is int, ``example`` bool.
+        ``severity`` is int, ``example`` bool (no rows, the same columns, when ``region`` has
+        none).
     """
+    region = _region_code(region)
     folder = Path(dir) if dir is not None else data_dir() / "forums" / "assessments"
     files = sorted(folder.glob("*.csv"))
     if not files:
@@ -597,10 +684,11 @@ def load_assessments(dir: str | Path | None = None, *, sectors: object = None) -
     sector_ids = known_sector_ids(sectors)
     frames = []
     for path in files:
-        table = read_csv_table(path, ASSESSMENT_COLUMNS)
+        table = _read_assessment_file(path)
         problems = Problems(path)
         for row, rec in enumerate(table.to_dict("records"), start=1):
             problems.require(rec, ("sector", "aml", "state", "severity", "respondent_type"), row=row)
+            _check_region(rec["region"], problems, row=row)
             if rec["sector"]:
                 problems.allowed(rec["sector"], sector_ids, row=row, field="sector")
             if rec["aml"]:
@@ -621,6 +709,8 @@ def load_assessments(dir: str | Path | None = None, *, sectors: object = None) -
         frames.append(table)
     frame = pd.concat(frames, ignore_index=True)
     frame.insert(frame.columns.get_loc("state") + 1, "state_fi", frame["state"].map(STATES))
+    if region is not None:
+        frame = frame[frame["region"] == region].reset_index(drop=True)
     return frame
 
 
@@ -721,3 +811,34 @@ def criteria_table(criteria: pd.DataFrame) -> pd.DataFrame:
     for fmt, label in FORMATS.items():
         table[label.capitalize()] = ["x" if fmt in tuple(f) else "" for f in criteria["formats"]]
     return with_curated_provenance(table, FORUM_SOURCE)
+
+
+#: What :func:`none_recorded_text` can say is missing: the Finnish sentence after the region's genitive.
+_NONE_RECORDED = {
+    "pilots": "foorumipilotteja ei ole vielä kirjattu selvitykseen.",
+    "actions": "foorumipilotteja ei ole vielä kirjattu, joten niissä sovittuja toimia ei ole.",
+    "assessments": ("foorumien arvioita ammateista ei ole vielä tuotu selvitykseen, joten arvioita ei voi "
+                    "verrata tilastoihin."),
+    "comparison": "foorumien arvioita ammateista ei ole vielä tuotu; ne näkyvät tässä, kun ne tuodaan.",
+}
+
+
+def none_recorded_text(region: str, what: str) -> str:
+    """The Finnish sentence shown instead of a forum table or figure the region has no records for.
+
+    Parameters
+    ----------
+    region : str
+        The study's region (``"MK07"``).
+    what : str
+        ``"pilots"``, ``"actions"`` (no pilots, so no actions), ``"assessments"`` (the
+        comparison figure) or ``"comparison"`` (the comparison table).
+
+    Examples
+    --------
+    >>> none_recorded_text("MK07", "pilots")
+    'Päijät-Hämeen foorumipilotteja ei ole vielä kirjattu selvitykseen.'
+    """
+    if what not in _NONE_RECORDED:
+        raise InputError(f"none_recorded_text: unknown {what!r}; use one of {', '.join(_NONE_RECORDED)}")
+    return f"{genitive(region)} {_NONE_RECORDED[what]}"

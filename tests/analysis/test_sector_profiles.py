@@ -170,9 +170,10 @@ def _card_inputs():
     orgs = pd.DataFrame({"name_fi": ["Saha Oy", "Metsäopisto", "Muualla Oy", "Ei alaa"],
                          "sectors": [("metsa",), ("metsa", "ruoka"), ("metsa",), ("sote",)],
                          "municipality": ["491", "KU491", "091", "491"]})
-    pilots = pd.DataFrame({"sector": ["metsa", "sote"], "date": ["2023-05-10", "2023-03-15"],
-                           "format_fi": ["toimiala", "toimiala"], "participants_total": [14, 12],
-                           "n_actions": [2, 3], "example": [True, False]})
+    pilots = pd.DataFrame({"region": ["MK10", "MK10", "MK07"], "sector": ["metsa", "sote", "metsa"],
+                           "date": ["2023-05-10", "2023-03-15", "2024-01-20"],
+                           "format_fi": ["toimiala", "toimiala", "klusteri"], "participants_total": [14, 12, 9],
+                           "n_actions": [2, 3, 1], "example": [True, False, False]})
     return s, dict(trend=trend, sector_jobs=sector_jobs, occupations=occ, tightness=tight, education=edu,
                    openings=openings, organisations=orgs, pilots=pilots, municipalities=["KU491", "KU740"])
 
@@ -192,6 +193,28 @@ def test_key_figures_hand_computed():
     rated = sector_profiles.summary_table([f]).iloc[0]
     assert (rated["rating_aged"], rated["rating_tightness"], rated["rating_openings"], rated["rating"]) == (
         "red", "green", "yellow", "red")
+
+
+def test_forum_status_counts_only_the_study_region_s_records():
+    """Etelä-Savo's and Päijät-Häme's records side by side: each region's card shows its own only."""
+    s, kw = _card_inputs()
+    kw["assessments"] = pd.DataFrame({"region": ["MK10", "MK10", "MK07"], "sector": ["metsa"] * 3,
+                                      "aml": ["6210", "8172", "6210"], "example": [True, True, False]})
+    es = sector_profiles.key_figures(s, "MK10", **kw)
+    assert es["forum"] == ("Toimialafoorumi 10.5.2023 (14 osallistujaa, 2 sovittua toimenpidettä); "
+                           "foorumin arvio 2 ammatista (esimerkki)")
+    ph = sector_profiles.key_figures(s, "MK07", **kw)
+    assert ph["forum"] == ("Klusterifoorumi 20.1.2024 (9 osallistujaa, 1 sovittu toimenpide); "
+                           "foorumin arvio 1 ammatista") and not ph["forum_example"]
+    other = sector_profiles.key_figures(s, "MK12", **kw)
+    assert (other["forum"], other["forum_example"]) == ("Ei kirjattu", False)
+    table = sector_profiles.card_table(other).set_index("Tunnusluku")
+    assert table.loc["Kohtaantofoorumi", ["Arvo", "Aineisto"]].tolist() == ["Ei kirjattu", "rekisteri"]
+    assert "Kohtaantofoorumi: ei kirjattu." in sector_profiles.card_text(other)
+    # Records without a region cannot be placed: a clear error instead of counting them everywhere.
+    kw["pilots"] = kw["pilots"].drop(columns="region")
+    with pytest.raises(InputError, match="region"):
+        sector_profiles.key_figures(s, "MK10", **kw)
 
 
 def test_card_text_states_only_numbers_of_its_card_table():
@@ -229,6 +252,9 @@ def test_cards_on_the_demo_snapshot_match_the_summary(tmp_path_factory):
                   assessments=forums.load_assessments())
     for region in ("MK10", "MK07"):
         cards = sector_profiles.sector_key_figures(sectors, region, **frames)
+        forum = {c["sector"]: c["forum"] for c in cards}
+        # The shipped forum records are Etelä-Savo's: Päijät-Häme's cards have none of them.
+        assert (forum["sote"] != "Ei kirjattu") == (region == "MK10"), forum
         summary = sector_profiles.summary_table(cards).set_index("sector")
         assert list(summary.index) == list(sectors)
         for sid in ("metsa", "sote"):

@@ -24,7 +24,7 @@ NAMES = {"3221": "Sairaanhoitajat ym.", "5321": "Lähihoitajat", "2211": "Yleisl
 
 def _pilot(**overrides: object) -> dict:
     doc = {
-        "id": "p1", "example": True, "date": "2023-03-15", "format": "sector", "sector": "sote",
+        "id": "p1", "region": "MK10", "example": True, "date": "2023-03-15", "format": "sector", "sector": "sote",
         "title": "Esimerkki", "participants": {"education": 2, "business": 3},
         "topics": ["saatavuus"],
         "actions": [{"action": "Tehdään", "owner": "joku", "deadline": "2023-06-30"}],
@@ -40,8 +40,9 @@ def _write_pilot(folder: Path, name: str, doc: dict) -> Path:
     return path
 
 
-def _template(tmp_path: Path) -> Path:
-    return forums.write_template("sote", tmp_path / "sote.xlsx", sectors=SECTORS, occupations=NAMES)
+def _template(tmp_path: Path, region: str = "MK10") -> Path:
+    return forums.write_template("sote", tmp_path / f"sote-{region}.xlsx", region=region, sectors=SECTORS,
+                                 occupations=NAMES)
 
 
 def _fill(path: Path, rows: dict[int, tuple]) -> Path:
@@ -70,6 +71,15 @@ def test_shipped_assessments_are_valid_examples() -> None:
     table = forums.load_assessments(REPO / "data" / "forums" / "assessments", sectors=SECTOR_IDS)
     assert len(table) > 0 and table["example"].all()
     assert table["severity"].between(1, 4).all()
+
+
+def test_shipped_records_are_etela_savo_s() -> None:
+    """The example records are Etelä-Savo's: a study of another region has none of them."""
+    folder = REPO / "data" / "forums"
+    assert set(forums.load_pilots(folder, sectors=SECTOR_IDS)["region"]) == {"MK10"}
+    assert set(forums.load_assessments(folder / "assessments", sectors=SECTOR_IDS)["region"]) == {"MK10"}
+    assert forums.load_pilots(folder, sectors=SECTOR_IDS, region="MK07").empty
+    assert forums.load_assessments(folder / "assessments", sectors=SECTOR_IDS, region="MK07").empty
 
 
 # ----------------------------------------------------------------- pilots
@@ -120,6 +130,51 @@ def test_pilot_missing_example_flag_and_bad_action_row(tmp_path: Path) -> None:
     assert f"{path}, row 2, field 'actions.deadline'" in text
 
 
+def test_pilots_of_the_study_region_only(tmp_path: Path) -> None:
+    _write_pilot(tmp_path, "a.yaml", _pilot(id="es"))
+    _write_pilot(tmp_path, "b.yaml", _pilot(id="ph", region="MK07", date="2024-01-10"))
+    everything = forums.load_pilots(tmp_path, sectors=SECTOR_IDS)
+    assert everything[["id", "region"]].values.tolist() == [["es", "MK10"], ["ph", "MK07"]]
+    assert forums.load_pilots(tmp_path, sectors=SECTOR_IDS, region="MK07")["id"].tolist() == ["ph"]
+    assert forums.load_pilots(tmp_path, sectors=SECTOR_IDS, region="MK10")["id"].tolist() == ["es"]
+    none = forums.load_pilots(tmp_path, sectors=SECTOR_IDS, region="MK12")
+    assert none.empty and list(none.columns) == list(everything.columns)
+    assert forums.pilot_actions(none).empty
+    with pytest.raises(InputError, match="'MK7' is not a region code"):
+        forums.load_pilots(tmp_path, sectors=SECTOR_IDS, region="MK7")
+
+
+@pytest.mark.parametrize(("region", "message"), [
+    (None, "required field is missing or empty; give the code of the region"),
+    ("", "required field is missing or empty"),
+    ("Etelä-Savo", "not a region code; use one of MK01"),
+    ("mk10", "not a region code"),
+    ("MK03", "not a region code"),
+])
+def test_pilot_region_is_required_and_checked(tmp_path: Path, region: object, message: str) -> None:
+    doc = _pilot()
+    if region is None:
+        del doc["region"]
+    else:
+        doc["region"] = region
+    path = _write_pilot(tmp_path, "bad.yaml", doc)
+    with pytest.raises(ValidationError) as info:
+        forums.load_pilots(tmp_path, sectors=SECTOR_IDS)
+    assert info.value.field == "region" and message in str(info.value)
+    assert f"{path}, field 'region'" in info.value.problems[0]
+    if region:
+        assert f"value {region!r}" in info.value.problems[0]
+
+
+def test_a_bad_region_is_a_cli_error_with_exit_2(tmp_path: Path, monkeypatch, capsys) -> None:
+    from punos_lib.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["forum", "template", "--sector", "sote", "--region", "MK99", "--output", "x.xlsx"]) == 2
+    assert "MK99" in capsys.readouterr().err
+    assert not (tmp_path / "x.xlsx").exists()
+
+
 def test_duplicate_pilot_ids_across_files(tmp_path: Path) -> None:
     _write_pilot(tmp_path, "a.yaml", _pilot())
     _write_pilot(tmp_path, "b.yaml", _pilot())
@@ -142,6 +197,8 @@ def test_template_layout(tmp_path: Path) -> None:
     assert wb["_meta"].sheet_state == "hidden"
     meta = {r[0]: r[1] for r in wb["_meta"].iter_rows(values_only=True)}
     assert meta["sector"] == "sote" and meta["version"] == forums.TEMPLATE_VERSION
+    assert meta["region"] == "MK10"
+    assert wb["Ohjeet"]["A2"].value == "Maakunta: Etelä-Savo (MK10)"
     ws = wb["Arviot"]
     assert [ws.cell(r, 1).value for r in range(2, 5)] == ["3221", "5321", "2211"]
     assert [ws.cell(r, 2).value for r in range(2, 5)] == ["Sairaanhoitajat ym.", "Lähihoitajat", "Yleislääkärit"]
@@ -154,9 +211,12 @@ def test_template_layout(tmp_path: Path) -> None:
 
 def test_template_unknown_sector_and_bad_suffix(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="unknown sector"):
-        forums.write_template("kaivos", tmp_path / "x.xlsx", sectors=SECTORS)
+        forums.write_template("kaivos", tmp_path / "x.xlsx", region="MK10", sectors=SECTORS)
     with pytest.raises(InputError, match=".xlsx"):
-        forums.write_template("sote", tmp_path / "x.csv", sectors=SECTORS)
+        forums.write_template("sote", tmp_path / "x.csv", region="MK10", sectors=SECTORS)
+    with pytest.raises(InputError, match="region 'MK99': not a region code"):
+        forums.write_template("sote", tmp_path / "x.xlsx", region="MK99", sectors=SECTORS)
+    assert not (tmp_path / "x.xlsx").exists()
 
 
 # ----------------------------------------------------------------- import
@@ -180,9 +240,44 @@ def test_round_trip_template_fill_import(tmp_path: Path) -> None:
     assert table["respondent_type"].tolist() == ["education", "business"]
     assert table["occupation_fi"].tolist() == ["Sairaanhoitajat ym.", "Yleislääkärit"]
     assert not table["example"].any()
+    assert table["region"].tolist() == ["MK10", "MK10"]
     # the same file again gives the same stored file
     assert forums.import_workbook(filled, dest, sectors=SECTOR_IDS) == stored
     assert len(list(dest.glob("*.csv"))) == 1
+
+
+def test_round_trip_keeps_the_region_and_regions_stay_apart(tmp_path: Path) -> None:
+    """A Päijät-Häme workbook's assessments are Päijät-Häme's, beside Etelä-Savo's in the same folder."""
+    dest = tmp_path / "store"
+    forums.import_workbook(_fill(_template(tmp_path, "MK10"), {2: ("pula", 4, None, None, None, "koulutus")}),
+                           dest, sectors=SECTOR_IDS)
+    forums.import_workbook(_fill(_template(tmp_path, "MK07"), {3: ("ylitarjonta", 2, None, None, None,
+                                                                   "koulutus")}), dest, sectors=SECTOR_IDS)
+    both = forums.load_assessments(dest, sectors=SECTOR_IDS)
+    assert sorted(zip(both["region"], both["aml"], strict=True)) == [("MK07", "5321"), ("MK10", "3221")]
+    mk07 = forums.load_assessments(dest, sectors=SECTOR_IDS, region="MK07")
+    assert mk07[["region", "aml", "state"]].values.tolist() == [["MK07", "5321", "oversupply"]]
+    empty = forums.load_assessments(dest, sectors=SECTOR_IDS, region="MK12")
+    assert empty.empty and list(empty.columns) == list(both.columns)
+
+
+def test_import_rejects_a_template_without_its_region(tmp_path: Path) -> None:
+    path = _fill(_template(tmp_path), {2: ("pula", 4, None, None, None, "koulutus")})
+    wb = load_workbook(path)
+    for row in wb["_meta"].iter_rows():
+        if row[0].value == "region":
+            row[1].value = "Savo"
+    wb.save(path)
+    with pytest.raises(ValidationError, match="not a region code") as info:
+        forums.import_workbook(path, tmp_path / "store", sectors=SECTOR_IDS)
+    assert (info.value.field, info.value.value, info.value.sheet) == ("region", "Savo", "_meta")
+    for row in wb["_meta"].iter_rows():
+        if row[0].value == "version":
+            row[1].value = "1"
+    wb.save(path)
+    with pytest.raises(ValidationError, match="does not say which region"):
+        forums.import_workbook(path, tmp_path / "store", sectors=SECTOR_IDS)
+    assert not (tmp_path / "store").exists()
 
 
 def test_import_reports_every_bad_row_and_writes_nothing(tmp_path: Path) -> None:
@@ -244,12 +339,32 @@ def test_import_rejects_wrong_files(tmp_path: Path) -> None:
 def test_load_assessments_validates_stored_rows(tmp_path: Path) -> None:
     header = ",".join(forums.ASSESSMENT_COLUMNS)
     (tmp_path / "x.csv").write_text(
-        header + "\n" + "sote,3221,,shortage,4,0-1,,,education,1,abc,false\n"
-        + "sote,3221,,famine,5,0-1,,,education,1,abc,false\n", encoding="utf-8")
+        header + "\n" + "sote,MK10,3221,,shortage,4,0-1,,,education,1,abc,false\n"
+        + "sote,MK10,3221,,famine,5,0-1,,,education,1,abc,false\n"
+        + "sote,,3221,,shortage,4,0-1,,,education,1,abc,false\n"
+        + "sote,MK99,3221,,shortage,4,0-1,,,education,1,abc,false\n", encoding="utf-8")
     with pytest.raises(ValidationError) as info:
         forums.load_assessments(tmp_path, sectors=SECTOR_IDS)
     assert info.value.row == 2 and info.value.field == "state"
     assert any("row 2, field 'severity'" in p for p in info.value.problems)
+    assert any("row 3, field 'region': required field is missing or empty" in p for p in info.value.problems)
+    assert any("row 4, field 'region', value 'MK99': not a region code" in p for p in info.value.problems)
+
+
+def test_stored_assessments_without_a_region_column_say_what_to_add(tmp_path: Path) -> None:
+    old = [c for c in forums.ASSESSMENT_COLUMNS if c != "region"]
+    (tmp_path / "old.csv").write_text(",".join(old) + "\n" + "sote,3221,,shortage,4,0-1,,,education,1,abc,false\n",
+                                      encoding="utf-8")
+    with pytest.raises(ValidationError, match="add a column region after sector") as info:
+        forums.load_assessments(tmp_path, sectors=SECTOR_IDS)
+    assert info.value.field == "region" and "old.csv" in str(info.value)
+
+
+def test_none_recorded_text_names_the_region_in_the_genitive() -> None:
+    assert forums.none_recorded_text("MK07", "pilots") == "Päijät-Hämeen foorumipilotteja ei ole vielä kirjattu selvitykseen."
+    assert forums.none_recorded_text("MK19", "assessments").startswith("Lapin foorumien arvioita ammateista")
+    with pytest.raises(InputError, match="unknown 'kuvio'"):
+        forums.none_recorded_text("MK07", "kuvio")
 
 
 # ----------------------------------------------------------------- comparison
@@ -273,7 +388,7 @@ def test_pilot_tables_mark_every_shipped_record_as_an_example():
 
 def test_pilot_tables_leave_real_records_unmarked(tmp_path):
     (tmp_path / "p.yaml").write_text(
-        "id: p\nexample: false\ndate: 2024-02-01\nformat: sector\nsector: vesi\ntitle: Vesifoorumi\n"
+        "id: p\nregion: MK10\nexample: false\ndate: 2024-02-01\nformat: sector\nsector: vesi\ntitle: Vesifoorumi\n"
         "participants: {education: 2, business: 3}\ntopics: [vesihuolto]\n"
         "actions:\n  - {action: Selvitys, owner: maakuntaliitto, deadline: 2024-06-30}\n", encoding="utf-8")
     pilots = forums.load_pilots(tmp_path, sectors=SECTOR_IDS)

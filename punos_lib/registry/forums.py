@@ -813,13 +813,13 @@ def criteria_table(criteria: pd.DataFrame) -> pd.DataFrame:
     return with_curated_provenance(table, FORUM_SOURCE)
 
 
-#: What :func:`none_recorded_text` can say is missing: the Finnish sentence after the region's genitive.
+#: What :func:`none_recorded_text` can say is missing; ``{region}`` is the region's name in the genitive.
 _NONE_RECORDED = {
-    "pilots": "foorumipilotteja ei ole vielä kirjattu selvitykseen.",
-    "actions": "foorumipilotteja ei ole vielä kirjattu, joten niissä sovittuja toimia ei ole.",
-    "assessments": ("foorumien arvioita ammateista ei ole vielä tuotu selvitykseen, joten arvioita ei voi "
+    "pilots": "{region} foorumipilotteja ei ole vielä kirjattu selvitykseen.",
+    "actions": "Sovittuja toimia ei ole, koska {region} foorumipilotteja ei ole vielä kirjattu.",
+    "assessments": ("{region} foorumien arvioita ammateista ei ole vielä tuotu selvitykseen, joten niitä ei voi "
                     "verrata tilastoihin."),
-    "comparison": "foorumien arvioita ammateista ei ole vielä tuotu; ne näkyvät tässä, kun ne tuodaan.",
+    "comparison": "Taulukko täyttyy, kun {region} foorumien arviot ammateista tuodaan selvitykseen.",
 }
 
 
@@ -829,7 +829,7 @@ def none_recorded_text(region: str, what: str) -> str:
     Parameters
     ----------
     region : str
-        The study's region (``"MK07"``).
+        The study's region (``"MK07"``); named in the genitive, which needs no other case.
     what : str
         ``"pilots"``, ``"actions"`` (no pilots, so no actions), ``"assessments"`` (the
         comparison figure) or ``"comparison"`` (the comparison table).
@@ -841,4 +841,4 @@ def none_recorded_text(region: str, what: str) -> str:
     """
     if what not in _NONE_RECORDED:
         raise InputError(f"none_recorded_text: unknown {what!r}; use one of {', '.join(_NONE_RECORDED)}")
-    return f"{genitive(region)} {_NONE_RECORDED[what]}"
+    return _NONE_RECORDED[what].format(region=genitive(region))

@@ -363,6 +363,8 @@ def test_stored_assessments_without_a_region_column_say_what_to_add(tmp_path: Pa
 def test_none_recorded_text_names_the_region_in_the_genitive() -> None:
     assert forums.none_recorded_text("MK07", "pilots") == "Päijät-Hämeen foorumipilotteja ei ole vielä kirjattu selvitykseen."
     assert forums.none_recorded_text("MK19", "assessments").startswith("Lapin foorumien arvioita ammateista")
+    assert forums.none_recorded_text("MK01", "actions") == ("Sovittuja toimia ei ole, koska Uudenmaan "
+                                                            "foorumipilotteja ei ole vielä kirjattu.")
     with pytest.raises(InputError, match="unknown 'kuvio'"):
         forums.none_recorded_text("MK07", "kuvio")
 

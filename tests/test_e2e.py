@@ -239,6 +239,12 @@ def test_the_same_study_for_another_region() -> None:
     assert "Päijät-Häme" in index
     population = (site / "02-vaesto.html").read_text(encoding="utf-8")
     assert "Päijät-Häme" in population and "Lahti" in population
+    # The shipped forum records are Etelä-Savo's: Päijät-Häme's forum chapter and sector cards say it has none.
+    forum_page = (site / "10-foorumit.html").read_text(encoding="utf-8")
+    assert "Päijät-Hämeen foorumipilotteja ei ole vielä kirjattu selvitykseen." in forum_page
+    assert "Esimerkki: sosiaali- ja terveysalan kohtaantofoorumi" not in forum_page
+    cards = (site / "07-toimialaprofiilit.html").read_text(encoding="utf-8")
+    assert "Kohtaantofoorumi: ei kirjattu." in cards and "Toimialafoorumi 15.3.2023" not in cards
     pdfs = sorted((BUILD / "outputs-mk07").glob("*.pdf"))
     assert [p.name for p in pdfs] == ["osaamistarpeiden-ennakointi-paijat-hame.pdf"], report.stdout
 

@@ -594,7 +594,7 @@ def card_text(figures: Mapping[str, Any]) -> str:
         bullets.append(text + (example if syn["openings"] else ""))
     forum = f"Kohtaantofoorumi: {f['forum'][0].lower() + f['forum'][1:]}." if f["forum"] else ""
     if f["actors"] == 0:
-        bullets.append(f"Toimijarekisterissä ei ole alan toimijoita alueelta. {forum}".strip())
+        bullets.append(f"Toimijarekisteriin ei ole kirjattu alan toimijoita alueelta. {forum}".strip())
     elif f["actors"]:
         names = f["actor_names"][:3]
         listed = ", ".join(names[:-1]) + (" ja " if len(names) > 1 else "") + names[-1]

@@ -211,6 +211,11 @@ def test_forum_status_counts_only_the_study_region_s_records():
     table = sector_profiles.card_table(other).set_index("Tunnusluku")
     assert table.loc["Kohtaantofoorumi", ["Arvo", "Aineisto"]].tolist() == ["Ei kirjattu", "rekisteri"]
     assert "Kohtaantofoorumi: ei kirjattu." in sector_profiles.card_text(other)
+    # Päijät-Häme's municipalities have none of the registry's (Etelä-Savo's) actors.
+    lahti = sector_profiles.key_figures(s, "MK07", **{**kw, "municipalities": ["KU398"]})
+    assert (lahti["actors"], lahti["actor_names"]) == (0, [])
+    assert "- Toimijarekisteriin ei ole kirjattu alan toimijoita alueelta. Kohtaantofoorumi: klusterifoorumi" \
+        in sector_profiles.card_text(lahti)
     # Records without a region cannot be placed: a clear error instead of counting them everywhere.
     kw["pilots"] = kw["pilots"].drop(columns="region")
     with pytest.raises(InputError, match="region"):

@@ -86,6 +86,17 @@ def _check_readers_first(site: Path, pages: list[str], book: publish.Book) -> No
         assert f'href="#sec-{sid}"' in chapter7, f"chapter 7's menu has no link to {sid}"
 
 
+def _check_no_notebook_previews(site: Path) -> None:
+    """No page of the website links to a notebook or its HTML preview (code, injected parameters,
+    English: developer material), and no such preview is published (_quarto.yml turns Quarto's
+    ``notebook-links`` and ``notebook-view`` off)."""
+    previews = sorted(str(p.relative_to(site)) for p in site.rglob("*.ipynb*"))
+    assert not previews, f"notebook previews published on the website: {previews[:5]}"
+    for page in sorted(site.rglob("*.html")):
+        links = re.findall(r'href="([^"]*\.ipynb[^"]*)"', page.read_text(encoding="utf-8"))
+        assert not links, f"{page.relative_to(site)} links to notebooks: {links[:3]}"
+
+
 def _missing() -> list[str]:
     specs = load_notebooks(REPO / "notebooks" / "notebooks.yaml")
     missing = [s.path.name for s in specs if not s.path.is_file()]
@@ -171,6 +182,7 @@ def test_demo_study_builds_reproducibly() -> None:
     # Tables carry the page's numbered caption only (the notebook's own <caption> is dropped).
     assert "<caption" not in all_html
     _check_readers_first(site, [page_name(f) for f in book.files], book)
+    _check_no_notebook_previews(site)
 
     # PDF with all chapters in its outline.
     pdf = (outputs / f"{book.output_file}.pdf").read_bytes()
@@ -341,6 +353,7 @@ def test_quarto_renders_the_same_study() -> None:
         total["downloads"] += len(b.downloads)
     assert all(total.values()), total
     _check_banners(book, site, pdf_path, quarto_out, pages)
+    _check_no_notebook_previews(site)
     # The provenance appendix lists every snapshot entry (in its table and its CSV), and the rest.
     _check_readers_first(site, pages, book)
     assert "Etelä-Savo" in theirs[0].text

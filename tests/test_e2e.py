@@ -28,7 +28,8 @@ from punos_lib.pipeline import load_notebooks
 from punos_lib.publish.chapters import page_name, parse_chapter
 from punos_lib.publish.quarto import expected_pages
 from punos_lib.snapshot import Snapshot
-from publish.sites import developer_words, pdf_chapter_banners, read_page, read_site, shows_example_data
+from publish.sites import (broken_table_words, developer_words, pdf_chapter_banners, read_page, read_site,
+                           shows_example_data)
 
 pytestmark = pytest.mark.e2e
 
@@ -354,6 +355,12 @@ def test_quarto_renders_the_same_study() -> None:
     assert all(total.values()), total
     _check_banners(book, site, pdf_path, quarto_out, pages)
     _check_no_notebook_previews(site)
+    # No table cell of either PDF breaks a word ("Saa-ta-vuus"): each PDF's text holds every short
+    # word of the embedded tables as often as the tables do.
+    chapters = [REPO / rel for rel in book.files]
+    for pdf_file in (builtin_out / f"{book.output_file}.pdf", pdf_path):
+        broken = broken_table_words(chapters, quarto_out, pdf_file)
+        assert not broken, f"{pdf_file.name}: words broken in table cells: {broken[:20]}"
     # The provenance appendix lists every snapshot entry (in its table and its CSV), and the rest.
     _check_readers_first(site, pages, book)
     assert "Etelä-Savo" in theirs[0].text

@@ -17,6 +17,7 @@ wider, no word broken), for the PDF.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -313,17 +314,41 @@ BOLD = 1.1
 LONG_WORD = 28
 
 
+#: Where a word of ordinary length may break: after a hyphen or a slash that a letter follows
+#: ("KEHA-|keskus", "ELY-/|elinvoimakeskusalue"). A line may break after a hyphen anyway; a
+#: slash gets a zero-width break point from :func:`breakable`.
+_WORD_BREAK = re.compile(r"(?<=[-/])(?=[^\W\d_])")
+
+
+def word_width(word: str) -> int:
+    """The characters of ``word`` that must stay on one line: its longest piece between break points.
+
+    Examples
+    --------
+    >>> word_width("ELY-/elinvoimakeskusalue"), word_width("Saatavuus")
+    (19, 9)
+    """
+    if len(word) > LONG_WORD:
+        return LONG_WORD
+    return max(len(piece) for piece in _WORD_BREAK.split(word))
+
+
 def breakable(text: str) -> str:
-    """``text`` with zero-width break points after "/", ".", "_", "?", "&" and "=" in words longer than :data:`LONG_WORD`.
+    """``text`` with zero-width break points where its words may break (see :func:`word_width`).
+
+    Words longer than :data:`LONG_WORD` (web addresses, paths) break after "/", ".", "_", "?", "&"
+    and "="; other words after a slash that a letter follows.
 
     Examples
     --------
     >>> breakable("see https://pxdata.stat.fi/PxWeb/api") == "see https:/\u200b/\u200bpxdata.\u200bstat.\u200bfi/\u200bPxWeb/\u200bapi"
     True
+    >>> breakable("ELY-/elinvoimakeskusalue") == "ELY-/\u200belinvoimakeskusalue"
+    True
     """
     def split(word: str) -> str:
         if len(word) <= LONG_WORD:
-            return word
+            return _WORD_BREAK.sub(lambda m: "\u200b" if word[m.start() - 1] == "/" else "", word)
         return "".join(ch + "\u200b" if ch in "/._?&=" and i < len(word) - 1 else ch
                        for i, ch in enumerate(word))
     return " ".join(split(w) for w in text.split(" "))
@@ -331,7 +356,7 @@ def breakable(text: str) -> str:
 
 def column_widths(header: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[bool], *,
                   available: float, min_header_lines: int = 3,
-                  header_word: int | None = None) -> list[float]:
+                  header_word: int | None = None, cell_word: int | None = None) -> list[float]:
     """Widths (in characters) for the columns of a printed table that fit ``available`` characters.
 
     Widths are in characters of a cell; a (bold) heading's characters count :data:`BOLD` each.
@@ -344,7 +369,8 @@ def column_widths(header: Sequence[str], rows: Sequence[Sequence[str]], numeric:
     (a number column towards its widest value), so headings wrap on more lines and long
     descriptions wrap before short names. When even the longest words do not
     fit, the widths are those minima: the caller makes the font smaller, or hyphenates the
-    headings and passes ``header_word``, the longest piece of a heading word it counts on.
+    headings and passes ``header_word``, the longest piece of a heading word it counts on (and,
+    as a last resort, hyphenates the cells too and passes ``cell_word``).
 
     Examples
     --------
@@ -358,7 +384,7 @@ def column_widths(header: Sequence[str], rows: Sequence[Sequence[str]], numeric:
     for j in range(n):
         cells = [str(r[j]) for r in rows]
         head_words = [min(len(w), header_word or len(w)) * BOLD for w in str(header[j]).split()]
-        cell_words = [min(len(w), LONG_WORD) for c in cells for w in c.split()]
+        cell_words = [min(word_width(w), cell_word or LONG_WORD) for c in cells for w in c.split()]
         longest_word = math.ceil(max([*head_words, *cell_words], default=1))
         head = max(longest_word, math.ceil(len(str(header[j])) * BOLD / min_header_lines))
         longest_cell = max((len(c) for c in cells), default=0)

@@ -13,7 +13,6 @@ import datetime as dt
 import re
 import shutil
 from collections.abc import Sequence
-from html.parser import HTMLParser
 from pathlib import Path
 from string import Template
 
@@ -26,135 +25,20 @@ from punos_lib.publish.cover import Cover
 from punos_lib.publish.embeds import Notebooks, Output, shows_example
 from punos_lib.publish.markdown import Target, chapter_markdown
 from punos_lib.publish.numbering import KINDS, Numbered, Numbers
-from punos_lib.present import tables
+from punos_lib.publish.typst_tables import BUILTIN_TEXT_WIDTH_PT, TableParser, typst_table
 
 __all__ = ["render_pdf"]
 
 _FIXED_TIME = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
 
 
-class _TableParser(HTMLParser):
-    """Rows of the first HTML table (pandas' ``to_html``) as text, for the Typst version."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.rows: list[list[str]] = []
-        #: Per row, per cell: whether the cell is right-aligned (a number column of ``table_html``).
-        self.right: list[list[bool]] = []
-        #: Per row, per cell: the address the cell links to ("" for none; catalogue pages).
-        self.links: list[list[str]] = []
-        self.header_rows = 0
-        #: Whether the table is the study's own (``table_html``), which right-aligns its number columns.
-        self.study_table = False
-        self._cell: list[str] | None = None
-        self._in_head = False
-        self._skip = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "style":
-            self._skip += 1
-        elif tag == "div" and "punos-table" in (dict(attrs).get("class") or "").split():
-            self.study_table = True
-        elif tag == "thead":
-            self._in_head = True
-        elif tag == "tr":
-            self.rows.append([])
-            self.right.append([])
-            self.links.append([])
-            if self._in_head:
-                self.header_rows += 1
-        elif tag in ("td", "th"):
-            self._cell = []
-            style = (dict(attrs).get("style") or "").replace(" ", "")
-            if self.right:
-                self.right[-1].append("text-align:right" in style)
-                self.links[-1].append("")
-        elif tag == "a" and self._cell is not None and self.links and self.links[-1]:
-            href = dict(attrs).get("href") or ""
-            if href.startswith("https://"):
-                self.links[-1][-1] = href
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "style":
-            self._skip -= 1
-        elif tag == "thead":
-            self._in_head = False
-        elif tag in ("td", "th") and self._cell is not None and self.rows:
-            self.rows[-1].append(" ".join("".join(self._cell).split()))
-            self._cell = None
-
-    def handle_data(self, data: str) -> None:
-        if self._cell is not None and not self._skip:
-            self._cell.append(data)
-
-
 _typst_str = typst_string
 
 
-
-#: The PDF's text width (A4 less 2 × 2.5 cm margins) and a table cell's horizontal inset, in points.
-_TEXT_WIDTH_PT = 453.5
-_INSET_PT = 10.0
-#: Font sizes tried for a table, largest first, each with the headings' words whole (``None``) or
-#: hyphenated into pieces of at most so many characters: the first at which the table fits.
-_TABLE_SIZES_PT: tuple[tuple[float, int | None], ...] = ((8.5, None), (7.5, None), (7.5, 9), (6.5, 9), (6.5, 6))
-#: A cell holding one number ("1 234", "−4,5", "12 %"), in the Finnish or the plain format.
-_NUMBER = re.compile(r"^[−+-]?\d[\d\u202f\u00a0 ]*([,.]\d+)?\s?%?$")
-#: A table of at most this many rows is kept on one page with its caption.
-_UNBREAKABLE_ROWS = 25
-
-
-def _typst_table(parser: _TableParser, numbering: str, caption: str, label: str) -> str:
-    """A study table as a Typst figure: column widths from the content, numbers right-aligned.
-
-    Text columns get the room (no word is broken; long descriptions wrap), the font is made
-    smaller for a table too wide for the page, the header rows repeat on every page, and a short
-    table is kept on one page with its caption (a long one has a caption that sticks to it).
-    """
-    pairs = [(r, a) for r, a in zip(parser.rows, parser.right, strict=True) if r]
-    hrefs = [h + [""] * (max(map(len, parser.rows)) - len(h)) for r, h in zip(parser.rows, parser.links) if r]
-    rows = [r for r, _ in pairs]
-    width = max(len(r) for r in rows)
-    rows = [r + [""] * (width - len(r)) for r in rows]
-    n_head = min(max(parser.header_rows, 1), len(rows))
-    body = rows[n_head:]
-    flags = [a + [False] * (width - len(a)) for _, a in pairs][n_head:]
-    # A number column: right-aligned by table_html (codes such as "02" are text there), or in
-    # other HTML tables a column whose every cell is a number.
-    if parser.study_table:
-        numeric = [bool(body) and all(f[j] for f in flags) for j in range(width)]
-    else:
-        numeric = [bool(body) and all(_NUMBER.match(r[j]) for r in body if r[j] not in ("", "–"))
-                   for j in range(width)]
-    header = [" ".join(r[j] for r in rows[:n_head] if r[j]) for j in range(width)]
-    size, pieces, widths = 8.5, None, [0.0] * width
-    for size, pieces in _TABLE_SIZES_PT:
-        char = size * tables.CHAR_EM
-        available = (_TEXT_WIDTH_PT - (_INSET_PT + 0.5 * char) * width) / char
-        widths = tables.column_widths(header, body, numeric, available=available, header_word=pieces)
-        if sum(widths) <= available:
-            break
-    # Half a character of slack per column for the estimate's error.
-    columns = ", ".join(f"{(w + 0.5) * size * tables.CHAR_EM + _INSET_PT:.1f}pt" for w in widths)
-    align = ", ".join("right" if n else "left" for n in numeric)
-    lines = []
-    for r_i, row in enumerate(rows):
-        if r_i < n_head:
-            # Headings hyphenate (Finnish rules) only when whole words would not fit.
-            hyphenate = ', hyphenate: true' if pieces else ""
-            lines.append(", ".join(f"text(weight: \"bold\"{hyphenate}, {_typst_str(c)})" for c in row))
-        else:
-            lines.append(", ".join(
-                f"link({_typst_str(h)}, text({_typst_str(tables.breakable(c))}))" if h
-                else f"text({_typst_str(tables.breakable(c))})" for c, h in zip(row, hrefs[r_i])))
-    # table.header repeats the heading rows when a long table continues on the next page.
-    head = "table.header(" + ",\n  ".join(lines[:n_head]) + ")"
-    table = (f"text(size: {size}pt, table(columns: ({columns},), align: ({align},), {head},\n  "
-             + ",\n  ".join(lines[n_head:]) + "))")
-    figure = f"#figure({table}, kind: table{numbering}{caption}) {label}"
-    if len(body) <= _UNBREAKABLE_ROWS:
-        return f"#block(breakable: false, width: 100%)[{figure}]"
-    return figure
+def _typst_table(parser: TableParser, numbering: str, caption: str, label: str) -> str:
+    """A study table as a Typst figure (:func:`~punos_lib.publish.typst_tables.typst_table`)."""
+    table = typst_table(parser, text_width_pt=BUILTIN_TEXT_WIDTH_PT)
+    return f"#figure([\n{table.content}\n], kind: table{numbering}{caption}) {label}"
 
 
 def _typst_embed(emb: Embed, out: Output, num: Numbered, build: Path) -> str:
@@ -177,7 +61,7 @@ def _typst_embed(emb: Embed, out: Output, num: Numbered, build: Path) -> str:
         alt = f", alt: {_typst_str(out.alt or out.caption)}" if (out.alt or out.caption) else ""
         return (f'#figure(image("figures/{name}", width: 100%{alt}), kind: image{numbering}{caption}) {label}')
     if out.kind == "html":
-        parser = _TableParser()
+        parser = TableParser()
         parser.feed(out.data)
         if any(parser.rows):
             return _typst_table(parser, numbering, caption, label)

@@ -17,7 +17,11 @@ differs from the chapters only in what the built-in renderer also adds:
   the figure's SVG;
 - embeds point at staged copies of the executed notebooks (``_punos/notebooks/``) whose figure
   cells carry ``fig-alt`` (the alt text ``ctx.show`` wrote from the data) and whose figures are
-  SVG only (vector figures in the PDF), see ``_staged_notebook``;
+  SVG only (vector figures in the PDF), and whose study tables' Markdown (what Quarto's PDF
+  reads; its website reads the HTML) is the built-in PDF's Typst table set for Quarto's text
+  width (:mod:`punos_lib.publish.typst_tables`), see ``_staged_notebook``;
+- the PDF's body opens with the same table rules as the built-in PDF's (long tables break
+  across pages with their header, captions stick to their tables);
 - an embed of a notebook whose run failed becomes the same "Osa puuttuu" placeholder, or, when
   ``punos run`` kept its previous good run, the same note saying which run is shown.
 
@@ -49,6 +53,7 @@ from punos_lib.publish.cover import Cover
 from punos_lib.publish.generated import GENERATED_DIR
 from punos_lib.publish.provenance import RECORDS_FILE
 from punos_lib.publish.report import RenderReport
+from punos_lib.publish.typst_tables import QUARTO_TABLE_RULES, QUARTO_TEXT_WIDTH_PT, TableParser, typst_table
 
 __all__ = ["ENGINE", "find_quarto", "render_quarto"]
 
@@ -205,7 +210,8 @@ def _config(book: Book, project: Path, examples: Sequence[str], cover: Cover | N
     typst = formats.get("typst") if isinstance(formats.get("typst"), dict) else {}
     # The title is not hyphenated (the cover is set before the body, which hyphenates again).
     atomic_write_bytes(project / "_punos" / "title-header.typ", b"#set text(hyphenate: false)\n")
-    body_start = "#set text(hyphenate: auto)\n"
+    # The study tables' rules, as in the built-in PDF (see punos_lib.publish.typst_tables).
+    body_start = "#set text(hyphenate: auto)\n" + QUARTO_TABLE_RULES
     if cover is not None:
         raw["book"]["date"] = cover.date.isoformat()
         raw["date-format"] = "D.M.YYYY"
@@ -249,6 +255,8 @@ def _staged_notebook(notebook: Path, project: Path, outputs: Path) -> Path:
     cell gets ``#| fig-alt:`` with the alt text ``ctx.show`` recorded from the data (so the
     website's ``<img alt>`` and the PDF describe the figure instead of repeating the caption), and
     a figure output shown both as PNG and SVG keeps only the SVG, so the PDF has vector figures.
+    A study table's Markdown becomes raw Typst (:func:`_typst_markdown`); its HTML is kept for
+    the website.
     """
     rel = notebook.relative_to(outputs) if notebook.is_relative_to(outputs) else Path(notebook.name)
     staged = project / "_punos" / rel
@@ -265,6 +273,8 @@ def _staged_notebook(notebook: Path, project: Path, outputs: Path) -> Path:
             if "image/svg+xml" in data and "image/png" in data:
                 del data["image/png"]
                 (output.get("metadata") or {}).pop("image/png", None)
+            if "text/markdown" in data and "punos-table" in _text(data.get("text/html")):
+                data["text/markdown"] = _typst_markdown(_text(data["text/html"]))
         source = cell.get("source", "")
         source = "".join(source) if isinstance(source, list) else source
         if alt and source.startswith("#|") and "#| fig-alt:" not in source:
@@ -272,6 +282,26 @@ def _staged_notebook(notebook: Path, project: Path, outputs: Path) -> Path:
             cell["source"] = f"{head}\n#| fig-alt: {json.dumps(alt, ensure_ascii=False)}\n{rest}"
     atomic_write_bytes(staged, json.dumps(nb, ensure_ascii=False).encode("utf-8"))
     return staged
+
+
+def _text(value: Any) -> str:
+    """A notebook output's text, stored as one string or as a list of lines."""
+    return "".join(value) if isinstance(value, list) else str(value or "")
+
+
+def _typst_markdown(table_html: str) -> str:
+    """A study table's Markdown for Quarto's PDF: the table as raw Typst, set like the built-in PDF's.
+
+    Quarto's PDF takes a table output's Markdown (its website takes the HTML). Pandoc sized a
+    pipe table's columns from its dashes and Quarto's figure did not break across pages: short
+    words broke ("Saa-ta-vuus") and a long table ran over the page foot. The raw Typst has the
+    built-in PDF's column widths for Quarto's text width, font size, repeated header, mark and
+    source line.
+    """
+    parser = TableParser()
+    parser.feed(table_html)
+    table = typst_table(parser, text_width_pt=QUARTO_TEXT_WIDTH_PT)
+    return f"```{{=typst}}\n{table.content}\n```\n"
 
 
 def _stage_file(book: Book, source: Path, base: Path, project: Path, outputs: Path, nbs: Notebooks,

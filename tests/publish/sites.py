@@ -212,3 +212,70 @@ DEVELOPER_WORDS = re.compile(
 def developer_words(text: str) -> list[str]:
     """Each developer word in ``text`` with 40 characters around it (empty: none)."""
     return [text[max(0, m.start() - 40):m.end() + 40] for m in DEVELOPER_WORDS.finditer(text)]
+
+
+#: A word of a table cell that must never be broken in a PDF: letters only, short enough that a
+#: column always has room for it (a table too wide for the page hyphenates longer words as a
+#: last resort, punos_lib.publish.typst_tables.TABLE_SIZES_PT).
+_TABLE_WORD = re.compile(r"(?<![\w-])[^\W\d_]{5,12}(?![\w-])")
+
+
+def embedded_table_words(chapters: list[Path], outputs: Path) -> dict[str, int]:
+    """How often each short word occurs in the body cells of the study tables ``chapters`` embed.
+
+    Read from the executed notebooks' HTML tables (``ctx.show``). A PDF whose text has a word fewer
+    times than this has broken it in a table cell ("Saa-ta-vuus"): see :func:`pdf_words`.
+    """
+    from collections import Counter
+
+    from punos_lib.publish.typst_tables import TableParser
+
+    counts: Counter[str] = Counter()
+    seen: set[tuple[str, str]] = set()
+
+    def visit(chapter: Path) -> None:
+        text = chapter.read_text(encoding="utf-8")
+        for inc in _INCLUDE.findall(text):
+            visit(chapter.parent / inc)
+        for notebook, label in _EMBED.findall(text):
+            if (notebook, label) in seen or not label.startswith("tbl-"):
+                continue
+            seen.add((notebook, label))
+            path = outputs / "notebooks" / Path(notebook).name
+            if not path.is_file():
+                continue
+            for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+                source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+                if not re.search(rf"^#\|\s*label:\s*{re.escape(label)}\s*$", source, re.M):
+                    continue
+                for out in cell.get("outputs", []):
+                    html_text = (out.get("data") or {}).get("text/html")
+                    html_text = "".join(html_text) if isinstance(html_text, list) else html_text
+                    if not html_text or "punos-table" not in html_text:
+                        continue
+                    parser = TableParser()
+                    parser.feed(html_text)
+                    for row in [r for r in parser.rows if r][max(parser.header_rows, 1):]:
+                        for value in row:
+                            counts.update(_TABLE_WORD.findall(value))
+
+    for chapter in chapters:
+        visit(chapter)
+    return dict(counts)
+
+
+def pdf_text(pdf: Path) -> str:
+    """The text of ``pdf`` (``pdftotext``)."""
+    import subprocess
+
+    return subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def broken_table_words(chapters: list[Path], outputs: Path, pdf: Path) -> list[str]:
+    """Words of the embedded tables that ``pdf`` holds fewer times than the tables do: broken in a cell.
+
+    A word is counted wherever it occurs in the PDF's text (the text extraction may join two cells
+    without a space), so the body text can only hide a break, never invent one.
+    """
+    text = pdf_text(pdf)
+    return sorted(w for w, n in embedded_table_words(chapters, outputs).items() if text.count(w) < n)

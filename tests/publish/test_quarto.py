@@ -18,6 +18,7 @@ import yaml
 
 from punos_lib import publish
 from punos_lib.errors import PublishError
+from punos_lib.publish.typst_tables import QUARTO_TABLE_RULES
 
 FAKE = r'''
 import os, shutil, sys
@@ -100,6 +101,8 @@ def test_quarto_renders_a_staged_copy_into_both_outputs(project: Path, fake: Pat
     assert re.fullmatch(r"Etelä-Savo\\\nPäivätty \d{1,2}\.\d{1,2}\.\d{4} · Versio \S+", config["book"]["subtitle"])
     assert config["book"]["downloads"] == ["pdf"] and "publication" not in config
     assert config["format"]["typst"]["include-in-header"] == ["_punos/title-header.typ"]
+    # The PDF's body opens with the study tables' rules (long tables break, captions stick).
+    assert QUARTO_TABLE_RULES in (staged / "_punos" / "body-start.typ").read_text(encoding="utf-8")
     assert "output-dir" not in config["project"]
     # The demo banner (the fixture snapshot is synthetic) only on the chapter that shows example
     # data (02-luku), right after its front matter, for the web page and the PDF; the PDF's opening

@@ -338,7 +338,7 @@ def curated_provenance(source: str, *, mark: str | None = None) -> dict[str, Any
     Parameters
     ----------
     source : str
-        The source line text, e.g. ``"Punos-toimijarekisteri (data/actors)"``.
+        The source line text, e.g. ``"Punos-toimijarekisteri"``.
     mark : str, optional
         Appended to the attribution after a dash, e.g. the forums' example mark, so the source
         line says the records are examples.

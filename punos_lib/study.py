@@ -345,6 +345,32 @@ def table_markdown(frame: pd.DataFrame, *, caption: str | None = None, synthetic
     return "\n".join(lines)
 
 
+#: The words with which a row of a table about data sources says it is example data.
+EXAMPLE_ROW_WORD = "esimerkkiaineisto"
+
+
+def _check_rows_say_example(shown: pd.DataFrame, data: pd.DataFrame, label: str, synthetic: bool) -> None:
+    """Refuse a table about data sources that would hide example data (``show(about_sources=True)``).
+
+    Every row that ``data["synthetic"]`` marks (when ``data`` has that column, row for row with
+    ``shown``) must have a cell reading "Esimerkkiaineisto"; without the column, a table whose
+    provenance is synthetic must have at least one such cell.
+    """
+    cells = shown.astype(str).apply(lambda col: col.str.lower().str.contains(EXAMPLE_ROW_WORD, regex=False))
+    says = cells.any(axis=1).to_numpy()
+    if "synthetic" in data.columns and len(data) == len(shown):
+        marked = data["synthetic"].eq(True).to_numpy()
+        hidden = [str(i + 1) for i in range(len(shown)) if marked[i] and not says[i]]
+        if hidden:
+            raise InputError(f"show({label!r}, about_sources=True): rows {', '.join(hidden)} are example "
+                             "data but no cell of them says 'Esimerkkiaineisto'; a table about data sources "
+                             "is shown without the demo mark, so each example row must say it itself")
+    elif synthetic and not says.any():
+        raise InputError(f"show({label!r}, about_sources=True): the data includes example data but no "
+                         "cell of the table says 'Esimerkkiaineisto'; a table about data sources is shown "
+                         "without the demo mark, so its rows must say which sources are example data")
+
+
 def output_metadata(synthetic: bool) -> dict[str, Any]:
     """The display metadata saying whether an output shows example data.
 
@@ -533,7 +559,7 @@ class Study:
 
     def show(self, obj: Figure | pd.DataFrame, label: str, *, caption: str | None = None,
              data: pd.DataFrame | None = None, sources: str | Sequence[str] | None = None,
-             note: str | Sequence[str] | None = None) -> None:
+             note: str | Sequence[str] | None = None, about_sources: bool = False) -> None:
         """Save a figure or table under ``label`` and display it in the notebook.
 
         Parameters
@@ -556,6 +582,13 @@ class Study:
             a table whose provenance has no attribution.
         note : str or list of str, optional
             Extra lines under a figure (definitions, caveats).
+        about_sources : bool, default False
+            The table describes the study's data sources (which datasets there are, where from,
+            whether each is real or example data); it shows no statistics. It is then never
+            marked as example data, so its chapter gets no demo banner for it, even when some
+            of the sources it lists are example data: each such row says so instead (a cell of
+            the row reads "Esimerkkiaineisto"; checked when ``data`` has a ``synthetic`` column
+            row by row, else at least one cell). Tables only.
 
         Writes ``outputs/tables/<run_id>/<label>.csv|.xlsx`` (the data with the shown table's
         Finnish headings and digits, :func:`punos_lib.present.tables.download_frame`) and, for figures,
@@ -582,6 +615,12 @@ class Study:
             raise InputError(f"show({label!r}): data must be a pandas DataFrame, got {type(table).__name__}")
         provenance = _provenance_of(table) or (_provenance_of(obj) if not is_fig else None)
         synthetic = self._is_synthetic(provenance)
+        if about_sources:
+            if is_fig:
+                raise InputError(f"show({label!r}): about_sources= is for tables that list data "
+                                 "sources; a figure shows data and is marked by its own data")
+            _check_rows_say_example(obj, table, label, synthetic)
+            synthetic = False
         if is_fig:
             # Finished before anything is written, so a figure without a source fails cleanly.
             if not figures.is_finished(obj):

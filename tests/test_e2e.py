@@ -224,6 +224,14 @@ def _check_banners(book: publish.Book, site: Path, pdf: Path, outputs: Path, pag
     expected = {rel: shows_example_data(REPO / rel, outputs) for rel in book.files}
     assert any(expected.values()) and not all(expected.values()), expected  # both kinds are tested
     assert expected["study/02-vaesto.qmd"] is False and expected["study/06-koulutustarjonta.qmd"] is True
+    # The source catalogue lists the example datasets (its table of the study's own datasets is
+    # shown with about_sources=True) but shows no example statistics: no banner; the rows say it.
+    assert expected["study/08-tietolahteet.qmd"] is False
+    import csv
+
+    datasets = csv.DictReader((outputs / "tables" / "sources" / "tbl-omat-aineistot.csv")
+                              .read_text(encoding="utf-8").splitlines())
+    assert {"Esimerkkiaineisto", "Tilastotieto"} <= {row["Tila"] for row in datasets}
     for rel, page in zip(book.files, pages):
         shown = read_page(site / page, site).banner
         assert shown == expected[rel], (f"{page}: the demo banner is " + ("on a page showing no example data"

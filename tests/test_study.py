@@ -144,6 +144,45 @@ def test_show_table_marks_synthetic_data(tmp_path, shown):
     assert dict(wb["tiedot"].iter_rows(values_only=True))["HUOM"] == figures.DEMO_TEXT
 
 
+def _sources_frames(status: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A table about data sources (as sources.ipynb's tbl-omat-aineistot) and the data behind it."""
+    data = pd.DataFrame({"dataset": ["population", "jobs"], "synthetic": [False, True]})
+    data.attrs["provenance"] = dict(PROV_DEMO)   # some sources are example data
+    shown = pd.DataFrame({"Aineisto": ["Väestö", "Työpaikat"], "Tila": status})
+    return shown, data
+
+
+def test_a_table_about_sources_is_not_marked_as_example_data(tmp_path, monkeypatch):
+    # Issue 10: the catalogue chapter's table of the study's datasets lists example ones but shows
+    # no example statistics: no demo mark, no synthetic flag (so no banner), each row says it instead.
+    seen: list[tuple[dict, dict]] = []
+    monkeypatch.setattr(study, "_notebook_display",
+                        lambda: (lambda bundle, raw=False, metadata=None: seen.append((bundle, metadata))))
+    s = Study(outputs_dir=tmp_path, snapshot_dir=tmp_path / "snap")
+    shown, data = _sources_frames(["Tilastotieto", "Esimerkkiaineisto"])
+    s.show(shown, "tbl-aineistot", data=data, about_sources=True)
+    s.show(shown, "tbl-aineistot-merkitty", data=data)   # the same table as statistics: marked
+    (about, about_meta), (plain, plain_meta) = seen
+    assert about_meta == {"punos": {"synthetic": False}} and plain_meta == {"punos": {"synthetic": True}}
+    assert figures.DEMO_TEXT not in about["text/html"] + about["text/markdown"] + about["text/plain"]
+    assert figures.DEMO_TEXT in plain["text/html"]
+    wb = openpyxl.load_workbook(tmp_path / "tables" / "mk10" / "tbl-aineistot.xlsx")
+    assert "HUOM" not in dict(wb["tiedot"].iter_rows(values_only=True))
+
+
+def test_a_table_about_sources_must_say_which_rows_are_example_data(tmp_path, shown):
+    s = Study(outputs_dir=tmp_path, snapshot_dir=tmp_path / "snap")
+    table, data = _sources_frames(["Tilastotieto", "ladattu"])   # row 2 is example data, says nothing
+    with pytest.raises(InputError, match=r"rows 2 are example data.*Esimerkkiaineisto"):
+        s.show(table, "tbl-aineistot", data=data, about_sources=True)
+    with pytest.raises(InputError, match="no cell of the table says 'Esimerkkiaineisto'"):
+        s.show(table, "tbl-aineistot", data=data.drop(columns="synthetic"), about_sources=True)
+    fig = _figure(_frame(PROV_DEMO))
+    with pytest.raises(InputError, match="about_sources= is for tables"):
+        s.show(fig, "fig-aineistot", data=_frame(PROV_DEMO), about_sources=True)
+    assert not shown and not (tmp_path / "tables" / "mk10" / "tbl-aineistot.csv").exists()
+
+
 def test_tables_are_byte_identical_and_carry_fixed_dates(tmp_path):
     first = [p.read_bytes() for p in study.write_table(_frame(), tmp_path / "a" / "t", caption="C")]
     second = [p.read_bytes() for p in study.write_table(_frame(), tmp_path / "b" / "t", caption="C")]

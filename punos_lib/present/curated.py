@@ -96,7 +96,7 @@ _COLOURS = {
 
 def network_figure(
     graph: nx.Graph, orgs: pd.DataFrame, *, top: int = 12, seed: int = 7,
-    source: str = "Lähde: Punos-toimijarekisteri (data/actors); osa suhteista on oletuksia.",
+    source: str = "Lähde: Punos-toimijarekisteri; osa suhteista on oletuksia.",
     title: str = "Osaamisen ennakoinnin toimijaverkosto",
 ) -> Figure:
     """Draw the actor network for an A4 page.

@@ -86,7 +86,7 @@ ORG_COLUMNS = ("id", "name_fi", "name_en", "type", "role", "municipality", "sect
 REL_COLUMNS = ("from", "to", "kind", "network", "source")
 
 #: The source line of tables and figures built from the registry.
-REGISTRY_SOURCE = "Punos-toimijarekisteri (data/actors)"
+REGISTRY_SOURCE = "Punos-toimijarekisteri"
 _ASSUMPTION_MARKERS = ("oletus", "assumption")
 
 

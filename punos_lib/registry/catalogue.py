@@ -28,6 +28,7 @@ import pandas as pd
 
 from punos_lib.errors import InputError, SnapshotError, ValidationError
 from punos_lib.paths import data_dir
+from punos_lib.registry.actors import REGISTRY_SOURCE
 from punos_lib.records import (
     Problems,
     curated_provenance,
@@ -117,7 +118,7 @@ COLUMNS = (
     "latest_period", "access", "url", "licence", "loader", "gaps", "producer_actors", "user_actors", "page",
 )
 #: The source line of tables and figures built from the catalogue.
-CATALOGUE_SOURCE = "Punos-tietolähdeluettelo (data/catalogue.yaml)"
+CATALOGUE_SOURCE = "Punos-tietolähdeluettelo"
 _LIST_FIELDS = {"topics": TOPICS, "granularity": GRANULARITIES}
 _SUMMARY_FIELDS = {"kind": KINDS, "access": ACCESS, "granularity": GRANULARITIES,
                    "topics": TOPICS, "frequency": FREQUENCIES}
@@ -482,8 +483,9 @@ def dataset_sources(declarations: Sequence[Any], cat: pd.DataFrame, snapshot: An
         ``catalogue_name_fi, producer, url, entries`` (number of snapshot entries),
         ``updated`` (the newest upstream update date among the entries, ``YYYY-MM-DD``; None
         when the source gave none), ``fetched_at`` (newest date), ``synthetic`` (True/False;
-        None when the dataset is not in the snapshot), ``status`` (Finnish: ``"ladattu"``,
-        ``"esimerkkiaineisto"`` or ``"puuttuu tilannekuvasta"``).
+        None when the dataset is not in the snapshot), ``status`` (Finnish, for readers:
+        ``"Tilastotieto"`` (real data), ``"Esimerkkiaineisto"`` or ``"Ei vielä haettu"``; the
+        provenance appendix says real or example data in the same words).
 
     Raises
     ------
@@ -511,8 +513,8 @@ def dataset_sources(declarations: Sequence[Any], cat: pd.DataFrame, snapshot: An
         updated = sorted(e.updated for e in entries if e.updated)
         fetched = sorted(e.fetched_at for e in entries if e.fetched_at)
         synthetic = any(e.synthetic for e in entries) if entries else None
-        status = ("puuttuu tilannekuvasta" if not entries
-                  else "esimerkkiaineisto" if synthetic else "ladattu")
+        status = ("Ei vielä haettu" if not entries
+                  else "Esimerkkiaineisto" if synthetic else "Tilastotieto")
         what = decl.table or getattr(decl, "layer", None) or getattr(decl, "classification", None) or ""
         linked = by_id.loc[decl.catalogue] if decl.catalogue else None
         rows.append({
@@ -535,7 +537,7 @@ def dataset_sources(declarations: Sequence[Any], cat: pd.DataFrame, snapshot: An
         "datasets": [d.id for d in declarations],
         "entries": [],
         "synthetic": bool(frame["synthetic"].eq(True).any()),
-        "attribution": ["Punos-aineistomäärittely (data/datasets.yaml)", CATALOGUE_SOURCE,
+        "attribution": ["Punos-aineistomäärittely", CATALOGUE_SOURCE,
                         "selvityksen aineistoluettelo"],
         "updated": {},
     }
@@ -546,7 +548,8 @@ def dataset_sources_table(sources: pd.DataFrame) -> pd.DataFrame:
     """Finnish table of :func:`dataset_sources`.
 
     Columns ``Aineisto, Taulukko tai taso, Luettelon tietolähde, Tuottaja, Päivitetty lähteessä,
-    Haettu, Tila``; a missing date is shown as ``"–"`` by the table display.
+    Haettu, Tila``; a missing date is shown as ``"–"`` by the table display. ``attrs["headings"]``
+    gives every column of ``sources`` its Finnish heading for the download.
     """
     require_columns(sources, ("title_fi", "table", "catalogue_name_fi", "producer", "updated", "fetched_at", "status"),
           "dataset_sources_table")
@@ -560,7 +563,18 @@ def dataset_sources_table(sources: pd.DataFrame) -> pd.DataFrame:
         "Tila": sources["status"].to_numpy(),
     })
     table.attrs["provenance"] = dict(sources.attrs.get("provenance") or curated_provenance(CATALOGUE_SOURCE))
+    # The download beside the table is the whole of ``sources``: Finnish headings for its columns.
+    table.attrs["headings"] = dict(_DATASET_SOURCE_HEADINGS)
     return table
+
+
+#: Finnish headings of :func:`dataset_sources`' columns (the CSV/XLSX beside the table).
+_DATASET_SOURCE_HEADINGS = {
+    "dataset": "Tunnus", "title_fi": "Aineisto", "table": "Taulukko tai taso", "catalogue": "Luettelon tunnus",
+    "catalogue_name_fi": "Luettelon tietolähde", "producer": "Tuottaja", "url": "Osoite",
+    "entries": "Tiedostoja", "updated": "Päivitetty lähteessä", "fetched_at": "Haettu",
+    "synthetic": "Esimerkkiaineisto", "status": "Tila",
+}
 
 
 def collection_files(folder: str | Path | None = None) -> pd.DataFrame:
@@ -576,7 +590,12 @@ def collection_files(folder: str | Path | None = None) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns ``Tiedosto, Sisältö, Tietueita, Muokkaus, Tarkistus`` (Finnish).
+        Columns ``Tieto, Sisältö, Tietueita, Muokkaus, Tarkistus`` (Finnish). ``Tieto`` names
+        the information as readers know it (tietolähdeluettelo, toimijarekisteri, foorumien
+        kirjaukset), not by file: the files are, in row order, ``catalogue.yaml``,
+        ``actors/organisations.csv``, ``actors/relations.csv``, ``forums/*.yaml``,
+        ``forums/criteria.csv`` and ``forums/assessments/*.csv`` under ``folder`` (listed for
+        developers in the technical appendix, study/liite-menetelmat.qmd).
     """
     root = Path(folder) if folder is not None else data_dir()
     if not root.is_dir():
@@ -599,25 +618,25 @@ def collection_files(folder: str | Path | None = None) -> pd.DataFrame:
     pilots = sorted([*forums.glob("*.yaml"), *forums.glob("*.yml")]) if forums.is_dir() else []
     criteria = forums / "criteria.csv"
     rows = [
-        ("data/catalogue.yaml", "tietolähteet ja tiedontuottajat", yaml_sources(root / "catalogue.yaml"),
+        ("Tietolähdeluettelo", "tietolähteet ja tiedontuottajat", yaml_sources(root / "catalogue.yaml"),
          "tekstieditori (YAML) tai Excel-työkirja", "pakolliset kentät, sallitut arvot, https-linkit, liitokset toimijoihin"),
-        ("data/actors/organisations.csv", "toimijat (organisaatiot) ja niiden roolit",
+        ("Toimijarekisteri: toimijat", "toimijat (organisaatiot) ja niiden roolit",
          csv_rows(root / "actors" / "organisations.csv"),
          "Excel-työkirja, taulukkolaskenta tai tekstieditori (CSV, UTF-8)",
          "tunnisteet, tyypit, roolit, kuntakoodit, painopistealat, lähde"),
-        ("data/actors/relations.csv", "toimijoiden väliset suhteet", csv_rows(root / "actors" / "relations.csv"),
+        ("Toimijarekisteri: suhteet", "toimijoiden väliset suhteet", csv_rows(root / "actors" / "relations.csv"),
          "taulukkolaskenta tai tekstieditori (CSV, UTF-8)",
          "tunnetut toimijat, suhteen laji, lähde tai oletus"),
-        ("data/forums/*.yaml", "foorumipilotit: osallistujat, aiheet, sovitut toimet", len(pilots),
+        ("Foorumien kirjaukset", "foorumipilotit: osallistujat, aiheet, sovitut toimet", len(pilots),
          "tekstieditori (YAML)", "päivämäärät, muoto, toimiala, toimet"),
-        ("data/forums/criteria.csv", "pilottien arviointikriteerit", csv_rows(criteria),
+        ("Pilottien arviointikriteerit", "pilottien arviointiin käytettävät kriteerit", csv_rows(criteria),
          "taulukkolaskenta tai tekstieditori (CSV, UTF-8)", "pakolliset kentät, pilottimuodot"),
-        ("data/forums/assessments/*.csv", "foorumin arviot ammateista", sum(csv_rows(p) for p in assessments),
+        ("Foorumien arviolomakkeet", "foorumin arviot ammateista", sum(csv_rows(p) for p in assessments),
          "Excel-lomake: lomake tehdään, osallistujat täyttävät sen ja se tuodaan selvitykseen",
          "jokainen virheellinen solu nimetään, mitään ei tallenneta ennen korjausta"),
     ]
-    table = pd.DataFrame(rows, columns=["Tiedosto", "Sisältö", "Tietueita", "Muokkaus", "Tarkistus"])
-    return with_curated_provenance(table, "Punos-projektin tiedostot (data/)")
+    table = pd.DataFrame(rows, columns=["Tieto", "Sisältö", "Tietueita", "Muokkaus", "Tarkistus"])
+    return with_curated_provenance(table, "Punos-hankkeen yhteisen tiedon tiedostot")
 
 
 def actor_links(cat: pd.DataFrame, orgs: pd.DataFrame) -> pd.DataFrame:
@@ -682,4 +701,4 @@ def actor_sources_table(links: pd.DataFrame) -> pd.DataFrame:
     table = pd.DataFrame(rows, columns=["Toimija", "Tuottaa", "Käyttää", "_n"])
     table = table.sort_values(["_n", "Toimija"], ascending=[False, True], kind="stable").drop(columns="_n")
     return with_curated_provenance(table.reset_index(drop=True),
-                                   f"{CATALOGUE_SOURCE}; Punos-toimijarekisteri (data/actors)")
+                                   f"{CATALOGUE_SOURCE}; {REGISTRY_SOURCE}")

@@ -96,7 +96,7 @@ FORMATS: dict[str, str] = {"sector": "toimiala", "cluster": "klusteri", "theme":
 #: The mark on every table and figure built from example forum records.
 EXAMPLE_MARK = "Esimerkki – ei todellisia foorumituloksia"
 #: The source line of tables built from the forum records.
-FORUM_SOURCE = "Punos-foorumiaineisto (data/forums)"
+FORUM_SOURCE = "Punos-foorumiaineisto"
 #: Version 2 added the region to the hidden ``_meta`` sheet.
 TEMPLATE_VERSION = "2"
 TEMPLATE_ID = "punos-forum-assessment"

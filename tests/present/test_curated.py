@@ -34,7 +34,7 @@ def test_coverage_figure_draws_the_matrix_with_sources_as_rows():
     assert [t.get_text() for t in ax.get_yticklabels()] == ["Lähde A", "Lähde B", "Lähde C"]
     assert [t.get_text() for t in ax.get_xticklabels()][2] == "kohtaanto"
     sources = [t.get_text() for t in fig.texts if t.get_gid() == figures.SOURCE_GID]
-    assert sources == ["Lähde: Punos-tietolähdeluettelo (data/catalogue.yaml)"]
+    assert sources == ["Lähde: Punos-tietolähdeluettelo"]
     assert not figures.is_marked_synthetic(fig)
 
 

@@ -200,11 +200,14 @@ def pdf_chapter_banners(pdf: Path, titles: list[str]) -> dict[str, bool]:
 
 
 #: Developer words that readers must not meet outside the technical appendix ("Menetelmät ja
-#: toistettavuus"): tool and module names, command lines, checksums, file formats of the build.
+#: toistettavuus"): tool and module names, command lines, checksums, file formats of the build,
+#: and the project's file paths (``data/catalogue.yaml``, ``data/actors/…``, any ``….yaml``):
+#: reader pages name the information (tietolähdeluettelo, toimijarekisteri, foorumien kirjaukset).
 DEVELOPER_WORDS = re.compile(
     r"papermill|punos_lib|\bpunos (?:fetch|bundle|demo|run|render|check|lab|forum|registry|snapshot)\b"
     r"|\bmake (?:study|test|install|quarto)\b|\bsha-?256\b|\bmanifest\b|\bsnapshot\b|\bCLI\b"
-    r"|\.ipynb\b|\b\w+\.py\b|\brun\.json\b|\b[a-z]+(?:_[a-z0-9]+)+\(",
+    r"|\.ipynb\b|\b\w+\.py\b|\brun\.json\b|\b[a-z]+(?:_[a-z0-9]+)+\("
+    r"|(?<![\w/.-])data/[\w*.-]|\.ya?ml\b",
     re.IGNORECASE,
 )
 

@@ -11,6 +11,8 @@ from publish.sites import developer_words
     "Aja `punos fetch` ja rakenna uudelleen", "ajetaan papermillillä", "kirjaston punos_lib.indicators",
     "sha256: 0123456789ab", "luettelo manifest.json", "tilannekuvaan (snapshot)", "komento make study",
     "muistio economy.ipynb", "funktio dataset_origins(snap)", "tiedosto run.json", "SHA-256-summa",
+    "Lähde: Punos-tietolähdeluettelo (data/catalogue.yaml)", "taulukoissa data/actors/organisations.csv",
+    "tietue (data/forums/*.yaml)", "Punos-toimijarekisteri (data/actors)", "tiedostossa datasets.yaml",
 ])
 def test_developer_words_are_found(text: str) -> None:
     assert developer_words(text), text
@@ -19,7 +21,9 @@ def test_developer_words_are_found(text: str) -> None:
 @pytest.mark.parametrize("text", [
     "Väestö iän mukaan alueittain (vaerak/11re), tunnus population/data-1",
     "Punos-hanke julkaisi selvityksen; tarkistussumma ja lisenssi ovat CSV-tiedostossa",
-    "Lähde: Punos-tietolähdeluettelo (data/catalogue.yaml)", "https://pxdata.stat.fi/PxWeb/pxweb/fi/StatFin/",
+    "Lähde: Punos-tietolähdeluettelo", "https://pxdata.stat.fi/PxWeb/pxweb/fi/StatFin/",
+    "https://example.fi/data/avoin", "tunnus population/data-1", "CSV-tiedostona: aineistot-tiedot.csv",
+    "tekstieditori (YAML) tai Excel-työkirja",
 ])
 def test_reader_text_passes(text: str) -> None:
     assert developer_words(text) == []

@@ -168,7 +168,7 @@ def test_catalogue_table_uses_finnish_labels_and_keeps_order():
     assert table["Aluetaso"].tolist() == ["maakunta, kunta", "ELY-/elinvoimakeskusalue", "koko maa"]
     assert table["Saatavuus"].tolist() == ["rajapinta", "vain verkkosivu", "rajapinta"]
     assert table.attrs["provenance"]["synthetic"] is False
-    assert "catalogue.yaml" in table.attrs["provenance"]["attribution"][0]
+    assert table.attrs["provenance"]["attribution"] == ["Punos-tietolähdeluettelo"]  # no file path for readers
 
 
 def test_catalogue_table_of_the_project_catalogue_has_every_source():
@@ -258,11 +258,17 @@ def test_dataset_sources_joins_declaration_catalogue_and_snapshot(tmp_path):
     assert pop["entries"] == 2
     assert pop["updated"] == "2025-04-30"          # the newest of the two upstream dates
     assert pop["fetched_at"] == "2025-01-03"
-    assert pop["synthetic"] is False and pop["status"] == "ladattu"
-    assert pd.isna(jobs["updated"]) and jobs["synthetic"] is True and jobs["status"] == "esimerkkiaineisto"
+    assert pop["synthetic"] is False and pop["status"] == "Tilastotieto"
+    assert pd.isna(jobs["updated"]) and jobs["synthetic"] is True and jobs["status"] == "Esimerkkiaineisto"
     assert missing["entries"] == 0 and pd.isna(missing["synthetic"])
-    assert missing["status"] == "puuttuu tilannekuvasta" and missing["catalogue"] == ""
+    assert missing["status"] == "Ei vielä haettu" and missing["catalogue"] == ""
     assert frame.attrs["provenance"]["synthetic"] is True
+    # The download (the whole frame) gets Finnish headings, as the table does.
+    from punos_lib.present.tables import download_frame
+    table = catalogue.dataset_sources_table(frame)
+    assert list(download_frame(frame, table).columns) == [
+        "Tunnus", "Aineisto", "Taulukko tai taso", "Luettelon tunnus", "Luettelon tietolähde", "Tuottaja", "Osoite",
+        "Tiedostoja", "Päivitetty lähteessä", "Haettu", "Esimerkkiaineisto", "Tila"]
 
 
 def test_dataset_sources_refuses_unknown_catalogue_ids_and_a_missing_snapshot(tmp_path):
@@ -286,7 +292,7 @@ def test_dataset_sources_links_every_project_declaration_to_the_catalogue(tmp_pa
     assert len(frame) == len(decls)
     row = frame.set_index("dataset").loc["population"]
     assert row["catalogue"] == "statfin-vaerak-11re" and row["table"] == "vaerak/11re"
-    assert row["status"] == "esimerkkiaineisto"
+    assert row["status"] == "Esimerkkiaineisto"
 
 
 def test_collection_files_counts_records(tmp_path):
@@ -305,6 +311,11 @@ def test_collection_files_counts_records(tmp_path):
     # a table for regional readers: no function names or command lines
     text = " ".join(table[["Muokkaus", "Tarkistus"]].to_numpy().ravel())
     assert "load_" not in text and "punos " not in text and "import_workbook" not in text
+    # the information by the names readers know, not by file path (the paths are in the technical appendix)
+    assert table["Tieto"].tolist() == ["Tietolähdeluettelo", "Toimijarekisteri: toimijat", "Toimijarekisteri: suhteet",
+                                       "Foorumien kirjaukset", "Pilottien arviointikriteerit", "Foorumien arviolomakkeet"]
+    everything = " ".join(map(str, table.to_numpy().ravel())) + " ".join(table.attrs["provenance"]["attribution"])
+    assert "data/" not in everything and ".csv" not in everything and ".yaml" not in everything
     with pytest.raises(InputError, match="no data folder"):
         catalogue.collection_files(tmp_path / "nowhere")
 

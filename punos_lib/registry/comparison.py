@@ -304,11 +304,25 @@ def forum_comparison(assessments: pd.DataFrame, jobseekers: pd.DataFrame, region
     return result
 
 
-def comparison_table(comparison: pd.DataFrame) -> pd.DataFrame:
+def comparison_table(comparison: pd.DataFrame, *, detail: bool = False) -> pd.DataFrame:
     """Finnish table of :func:`forum_comparison`.
 
-    Columns ``Toimiala, Ammatti, Arvioita, Foorumin arvio, Vakavuus (ka.), Tiukkuus (V/U),
-    55+ osuus (%), 55+ ammattiryhmä, Tilastojen viesti, Yhteneväisyys, Merkintä``.
+    Parameters
+    ----------
+    comparison : pandas.DataFrame
+        From :func:`forum_comparison`.
+    detail : bool, default False
+        Keep every column, for the download beside the table. The reader's table (default)
+        leaves out ``55+ ammattiryhmä`` (the occupation group the 55+ share was computed for)
+        and, when every row is of one sector, ``Toimiala`` (the chapter's figure names the
+        sector), so that it fits a page without scrolling sideways.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``Toimiala, Ammatti, Arvioita, Foorumin arvio, Vakavuus (ka.), Tiukkuus (V/U),
+        55+ osuus (%), 55+ ammattiryhmä, Tilastojen viesti, Yhteneväisyys, Merkintä`` (with
+        ``detail``; the reader's table without the two above).
     """
     require_columns(comparison, ("sector_name_fi", "aml", "occupation_fi", "n_assessments", "state", "severity_mean",
                        "tightness", "share_55plus", "share_55plus_group", "data_signal", "agreement", "example"), "comparison_table")
@@ -326,6 +340,10 @@ def comparison_table(comparison: pd.DataFrame) -> pd.DataFrame:
         "Yhteneväisyys": [AGREEMENT_FI.get(a, a) for a in comparison["agreement"]],
         "Merkintä": example_marks(comparison["example"]),
     })
+    if not detail:
+        table = table.drop(columns=["55+ ammattiryhmä"])
+        if table["Toimiala"].nunique() <= 1:
+            table = table.drop(columns=["Toimiala"])
     table.attrs["provenance"] = comparison.attrs.get("provenance") or curated_provenance(FORUM_SOURCE)
     return table
 

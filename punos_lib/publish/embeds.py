@@ -14,12 +14,15 @@ from punos_lib.errors import PublishError
 from punos_lib.publish._common import located_error
 from punos_lib.publish.chapters import Chapter, Embed
 
-__all__ = ["DOWNLOAD_TEXT", "FIGURE_SVG_TEXT", "Notebooks", "Output", "data_files", "shows_example"]
+__all__ = ["DATA_KINDS", "DOWNLOAD_TEXT", "FIGURE_SVG_TEXT", "Notebooks", "Output", "data_files", "shows_example"]
 
 #: The words before the download links of a figure's or table's data.
 DOWNLOAD_TEXT = "Lataa aineisto:"
 #: The link to a figure's vector file (SVG), after the data downloads.
 FIGURE_SVG_TEXT = "Kuva (SVG)"
+#: Output kinds that are a figure or a table, so have data files to download (a Markdown or text
+#: output is a sentence, e.g. where a region has no records to show).
+DATA_KINDS = ("png", "svg", "html")
 
 
 @dataclass

@@ -47,7 +47,7 @@ from punos_lib.errors import PublishError
 from punos_lib.publish._common import replace_dir, template, typst_string
 from punos_lib.publish.book import DEMO_BANNER, Book
 from punos_lib.publish.chapters import Embed, parse_chapter, reroot
-from punos_lib.publish.embeds import DOWNLOAD_TEXT, FIGURE_SVG_TEXT, Notebooks, data_files, shows_example
+from punos_lib.publish.embeds import DATA_KINDS, DOWNLOAD_TEXT, FIGURE_SVG_TEXT, Notebooks, data_files, shows_example
 from punos_lib.publish.builtin import publish_pdf_copy
 from punos_lib.publish.cover import Cover
 from punos_lib.publish.generated import GENERATED_DIR
@@ -351,7 +351,7 @@ def _stage_file(book: Book, source: Path, base: Path, project: Path, outputs: Pa
         if text:
             lines += ["", '::: {.content-visible when-format="html"}', "::: {.downloads}",
                       text, ":::", ":::", ""]
-        elif emb.group(2).split("-", 1)[0] in ("fig", "tbl"):
+        elif emb.group(2).split("-", 1)[0] in ("fig", "tbl") and out.kind in DATA_KINDS:
             warnings.append(f"{source}:{no}: no data file outputs/tables/{out.run_id}/{emb.group(2)}.csv|.xlsx "
                             "to link for download")
     atomic_write_bytes(target, ("\n".join(lines) + "\n").encode("utf-8"))

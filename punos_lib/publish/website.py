@@ -15,7 +15,8 @@ from punos_lib._atomic import atomic_write_bytes
 from punos_lib.publish._common import pandoc, template
 from punos_lib.publish.book import DEMO_BANNER, Book
 from punos_lib.publish.chapters import Chapter, Embed
-from punos_lib.publish.embeds import DOWNLOAD_TEXT, FIGURE_SVG_TEXT, Notebooks, Output, data_files, shows_example
+from punos_lib.publish.embeds import (DATA_KINDS, DOWNLOAD_TEXT, FIGURE_SVG_TEXT, Notebooks, Output, data_files,
+                                      shows_example)
 from punos_lib.publish.markdown import Target, chapter_markdown
 from punos_lib.publish.numbering import KINDS, Numbered, Numbers
 
@@ -69,7 +70,9 @@ def _html_embed(emb: Embed, out: Output, num: Numbered, site: Path, outputs: Pat
         text = f'{DOWNLOAD_TEXT} {" · ".join(links)}' if links else ""
         text = " · ".join(t for t in (text, figure_link) if t)
         body += f'\n<p class="downloads">{text}</p>'
-    if not links and num.kind:
+    # A figure or table without its data file is a gap; a sentence shown in its place (a region
+    # with no records of its own) has no data to download.
+    if not links and num.kind and out.kind in DATA_KINDS:
         warnings.append(f"{emb.file}:{emb.line}: no data file outputs/tables/{out.run_id}/{emb.label}.csv|.xlsx "
                         "to link for download")
     return body

@@ -215,11 +215,18 @@ def _check_pilot(doc: object, problems: Problems, sector_ids: tuple[str, ...]) -
                          value=deadline)
 
 
+def _record_folder(folder: Path, what: str) -> Path:
+    # An empty folder is a council that has held no pilot yet (the study says so); a missing one
+    # is a wrong path.
+    if not folder.is_dir():
+        raise InputError(f"the {what} folder {folder} does not exist; create it (it may stay empty "
+                         "until the first forum pilot)")
+    return folder
+
+
 def _pilot_files(folder: Path) -> list[Path]:
-    files = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
-    if not files:
-        raise InputError(f"no pilot records (*.yaml) in {folder}; add one file per forum pilot there")
-    return files
+    folder = _record_folder(folder, "forum pilot records")
+    return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
 
 
 def load_pilots(dir: str | Path | None = None, *, sectors: object = None,
@@ -251,7 +258,7 @@ def load_pilots(dir: str | Path | None = None, *, sectors: object = None,
         All problems of the first bad file (file, field and, for actions, the
         action's 1-based number as row); duplicate ids across files.
     InputError
-        The folder has no pilot files, or ``region`` is not a region code.
+        The folder does not exist, or ``region`` is not a region code.
     """
     region = _region_code(region)
     folder = Path(dir) if dir is not None else data_dir() / "forums"
@@ -677,10 +684,7 @@ def load_assessments(dir: str | Path | None = None, *, sectors: object = None,
     """
     region = _region_code(region)
     folder = Path(dir) if dir is not None else data_dir() / "forums" / "assessments"
-    files = sorted(folder.glob("*.csv"))
-    if not files:
-        raise InputError(f"no stored assessments (*.csv) in {folder}; import filled workbooks with "
-                         "`punos forum import FILE`")
+    files = sorted(_record_folder(folder, "stored forum assessments").glob("*.csv"))
     sector_ids = known_sector_ids(sectors)
     frames = []
     for path in files:
@@ -707,7 +711,12 @@ def load_assessments(dir: str | Path | None = None, *, sectors: object = None,
         table["example"] = table["example"] == "true"
         table["file"] = path.name
         frames.append(table)
-    frame = pd.concat(frames, ignore_index=True)
+    if frames:
+        frame = pd.concat(frames, ignore_index=True)
+    else:
+        # No workbook imported yet: no rows, the same columns and types.
+        frame = pd.DataFrame({c: pd.Series(dtype=object) for c in (*ASSESSMENT_COLUMNS, "file")})
+        frame = frame.astype({"severity": int, "example": bool})
     frame.insert(frame.columns.get_loc("state") + 1, "state_fi", frame["state"].map(STATES))
     if region is not None:
         frame = frame[frame["region"] == region].reset_index(drop=True)

@@ -317,3 +317,30 @@ def test_links_between_chapters(project: Path) -> None:
     assert '<a href="https://stat.fi/a.qmd">ulkoinen</a>' in page
     source = (project / "outputs" / ".publish" / "pdf" / "testiselvitys.typ").read_text(encoding="utf-8")
     assert "Katso luku 2, johdanto ja #link(\"https://stat.fi/a.qmd\")[ulkoinen]." in source
+
+
+@pytest.mark.parametrize("engine", ["builtin", "quarto"])
+def test_a_sentence_in_place_of_a_table_needs_no_data_file(project: Path, engine: str,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    # A region with no forum records shows a sentence where the table would be: nothing to
+    # download, so no warning (a table without its data file still gets one, above).
+    import json
+
+    path = project / "outputs" / "notebooks" / "demo.ipynb"
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        if "tbl-asukkaat" in "".join(cell["source"]):
+            cell["outputs"] = [{"output_type": "display_data", "metadata": {},
+                                "data": {"text/markdown": "Alueen kirjauksia ei ole.", "text/plain": "x"}}]
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    if engine == "quarto":
+        from punos_lib.publish import quarto
+
+        warnings: list[str] = []
+        book = publish.load_book(project)
+        source = project / "study" / "02-luku.qmd"
+        quarto._stage_file(book, source, source.parent, project / "staged", project / "outputs",
+                           quarto.Notebooks(project / "outputs"), warnings, set(), depth=0)
+    else:
+        warnings = _render(project, formats=["html"]).warnings
+    assert not any("tbl-asukkaat" in w for w in warnings), warnings

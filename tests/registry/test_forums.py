@@ -182,9 +182,17 @@ def test_duplicate_pilot_ids_across_files(tmp_path: Path) -> None:
         forums.load_pilots(tmp_path, sectors=SECTOR_IDS)
 
 
-def test_empty_pilot_folder_is_an_error(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="no pilot records"):
-        forums.load_pilots(tmp_path, sectors=SECTOR_IDS)
+def test_an_empty_record_folder_means_no_pilots_yet_and_a_missing_one_is_an_error(tmp_path: Path) -> None:
+    # A council that removed the example records before its first pilot can still build the study.
+    pilots = forums.load_pilots(tmp_path, sectors=SECTOR_IDS)
+    assert pilots.empty and list(pilots.columns) == list(forums._PILOT_COLUMNS)
+    assessments = forums.load_assessments(tmp_path, sectors=SECTOR_IDS)
+    assert assessments.empty and {"region", "state", "state_fi", "severity", "file"} <= set(assessments.columns)
+    assert forums.pilots_table(pilots).empty
+    with pytest.raises(InputError, match="does not exist; create it"):
+        forums.load_pilots(tmp_path / "puuttuu", sectors=SECTOR_IDS)
+    with pytest.raises(InputError, match="does not exist; create it"):
+        forums.load_assessments(tmp_path / "puuttuu", sectors=SECTOR_IDS)
 
 
 # ----------------------------------------------------------------- template

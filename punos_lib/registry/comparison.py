@@ -313,16 +313,18 @@ def comparison_table(comparison: pd.DataFrame, *, detail: bool = False) -> pd.Da
         From :func:`forum_comparison`.
     detail : bool, default False
         Keep every column, for the download beside the table. The reader's table (default)
-        leaves out ``55+ ammattiryhmä`` (the occupation group the 55+ share was computed for)
-        and, when every row is of one sector, ``Toimiala`` (the chapter's figure names the
-        sector), so that it fits a page without scrolling sideways.
+        leaves out ``Arvioita`` (number of assessments), ``55+ ammattiryhmä`` (the occupation
+        group the 55+ share was computed for), ``Tilastojen viesti`` (the tightness class the
+        chapter's text defines from ``Tiukkuus (V/U)``) and, when every row is of one sector,
+        ``Toimiala`` (the chapter's figure names the sector), so that it fits Quarto's and the
+        built-in website's text column at 1400 px without scrolling sideways.
 
     Returns
     -------
     pandas.DataFrame
         Columns ``Toimiala, Ammatti, Arvioita, Foorumin arvio, Vakavuus (ka.), Tiukkuus (V/U),
         55+ osuus (%), 55+ ammattiryhmä, Tilastojen viesti, Yhteneväisyys, Merkintä`` (with
-        ``detail``; the reader's table without the two above).
+        ``detail``; the reader's table without the four above).
     """
     require_columns(comparison, ("sector_name_fi", "aml", "occupation_fi", "n_assessments", "state", "severity_mean",
                        "tightness", "share_55plus", "share_55plus_group", "data_signal", "agreement", "example"), "comparison_table")
@@ -341,7 +343,7 @@ def comparison_table(comparison: pd.DataFrame, *, detail: bool = False) -> pd.Da
         "Merkintä": example_marks(comparison["example"]),
     })
     if not detail:
-        table = table.drop(columns=["55+ ammattiryhmä"])
+        table = table.drop(columns=["Arvioita", "55+ ammattiryhmä", "Tilastojen viesti"])
         if table["Toimiala"].nunique() <= 1:
             table = table.drop(columns=["Toimiala"])
     table.attrs["provenance"] = comparison.attrs.get("provenance") or curated_provenance(FORUM_SOURCE)

@@ -336,14 +336,17 @@ def key_figures(
     openings : DataFrame
         :func:`punos_lib.analysis.occupations.openings_by_sector`: openings a year.
     organisations : DataFrame, optional
-        The actor registry (:func:`punos_lib.registry.actors.load_registry`, ``sectors`` tuples).
+        The actor registry (:func:`punos_lib.registry.actors.load_registry`, ``sectors`` tuples):
+        only the actors whose ``region`` is ``region`` count. National actors (``SSS``, e.g.
+        Opetushallitus or a national industry federation, wherever located) and another region's
+        actors are not this region's.
     pilots, assessments : DataFrame, optional
         :func:`punos_lib.registry.forums.load_pilots` and ``load_assessments``; only the records
         whose ``region`` is ``region`` count (another region's forums are not this region's).
         A region with none reads "Ei kirjattu".
     municipalities : sequence of str, optional
-        The region's municipalities (``KU491`` or ``491``): only actors located in them are
-        counted (the registry describes one region's actors). Default: every actor.
+        Only for an actor frame without a ``region`` column: the region's municipalities
+        (``KU491`` or ``491``); the actors located in them are counted. Default: every actor.
 
     Returns
     -------
@@ -407,7 +410,9 @@ def key_figures(
     if organisations is not None:
         require_columns(organisations, ["name_fi", "sectors"], "key_figures (organisations)")
         mine = organisations[[sector.id in tuple(s) for s in organisations["sectors"]]]
-        if municipalities is not None and "municipality" in mine.columns:
+        if "region" in mine.columns:
+            mine = mine[mine["region"].astype(str) == region]
+        elif municipalities is not None and "municipality" in mine.columns:
             local = {str(m).removeprefix("KU") for m in municipalities}
             mine = mine[mine["municipality"].astype(str).str.removeprefix("KU").isin(local)]
         out["actors"], out["actor_names"] = len(mine), [str(n) for n in mine["name_fi"]]

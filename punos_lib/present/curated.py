@@ -173,14 +173,14 @@ def actors_map(counts: pd.DataFrame, region: str, *, municipalities: pd.DataFram
     """Map of registered actors per municipality of ``region``.
 
     Uses :func:`punos_lib.present.maps.auto_map` (a choropleth when there are boundaries, else
-    the tile map) with fixed classes 0, 1–2, 3–9, 10 or more; the number of actors located
-    outside the region is written in a note line.
+    the tile map) with fixed classes 0, 1–2, 3–9, 10 or more; a note line gives the number of
+    national actors (not mapped) and of the region's actors located outside it, when there are any.
 
     Parameters
     ----------
     counts : pandas.DataFrame
         From :func:`punos_lib.registry.actors.actors_by_municipality` (``area, name_fi, actors``;
-        ``attrs["outside_region"]``).
+        ``attrs["outside_region"]``, ``attrs["national"]``).
     region : str
         Region code, e.g. ``"MK10"``.
     municipalities : pandas.DataFrame
@@ -194,7 +194,11 @@ def actors_map(counts: pd.DataFrame, region: str, *, municipalities: pd.DataFram
     require_columns(counts, ("area", "name_fi", "actors"), "actors_map",
                     hint="pass punos_lib.registry.actors.actors_by_municipality()")
     outside = counts.attrs.get("outside_region", 0)
-    note = f"Alueen ulkopuolella sijaitsevia toimijoita {outside} (esim. valtakunnalliset toimijat)."
+    national = counts.attrs.get("national", 0)
+    parts = [f"Valtakunnallisia toimijoita {national}; ne eivät ole kartalla."] if national else []
+    if outside:
+        parts.append(f"Alueen ulkopuolella sijaitsevia alueen toimijoita {outside}.")
+    note = " ".join(parts) or None
     return maps.auto_map(counts, region=region, column="actors", legend_title="Toimijoita",
                          provenance=counts.attrs["provenance"], municipalities=municipalities,
                          boundaries=boundaries, scheme="user_defined",

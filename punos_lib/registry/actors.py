@@ -2,10 +2,16 @@
 
 ``data/actors/organisations.csv`` lists the organisations (education, working
 life, public authorities, development companies, intermediaries, research), each
-with its role in anticipation in Finnish (``role``), and
+with its role in anticipation in Finnish (``role``) and the region it belongs to
+(``region``: a region code such as ``MK10``, or ``SSS`` for a national actor), and
 ``data/actors/relations.csv`` their ties (membership, partnership, funding,
 coordination, education for an employer field). Every row names where the
 information comes from; rows marked "oletus / assumption" are to be confirmed.
+
+A study shows the network of its own region (:func:`region_view`): the region's actors and
+the national actors with a recorded relation to one of them. Another region's actors never
+appear, and a region with no actors of its own reads :func:`none_recorded_text` instead of
+tables and figures.
 
 The analysis treats the network as undirected (who is connected with whom);
 the direction of each relation stays in the relations table. The Finnish tables of chapter 9
@@ -18,6 +24,7 @@ Examples
 --------
 >>> from punos_lib import actors
 >>> orgs, rels = actors.load_registry(sectors=["metsa", "ruoka"])   # doctest: +SKIP
+>>> orgs, rels = actors.region_view(orgs, rels, "MK10")             # doctest: +SKIP
 >>> graph = actors.build_graph(orgs, rels)                           # doctest: +SKIP
 >>> actors.centrality(graph).head()                                  # doctest: +SKIP
 """
@@ -41,6 +48,7 @@ from punos_lib.records import (
     split_list,
     with_curated_provenance,
 )
+from punos_lib.reference.regions import COUNTRY, REGIONS, genitive
 from punos_lib.reference.sectors import known_sector_ids, load_sectors
 
 if TYPE_CHECKING:
@@ -50,6 +58,10 @@ __all__ = [
     "ACTOR_TYPES",
     "RELATION_KINDS",
     "load_registry",
+    "NATIONAL",
+    "region_view",
+    "regional_only",
+    "none_recorded_text",
     "build_graph",
     "centrality",
     "brokers",
@@ -82,7 +94,9 @@ RELATION_KINDS: dict[str, str] = {
     "coordinates": "koordinointi",
     "educates_for": "koulutus työelämän tarpeisiin",
 }
-ORG_COLUMNS = ("id", "name_fi", "name_en", "type", "role", "municipality", "sectors", "url", "source")
+ORG_COLUMNS = ("id", "name_fi", "name_en", "type", "role", "municipality", "region", "sectors", "url", "source")
+#: The ``region`` of a national actor (the whole country's code in StatFin, "koko maa").
+NATIONAL = COUNTRY
 REL_COLUMNS = ("from", "to", "kind", "network", "source")
 
 #: The source line of tables and figures built from the registry.
@@ -95,7 +109,7 @@ def _need_registry(frame: object, columns: Iterable[str], what: str) -> None:
 
 
 def load_registry(
-    dir: str | Path | None = None, *, sectors: object = None
+    dir: str | Path | None = None, *, sectors: object = None, region: str | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Read and validate the actor registry.
 
@@ -107,6 +121,9 @@ def load_registry(
     sectors : mapping, list of ids, path or None
         The known sector ids (see :func:`punos_lib.reference.sectors.known_sector_ids`);
         default: the project's ``sectors.yaml``.
+    region : str, optional
+        Return only this region's network (:func:`region_view`); the whole registry is
+        validated all the same. Default: every actor.
 
     Returns
     -------
@@ -118,7 +135,7 @@ def load_registry(
     ------
     ValidationError
         Every problem of a file together, naming file, row (data row, 1-based)
-        and field: missing values, unknown types, kinds or sectors, a
+        and field: missing values, unknown types, kinds, sectors or region codes, a
         municipality code that is not three digits, duplicate ids, a relation
         to an unknown id, or an organisation with neither url nor source.
     """
@@ -139,7 +156,104 @@ def load_registry(
     orgs["sectors"] = orgs["sectors"].map(split_list)
     orgs.attrs["source_file"] = str(org_path)
     rels.attrs["source_file"] = str(rel_path)
+    if region is not None:
+        return region_view(orgs, rels, region)
     return orgs, rels
+
+
+def _region_problem(value: str) -> str | None:
+    """What is wrong with ``value`` as an actor's ``region``, or None when it is a known code."""
+    if value in REGIONS or value == NATIONAL:
+        return None
+    if not value:
+        return ("required field is missing or empty; give the code of the region the actor belongs to, "
+                f"e.g. MK10 for Etelä-Savo, or {NATIONAL} for a national actor (koko maa)")
+    return (f"not a region code; use one of {', '.join(REGIONS)} (e.g. MK10 for Etelä-Savo, MK07 for "
+            f"Päijät-Häme) or {NATIONAL} for a national actor (koko maa)")
+
+
+def region_view(orgs: pd.DataFrame, rels: pd.DataFrame, region: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The network of one region: its own actors and the national actors tied to them.
+
+    Parameters
+    ----------
+    orgs, rels : pandas.DataFrame
+        From :func:`load_registry` (the whole registry).
+    region : str
+        The study's region code, e.g. ``"MK10"``.
+
+    Returns
+    -------
+    (organisations, relations) : tuple of pandas.DataFrame
+        The organisations whose ``region`` is ``region``, then the national ones
+        (``region`` = :data:`NATIONAL`) tied to them by a relation, directly or through other
+        national actors (e.g. a ministry that steers an agency the region's council works
+        with), each in registry order; the relations whose two ends are both kept. Another region's actors
+        are never included, and national actors are not there for their own sake: a region
+        without actors of its own gets no rows (the same columns). ``attrs["region"]`` is the
+        code.
+
+    Raises
+    ------
+    InputError
+        ``region`` is not a region code.
+
+    Examples
+    --------
+    >>> orgs = pd.DataFrame({"id": ["a", "b", "n", "m"], "region": ["MK10", "MK07", "SSS", "SSS"]})
+    >>> rels = pd.DataFrame({"from": ["a", "b"], "to": ["n", "m"]})
+    >>> view, ties = region_view(orgs, rels, "MK10")
+    >>> view["id"].tolist(), len(ties)
+    (['a', 'n'], 1)
+    >>> len(region_view(orgs, rels, "MK01")[0])
+    0
+    """
+    _need_registry(orgs, ("id", "region"), "region_view (organisations)")
+    _need_registry(rels, ("from", "to"), "region_view (relations)")
+    if region not in REGIONS:
+        raise InputError(f"{region!r} is not a region code; use one of {', '.join(REGIONS)}")
+    regions = orgs["region"].astype(str)
+    own = set(orgs.loc[regions == region, "id"])
+    national = set(orgs.loc[regions == NATIONAL, "id"])
+    neighbours: dict[str, set[str]] = {}
+    for a, b in zip(rels["from"], rels["to"], strict=True):
+        neighbours.setdefault(a, set()).add(b)
+        neighbours.setdefault(b, set()).add(a)
+    keep = set(own)
+    queue = deque(sorted(own))
+    while queue:  # national actors reached from the region's own, directly or through national ones
+        for other in sorted(neighbours.get(queue.popleft(), ())):
+            if other in national and other not in keep:
+                keep.add(other)
+                queue.append(other)
+    view = orgs[orgs["id"].isin(keep)].copy()
+    view = pd.concat([view[view["region"] != NATIONAL], view[view["region"] == NATIONAL]])
+    ties = rels[rels["from"].isin(keep) & rels["to"].isin(keep)].copy()
+    for frame, source in ((view, orgs), (ties, rels)):
+        frame.attrs = {**source.attrs, "region": region}
+    return view.reset_index(drop=True), ties.reset_index(drop=True)
+
+
+def regional_only(orgs: pd.DataFrame) -> pd.DataFrame:
+    """The organisations that belong to a region (not the national ones), e.g. of :func:`region_view`."""
+    _need_registry(orgs, ("id", "region"), "regional_only")
+    mine = orgs[orgs["region"].astype(str) != NATIONAL].copy()
+    mine.attrs = dict(orgs.attrs)
+    return mine
+
+
+def none_recorded_text(region: str) -> str:
+    """The Finnish sentence shown instead of the actor chapter's tables and figures.
+
+    Used when ``region`` has no actors of its own in the registry; the region is named in the
+    genitive, which needs no other case.
+
+    Examples
+    --------
+    >>> none_recorded_text("MK07")
+    'Päijät-Hämeen toimijoita ei ole vielä kirjattu toimijarekisteriin.'
+    """
+    return f"{genitive(region)} toimijoita ei ole vielä kirjattu toimijarekisteriin."
 
 
 def check_organisations(records: list[tuple[int, dict[str, str]]], problems: Problems,
@@ -153,6 +267,9 @@ def check_organisations(records: list[tuple[int, dict[str, str]]], problems: Pro
     sector_ids = tuple(sector_ids)
     for row, rec in records:
         problems.require(rec, ("id", "name_fi", "type", "role", "municipality"), row=row)
+        message = _region_problem(rec.get("region", ""))
+        if message is not None:
+            problems.add(message, row=row, field="region", value=rec.get("region") or None)
         if rec["id"]:
             problems.pattern(rec["id"], r"[a-z0-9]+(-[a-z0-9]+)*", row=row, field="id",
                              what="lower-case letters, digits and hyphens")
@@ -394,7 +511,7 @@ def _join_fi(items: list[str]) -> str:
 
 
 def describe_network_fi(orgs: pd.DataFrame, rels: pd.DataFrame, centrality: pd.DataFrame, *,
-                        top: int = 5) -> str:
+                        top: int = 5, region: str | None = None) -> str:
     """A Finnish markdown description of the network, generated from the registry.
 
     Every name and number in the text comes from the arguments.
@@ -407,6 +524,9 @@ def describe_network_fi(orgs: pd.DataFrame, rels: pd.DataFrame, centrality: pd.D
         From :func:`centrality`.
     top : int
         How many central actors to name.
+    region : str, optional
+        The study's region (default ``orgs.attrs["region"]``, set by :func:`region_view`): the
+        text then names the region and says how many of the actors are national ones.
     """
     _need_registry(orgs, ("id", "type", "name_fi"), "organisations")
     _need_registry(rels, ("kind", "source"), "relations")
@@ -418,8 +538,19 @@ def describe_network_fi(orgs: pd.DataFrame, rels: pd.DataFrame, centrality: pd.D
     by_kind = [f"{RELATION_KINDS[k]} {int(kind_counts[k])}" for k in RELATION_KINDS if k in kind_counts]
     assumed = int(rels["source"].str.lower().map(lambda s: any(m in s for m in _ASSUMPTION_MARKERS)).sum())
     ranked = centrality.sort_values(["betweenness", "degree", "id"], ascending=[False, False, True])
+    region = region if region is not None else orgs.attrs.get("region")
+    first = f"Toimijarekisterissä on {n_orgs} organisaatiota ja {n_rels} niiden välistä suhdetta."
+    if region is not None:
+        first = (f"{genitive(region)} toimijaverkostoon on kirjattu {n_orgs} organisaatiota ja {n_rels} "
+                 "niiden välistä suhdetta.")
+    if "region" in orgs.columns and (orgs["region"] == NATIONAL).any():
+        n_national = int((orgs["region"] == NATIONAL).sum())
+        first += (f" Organisaatioista {n_orgs - n_national} on alueen omia ja {n_national} valtakunnallisia "
+                  "toimijoita, joilla on kirjattu suhde alueen toimijoihin suoraan tai toisen "
+                  "valtakunnallisen toimijan kautta. Painopistealojen toimijamäärissä ja "
+                  "toimialaprofiileissa ovat mukana vain alueen omat toimijat.")
     lines = [
-        f"Toimijarekisterissä on {n_orgs} organisaatiota ja {n_rels} niiden välistä suhdetta.",
+        first,
         f"Toimijatyypeittäin: {_join_fi(by_type)}. Suhteet lajeittain: {_join_fi(by_kind)}.",
         "",
         f"Verkoston keskeisimmät toimijat (välittäjäasema, eli kuinka usein toimija on muiden "
@@ -448,12 +579,17 @@ def describe_network_fi(orgs: pd.DataFrame, rels: pd.DataFrame, centrality: pd.D
 
 
 def actors_by_municipality(orgs: pd.DataFrame, municipalities: pd.DataFrame, region: str) -> pd.DataFrame:
-    """Number of registered actors per municipality of ``region`` (zeros included).
+    """Number of the region's registered actors per municipality of ``region`` (zeros included).
+
+    Only the actors whose ``region`` is ``region`` are counted (when ``orgs`` has that column):
+    a national actor located in the region (e.g. an agency in Mikkeli) is not the region's,
+    and another region's actors are not counted at all.
 
     Parameters
     ----------
     orgs : pandas.DataFrame
-        From :func:`punos_lib.registry.actors.load_registry` (``municipality`` = 3-digit code).
+        From :func:`punos_lib.registry.actors.load_registry` or :func:`region_view`
+        (``municipality`` = 3-digit code, ``region``).
     municipalities : pandas.DataFrame
         From :func:`punos_lib.datasets.municipalities` (``area`` = ``KUxxx``, ``name_fi``,
         ``region``).
@@ -464,8 +600,9 @@ def actors_by_municipality(orgs: pd.DataFrame, municipalities: pd.DataFrame, reg
     -------
     pandas.DataFrame
         ``area, name_fi, actors`` for every municipality of the region, sorted by code.
-        ``attrs["outside_region"]`` = number of actors located elsewhere (e.g. national
-        agencies in Helsinki), ``attrs["outside_names"]`` their names.
+        ``attrs["outside_region"]`` = number of the region's actors located elsewhere,
+        ``attrs["outside_names"]`` their names; ``attrs["national"]`` = number of national
+        actors in ``orgs`` (not counted on the map).
 
     Raises
     ------
@@ -475,13 +612,14 @@ def actors_by_municipality(orgs: pd.DataFrame, municipalities: pd.DataFrame, reg
 
     Examples
     --------
-    >>> orgs = pd.DataFrame({"id": ["a", "b", "c"], "name_fi": ["A", "B", "C"],
-    ...                      "municipality": ["491", "491", "091"]})
+    >>> orgs = pd.DataFrame({"id": ["a", "b", "c", "d"], "name_fi": ["A", "B", "C", "D"],
+    ...                      "municipality": ["491", "491", "091", "491"],
+    ...                      "region": ["MK10", "MK10", "SSS", "SSS"]})
     >>> munis = pd.DataFrame({"area": ["KU491", "KU740", "KU091"], "name_fi": ["Mikkeli", "Savonlinna",
     ...                       "Helsinki"], "region": ["MK10", "MK10", "MK01"]})
     >>> counts = actors_by_municipality(orgs, munis, "MK10")
-    >>> counts["actors"].tolist(), counts.attrs["outside_region"]
-    ([2, 0], 1)
+    >>> counts["actors"].tolist(), counts.attrs["outside_region"], counts.attrs["national"]
+    ([2, 0], 0, 2)
     """
     _need_registry(orgs, ("id", "name_fi", "municipality"), "actors_by_municipality (organisations)")
     require_columns(municipalities, ("area", "name_fi", "region"), "actors_by_municipality (municipalities)",
@@ -498,6 +636,11 @@ def actors_by_municipality(orgs: pd.DataFrame, municipalities: pd.DataFrame, reg
     if members.empty:
         raise InputError(f"no municipalities of region {region!r} in the municipality list; "
                          "use a region code such as 'MK10'")
+    national = 0
+    if "region" in orgs.columns:
+        regions = orgs["region"].astype(str).to_numpy()
+        national = int((regions == NATIONAL).sum())
+        orgs, codes = orgs[regions == region], codes[regions == region]
     counts = codes.value_counts()
     frame = pd.DataFrame({
         "area": members["area"].astype(str).to_numpy(),
@@ -507,6 +650,7 @@ def actors_by_municipality(orgs: pd.DataFrame, municipalities: pd.DataFrame, reg
     inside = codes.isin(set(frame["area"]))
     frame.attrs["outside_region"] = int((~inside).sum())
     frame.attrs["outside_names"] = sorted(orgs.loc[~inside.to_numpy(), "name_fi"].astype(str))
+    frame.attrs["national"] = national
     frame.attrs["provenance"] = curated_provenance(REGISTRY_SOURCE)
     return frame
 
@@ -634,22 +778,28 @@ def actor_table(orgs: pd.DataFrame, sectors: object = None) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        ``Toimija, Tyyppi, Rooli, Painopistealat`` in the order of actor types, then name.
+        ``Toimija, Tyyppi, Taso, Rooli, Painopistealat``: ``Taso`` is ``alueellinen`` or
+        ``valtakunnallinen`` (``region`` = :data:`NATIONAL`; ``alueellinen`` when there is no
+        ``region`` column). The region's own actors first, then the national ones, each in the
+        order of actor types, then name.
 
     Examples
     --------
     >>> orgs = pd.DataFrame({"id": ["a"], "name_fi": ["A ry"], "type": ["business"],
     ...                      "role": ["Toimialajärjestö"], "sectors": [("metsa",)]})
     >>> actor_table(orgs, ["metsa"]).values.tolist()
-    [['A ry', 'elinkeinoelämä', 'Toimialajärjestö', 'metsa']]
+    [['A ry', 'elinkeinoelämä', 'alueellinen', 'Toimialajärjestö', 'metsa']]
     """
     _need_registry(orgs, ("id", "name_fi", "type", "role", "sectors"), "actor_table")
     names = dict(_sector_table(sectors))
     order = {t: i for i, t in enumerate(ACTOR_TYPES)}
-    rows = orgs.assign(_order=orgs["type"].map(order)).sort_values(["_order", "name_fi"], kind="stable")
+    national = (orgs["region"] == NATIONAL) if "region" in orgs.columns else pd.Series(False, index=orgs.index)
+    rows = orgs.assign(_national=national, _order=orgs["type"].map(order)).sort_values(
+        ["_national", "_order", "name_fi"], kind="stable")
     table = pd.DataFrame({
         "Toimija": rows["name_fi"].astype(str).to_numpy(),
         "Tyyppi": [ACTOR_TYPES.get(t, t) for t in rows["type"]],
+        "Taso": ["valtakunnallinen" if n else "alueellinen" for n in rows["_national"]],
         "Rooli": rows["role"].astype(str).to_numpy(),
         "Painopistealat": [", ".join(names.get(s, s) for s in tags) for tags in rows["sectors"]],
     })

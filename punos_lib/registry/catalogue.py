@@ -639,7 +639,7 @@ def collection_files(folder: str | Path | None = None) -> pd.DataFrame:
     return with_curated_provenance(table, "Punos-hankkeen yhteisen tiedon tiedostot")
 
 
-def actor_links(cat: pd.DataFrame, orgs: pd.DataFrame) -> pd.DataFrame:
+def actor_links(cat: pd.DataFrame, orgs: pd.DataFrame, *, within: pd.DataFrame | None = None) -> pd.DataFrame:
     """The catalogue's links to the actor registry, checked against it.
 
     Parameters
@@ -647,7 +647,12 @@ def actor_links(cat: pd.DataFrame, orgs: pd.DataFrame) -> pd.DataFrame:
     cat : pandas.DataFrame
         From :func:`load_catalogue` (``producer_actors``, ``user_actors``: tuples of actor ids).
     orgs : pandas.DataFrame
-        From :func:`punos_lib.registry.actors.load_registry`.
+        From :func:`punos_lib.registry.actors.load_registry` (the whole registry: every link is
+        checked against it).
+    within : pandas.DataFrame, optional
+        Keep only the links to these organisations, e.g. the study region's network
+        (:func:`punos_lib.registry.actors.region_view`), so another region's actors are not
+        listed. Default: every link.
 
     Returns
     -------
@@ -681,6 +686,10 @@ def actor_links(cat: pd.DataFrame, orgs: pd.DataFrame) -> pd.DataFrame:
                 rows.append({"source": rec["id"], "source_name_fi": rec["name_fi"], "actor": actor,
                              "actor_name_fi": names[actor], "link": field})
     problems.raise_if_any("links from the source catalogue to the actor registry")
+    if within is not None:
+        require_columns(within, ("id",), "actor_links (within)", hint="pass punos_lib.registry.actors.region_view()")
+        kept = set(within["id"].astype(str))
+        rows = [r for r in rows if r["actor"] in kept]
     return pd.DataFrame(rows, columns=["source", "source_name_fi", "actor", "actor_name_fi", "link"])
 
 

@@ -7,7 +7,9 @@ edit it in a workbook, as the forum assessments are collected:
 - :func:`write_template` writes the current registry and catalogue into a workbook (sheets
   ``Toimijat``, ``Suhteet``, ``Tietolähteet``, instructions on ``Ohjeet``, a hidden ``_meta``
   sheet identifying the template), one row per record, the files' own column names as headers
-  and lists written as ``a; b``;
+  and lists written as ``a; b``; the actors' ``region`` column (the region code, or ``SSS`` for a
+  national actor) carries a Finnish heading as a cell note, a list of the allowed codes and an
+  explanation on ``Ohjeet``;
 - :func:`import_workbook` checks every row of every sheet with the same rules as the loaders
   (:func:`punos_lib.registry.actors.load_registry`, :func:`punos_lib.registry.catalogue.load_catalogue`
   and the catalogue's links to the actors) and reports every bad cell at once (sheet, row,
@@ -32,13 +34,15 @@ from punos_lib._spreadsheet import read_workbook
 from punos_lib.errors import InputError, ValidationError
 from punos_lib.paths import data_dir
 from punos_lib.records import Problems, read_yaml, split_list
+from punos_lib.reference.regions import REGIONS
 from punos_lib.reference.sectors import known_sector_ids
 from punos_lib.registry import actors, catalogue
 
 __all__ = ["TEMPLATE_ID", "TEMPLATE_VERSION", "SHEETS", "write_template", "import_workbook"]
 
 TEMPLATE_ID = "punos-registry"
-TEMPLATE_VERSION = "1"
+#: Version 2 added the actors' ``region`` column.
+TEMPLATE_VERSION = "2"
 _ORGS, _RELS, _SOURCES, _GUIDE, _META = "Toimijat", "Suhteet", "Tietolähteet", "Ohjeet", "_meta"
 #: Sheet -> its columns (the field names of the files).
 SHEETS: dict[str, tuple[str, ...]] = {
@@ -47,6 +51,9 @@ SHEETS: dict[str, tuple[str, ...]] = {
     _SOURCES: catalogue.COLUMNS,
 }
 _CATALOGUE_LISTS = ("topics", "granularity", *catalogue.ACTOR_LINKS)
+#: Finnish heading of the actors' region column (a note on its header cell).
+REGION_HEADING = (f"Alue: maakunnan koodi (esim. MK10 = Etelä-Savo) tai {actors.NATIONAL} = valtakunnallinen "
+                  "toimija (koko maa)")
 
 
 def _paths(actors_dir: str | Path | None, catalogue_path: str | Path | None) -> tuple[Path, Path, Path]:
@@ -77,8 +84,12 @@ def _instructions() -> list[str]:
         "Toimijarekisteri ja tietolähdeluettelo",
         "",
         f"Välilehti '{_ORGS}': yksi rivi kutakin toimijaa kohden (tunniste, nimet, tyyppi, rooli, kuntanumero,",
-        "painopistealat puolipisteellä eroteltuina, verkko-osoite, lähde).",
+        "alue, painopistealat puolipisteellä eroteltuina, verkko-osoite, lähde).",
         f"Toimijatyypit: {', '.join(actors.ACTOR_TYPES)}.",
+        "Sarake region (alue): maakunta, johon toimija kuuluu. Selvitys näyttää maakunnan toimijaverkostossa",
+        f"vain sen omat toimijat sekä niihin kytkeytyneet valtakunnalliset toimijat ({actors.NATIONAL}).",
+        f"Valtakunnallinen toimija (esim. virasto, ministeriö, valtakunnallinen järjestö): {actors.NATIONAL}.",
+        "Maakuntien koodit: " + ", ".join(f"{code} {name}" for code, name in REGIONS.items()) + ".",
         f"Välilehti '{_RELS}': toimijoiden väliset suhteet (from, to = toimijoiden tunnisteet).",
         f"Suhteiden lajit: {', '.join(actors.RELATION_KINDS)}. Varmistamaton tieto: lähteeksi 'oletus'.",
         f"Välilehti '{_SOURCES}': tietolähteet; luettelot (topics, granularity, producer_actors, user_actors)",
@@ -111,7 +122,9 @@ def write_template(output: str | Path, *, actors_dir: str | Path | None = None,
         The workbook.
     """
     from openpyxl import Workbook
+    from openpyxl.comments import Comment
     from openpyxl.styles import Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
 
     from punos_lib._spreadsheet import text_cells_only
 
@@ -141,6 +154,15 @@ def write_template(output: str | Path, *, actors_dir: str | Path | None = None,
         for rec in frames[name].to_dict("records"):
             sheet.append([_template_cell(rec[c]) for c in columns])
         sheet.freeze_panes = "B2"
+        if name == _ORGS:
+            column = columns.index("region") + 1
+            header = sheet.cell(row=1, column=column)
+            header.comment = Comment(REGION_HEADING, "Punos")
+            codes = DataValidation(type="list", formula1='"' + ",".join([*REGIONS, actors.NATIONAL]) + '"',
+                                   allow_blank=False, showErrorMessage=True, errorTitle="Alue",
+                                   error=REGION_HEADING)
+            codes.add(f"{header.column_letter}2:{header.column_letter}1048576")
+            sheet.add_data_validation(codes)
     meta = wb.create_sheet(_META)
     meta.append(["template", TEMPLATE_ID])
     meta.append(["version", TEMPLATE_VERSION])

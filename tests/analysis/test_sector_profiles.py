@@ -195,6 +195,24 @@ def test_key_figures_hand_computed():
         "red", "green", "yellow", "red")
 
 
+def test_actors_count_by_the_registry_s_region_not_by_location():
+    """Etelä-Savo's, Päijät-Häme's and national actors side by side: a national federation is no
+    region's, even when it sits in the region (or in Helsinki, for an Uusimaa card)."""
+    s, kw = _card_inputs()
+    kw["organisations"] = pd.DataFrame({
+        "name_fi": ["Saha Oy", "Metsäopisto", "Metsäteollisuus ry", "Metsäkeskus", "Lahden Saha", "Ei alaa"],
+        "sectors": [("metsa",), ("metsa", "ruoka"), ("metsa",), ("metsa",), ("metsa",), ("sote",)],
+        "municipality": ["491", "491", "091", "491", "398", "491"],
+        "region": ["MK10", "MK10", "SSS", "SSS", "MK07", "MK10"]})
+    es = sector_profiles.key_figures(s, "MK10", **kw)
+    assert (es["actors"], es["actor_names"]) == (2, ["Saha Oy", "Metsäopisto"])
+    ph = sector_profiles.key_figures(s, "MK07", **kw)
+    assert (ph["actors"], ph["actor_names"]) == (1, ["Lahden Saha"])
+    uusimaa = sector_profiles.key_figures(s, "MK01", **{**kw, "municipalities": ["KU091"]})
+    assert (uusimaa["actors"], uusimaa["actor_names"]) == (0, [])  # Helsinki's national bodies are not Uusimaa's
+    assert "Toimijarekisteriin ei ole kirjattu alan toimijoita alueelta." in sector_profiles.card_text(uusimaa)
+
+
 def test_forum_status_counts_only_the_study_region_s_records():
     """Etelä-Savo's and Päijät-Häme's records side by side: each region's card shows its own only."""
     s, kw = _card_inputs()

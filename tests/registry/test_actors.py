@@ -15,7 +15,7 @@ from punos_lib.errors import InputError, ValidationError
 REPO = Path(__file__).resolve().parents[2]
 SECTORS = ["metsa", "ruoka", "vesi", "matkailu", "sote", "teknologia", "rakentaminen"]
 
-ORG_HEADER = ["id", "name_fi", "name_en", "type", "role", "municipality", "sectors", "url", "source"]
+ORG_HEADER = ["id", "name_fi", "name_en", "type", "role", "municipality", "region", "sectors", "url", "source"]
 REL_HEADER = ["from", "to", "kind", "network", "source"]
 
 
@@ -30,9 +30,9 @@ def _write(folder: Path, orgs: list[list[str]], rels: list[list[str]]) -> Path:
     return folder
 
 
-def _org(id_: str, type_: str, sectors: str = "", municipality: str = "491") -> list[str]:
-    return [id_, f"Nimi {id_}", f"Name {id_}", type_, f"Rooli {id_}", municipality, sectors, "https://example.fi",
-            "test"]
+def _org(id_: str, type_: str, sectors: str = "", municipality: str = "491", region: str = "MK10") -> list[str]:
+    return [id_, f"Nimi {id_}", f"Name {id_}", type_, f"Rooli {id_}", municipality, region, sectors,
+            "https://example.fi", "test"]
 
 
 # e1 - p - d - b1 with r hanging on p
@@ -69,8 +69,12 @@ def test_shipped_registry_against_project_sectors() -> None:
         ([_org("x", "public", municipality="46")], [], "organisations.csv", 1, "municipality"),
         ([TINY_ORGS[0], _org("x", "public", sectors="metsa;kaivos")], [], "organisations.csv", 2, "sectors"),
         ([TINY_ORGS[0], TINY_ORGS[1], _org("p", "public")], [], "organisations.csv", 3, "id"),
-        ([["x", "Nimi", "Name", "public", "Rooli", "491", "", "", ""]], [], "organisations.csv", 1, "source"),
-        ([["x", "Nimi", "Name", "public", "", "491", "", "https://x.fi", "l"]], [], "organisations.csv", 1, "role"),
+        ([["x", "Nimi", "Name", "public", "Rooli", "491", "MK10", "", "", ""]], [], "organisations.csv", 1, "source"),
+        ([["x", "Nimi", "Name", "public", "", "491", "MK10", "", "https://x.fi", "l"]], [], "organisations.csv", 1,
+         "role"),
+        ([TINY_ORGS[0], _org("x", "public", region="")], [], "organisations.csv", 2, "region"),
+        ([_org("x", "public", region="MK99")], [], "organisations.csv", 1, "region"),
+        ([_org("x", "public", region="Etelä-Savo")], [], "organisations.csv", 1, "region"),
         (TINY_ORGS, [TINY_RELS[0], ["e1", "zz", "partner", "", "test"]], "relations.csv", 2, "to"),
         (TINY_ORGS, [["e1", "p", "likes", "", "test"]], "relations.csv", 1, "kind"),
         (TINY_ORGS, [["e1", "p", "partner", "", ""]], "relations.csv", 1, "source"),
@@ -177,7 +181,21 @@ def _munis() -> pd.DataFrame:
     })
 
 
-def test_actors_by_municipality_counts_region_members_and_reports_the_rest():
+def test_actors_by_municipality_counts_only_the_region_s_own_actors():
+    """A national agency in Mikkeli is not Etelä-Savo's; a Lahti actor is Päijät-Häme's, not Etelä-Savo's."""
+    orgs = pd.DataFrame({"id": list("abcdef"), "name_fi": list("ABCDEF"),
+                         "municipality": ["491", "491", "740", "091", "491", "398"],
+                         "region": ["MK10", "MK10", "MK10", "SSS", "SSS", "MK07"]})
+    munis = _munis()
+    counts = actors.actors_by_municipality(orgs, munis, "MK10")
+    assert counts[["area", "actors"]].values.tolist() == [["KU046", 0], ["KU491", 2], ["KU740", 1]]
+    assert counts.attrs["outside_region"] == 0 and counts.attrs["national"] == 2
+    other = actors.actors_by_municipality(orgs, munis, "MK07")
+    assert other[["area", "actors"]].values.tolist() == [["KU398", 1]]
+    assert other.attrs["outside_region"] == 0 and other.attrs["national"] == 2
+
+
+def test_actors_by_municipality_without_a_region_column_counts_by_location():
     orgs = pd.DataFrame({"id": list("abcde"), "name_fi": ["A", "B", "C", "D", "E"],
                          "municipality": ["491", "491", "740", "091", "091"]})
     counts = actors.actors_by_municipality(orgs, _munis(), "MK10")
@@ -248,9 +266,13 @@ def test_centrality_and_brokers_tables_translate_types():
 def test_actor_table_lists_every_actor_with_its_role() -> None:
     orgs, _ = actors.load_registry(REPO / "data" / "actors")
     table = actors.actor_table(orgs)
-    assert list(table.columns) == ["Toimija", "Tyyppi", "Rooli", "Painopistealat"]
+    assert list(table.columns) == ["Toimija", "Tyyppi", "Taso", "Rooli", "Painopistealat"]
     assert len(table) == len(orgs) and table["Rooli"].str.len().min() > 5
     assert table["Tyyppi"].iloc[0] == "koulutus"  # ordered by actor type
+    # the region's own actors first, then the national ones
+    levels = table["Taso"].tolist()
+    assert levels == sorted(levels) and levels[0] == "alueellinen" and levels[-1] == "valtakunnallinen"
+    assert table.set_index("Toimija").loc["Opetushallitus", "Taso"] == "valtakunnallinen"
     row = table[table["Toimija"] == "Etelä-Savon maakuntaliitto"].iloc[0]
     assert row["Rooli"].startswith("Maakunnan liitto") and "Metsäala" in row["Painopistealat"]
 
@@ -259,3 +281,97 @@ def test_shipped_registry_has_no_english_in_the_sources() -> None:
     orgs, rels = actors.load_registry(REPO / "data" / "actors")
     for text in [*orgs["source"], *rels["source"]]:
         assert "assumption" not in text and "confirm" not in text and "DOMAIN.md" not in text, text
+
+
+# ----------------------------------------------------------------- the study region's actors
+
+#: Etelä-Savo's (a, b), Päijät-Häme's (l), national actors: n1 tied to a, n2 tied to n1 only,
+#: n3 tied only to Päijät-Häme's l, n4 tied to nobody.
+MIXED_ORGS = [
+    _org("a", "education", "metsa"), _org("b", "business", "metsa;matkailu"),
+    _org("l", "business", "metsa", municipality="398", region="MK07"),
+    _org("n1", "public", "metsa", municipality="091", region="SSS"),
+    _org("n2", "public", municipality="091", region="SSS"),
+    _org("n3", "business", "metsa", municipality="091", region="SSS"),
+    _org("n4", "research", "metsa", municipality="491", region="SSS"),
+]
+MIXED_RELS = [["a", "b", "partner", "", "test"], ["a", "n1", "funds", "", "test"],
+              ["n1", "n2", "coordinates", "", "test"], ["l", "n3", "member_of", "", "test"],
+              ["n3", "n1", "partner", "", "test"], ["b", "l", "partner", "", "test"]]
+
+
+def _mixed(tmp_path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return actors.load_registry(_write(tmp_path / "mixed", MIXED_ORGS, MIXED_RELS), sectors=SECTORS)
+
+
+def test_region_view_keeps_the_region_s_actors_and_the_national_ones_tied_to_them(tmp_path: Path) -> None:
+    orgs, rels = _mixed(tmp_path)
+    view, ties = actors.region_view(orgs, rels, "MK10")
+    # n2 is reached through n1; n3 through n1 as well (a national chain), n4 has no tie, l is MK07's
+    assert view["id"].tolist() == ["a", "b", "n1", "n2", "n3"]
+    assert sorted(map(tuple, ties[["from", "to"]].to_numpy().tolist())) == [
+        ("a", "b"), ("a", "n1"), ("n1", "n2"), ("n3", "n1")]  # b-l and l-n3 leave with l
+    assert view.attrs["region"] == "MK10" and view.attrs["source_file"].endswith("organisations.csv")
+    seven, seven_ties = actors.region_view(orgs, rels, "MK07")
+    assert seven["id"].tolist() == ["l", "n1", "n2", "n3"] and "a" not in set(seven_ties["from"])
+    assert actors.load_registry(tmp_path / "mixed", sectors=SECTORS, region="MK07")[0]["id"].tolist() == [
+        "l", "n1", "n2", "n3"]
+
+
+def test_a_region_without_actors_of_its_own_gets_none_and_a_sentence(tmp_path: Path) -> None:
+    orgs, rels = _mixed(tmp_path)
+    view, ties = actors.region_view(orgs, rels, "MK01")
+    assert view.empty and ties.empty and list(view.columns) == list(orgs.columns)
+    assert actors.regional_only(view).empty
+    assert actors.none_recorded_text("MK01") == "Uudenmaan toimijoita ei ole vielä kirjattu toimijarekisteriin."
+    with pytest.raises(InputError, match="'MK99' is not a region code"):
+        actors.region_view(orgs, rels, "MK99")
+    with pytest.raises(InputError, match="is not a region code"):
+        actors.region_view(orgs, rels, "SSS")  # the national marker is not a study region
+
+
+def test_sector_coverage_of_the_view_counts_only_the_region_s_own(tmp_path: Path) -> None:
+    orgs, rels = _mixed(tmp_path)
+    view, _ = actors.region_view(orgs, rels, "MK10")
+    cov = actors.sector_coverage(actors.regional_only(view), {"metsa": "Metsäala", "matkailu": "Matkailu"})
+    cov = cov.set_index("sector")
+    # metsa: a (education) and b (business); national n1, n3 and MK07's l are not counted
+    assert cov.loc["metsa", "total"] == 2 and cov.loc["metsa", "public"] == 0
+    assert cov.loc["matkailu", "total"] == 1 and cov.loc["matkailu", "lacks_education"]
+
+
+def test_network_text_names_the_region_and_its_national_actors(tmp_path: Path) -> None:
+    orgs, rels = _mixed(tmp_path)
+    view, ties = actors.region_view(orgs, rels, "MK10")
+    text = actors.describe_network_fi(view, ties, actors.centrality(actors.build_graph(view, ties)))
+    assert text.startswith("Etelä-Savon toimijaverkostoon on kirjattu 5 organisaatiota ja 4 niiden välistä "
+                           "suhdetta. Organisaatioista 2 on alueen omia ja 3 valtakunnallisia toimijoita")
+    assert "Nimi l" not in text
+
+
+def test_region_codes_of_the_shipped_registry() -> None:
+    orgs, rels = actors.load_registry(REPO / "data" / "actors")
+    region = orgs.set_index("id")["region"]
+    assert set(region) == {"MK10", "SSS"}
+    # national bodies wherever they sit (Helsinki or Mikkeli) are national, the council and colleges regional
+    for national in ("oph", "tem", "jotpa", "tilastokeskus", "metsateollisuus", "keha", "luke"):
+        assert region[national] == "SSS", national
+    for regional in ("esavo", "xamk", "esedu", "mikkeli", "eloisa", "kauppakamari"):
+        assert region[regional] == "MK10", regional
+    # no regional actor sits in Helsinki: every 091 row is national
+    assert set(orgs.loc[orgs["municipality"] == "091", "region"]) == {"SSS"}
+    assert actors.region_view(orgs, rels, "MK07")[0].empty
+
+
+def test_catalogue_links_within_the_region_s_view(tmp_path: Path) -> None:
+    from punos_lib.registry import catalogue
+
+    orgs, rels = _mixed(tmp_path)
+    view, _ = actors.region_view(orgs, rels, "MK10")
+    cat = pd.DataFrame({"id": ["s1"], "name_fi": ["Lähde"], "producer_actors": [("n1", "l")],
+                        "user_actors": [("a", "n4")]})
+    every = catalogue.actor_links(cat, orgs)
+    assert every["actor"].tolist() == ["n1", "l", "a", "n4"]
+    assert catalogue.actor_links(cat, orgs, within=view)["actor"].tolist() == ["n1", "a"]
+    with pytest.raises(ValidationError, match="no actor with this id"):
+        catalogue.actor_links(cat, view)  # links are checked against the whole registry

@@ -49,6 +49,14 @@ def test_template_holds_every_record(tmp_path, project):
     orgs, rels = actors.load_registry(project[0], sectors=SECTORS)
     assert wb["Toimijat"].max_row == len(orgs) + 1 and wb["Suhteet"].max_row == len(rels) + 1
     assert [c.value for c in wb["Toimijat"][1]] == list(actors.ORG_COLUMNS)
+    # the region column: every actor's code, a Finnish heading on its header, the codes as a list
+    column = actors.ORG_COLUMNS.index("region") + 1
+    assert [wb["Toimijat"].cell(r, column).value for r in range(2, len(orgs) + 2)] == orgs["region"].tolist()
+    assert wb["Toimijat"].cell(1, column).comment.text.startswith("Alue: maakunnan koodi")
+    (rule,) = wb["Toimijat"].data_validations.dataValidation
+    assert rule.type == "list" and "MK07" in rule.formula1 and "SSS" in rule.formula1
+    guide = " ".join(str(r[0].value) for r in wb["Ohjeet"].iter_rows())
+    assert "valtakunnallinen toimija" in guide.lower() and "MK07 Päijät-Häme" in guide
     sources = wb["Tietolähteet"]
     header = [c.value for c in sources[1]]
     assert sources.cell(2, header.index("granularity") + 1).value == "country; region; sub_region; municipality"
@@ -66,7 +74,12 @@ def test_filled_workbook_round_trips_into_valid_files(tmp_path, project):
     wb = load_workbook(path)
     orgs = wb["Toimijat"]
     orgs.append(["uusi-yritys", "Uusi Yritys Oy", "New Company", "business", "Yritys: metsäalan työnantaja",
-                 "046", "metsa", "https://uusi.example.fi", "oletus, vahvistettava"])
+                 "046", "MK10", "metsa", "https://uusi.example.fi", "oletus, vahvistettava"])
+    orgs.append(["lahti-yritys", "Lahden Yritys Oy", "Lahti Company", "business", "Yritys: Päijät-Hämeen työnantaja",
+                 "398", "MK07", "", "https://lahti.example.fi", ""])
+    region = actors.ORG_COLUMNS.index("region") + 1
+    oph = next(r for r in range(2, orgs.max_row + 1) if orgs.cell(r, 1).value == "oph")
+    orgs.cell(oph, region).value = "MK01"  # moved from national to Uusimaa
     wb["Suhteet"].append(["uusi-yritys", "esavo", "partner", "", "=HYPERLINK(\"http://x\",\"x\")"])
     sources = wb["Tietolähteet"]
     header = [c.value for c in sources[1]]
@@ -76,6 +89,10 @@ def test_filled_workbook_round_trips_into_valid_files(tmp_path, project):
     assert {p.name for p in written} == {"organisations.csv", "relations.csv", "catalogue.yaml"}
     o, r = actors.load_registry(project[0], sectors=SECTORS)
     assert o.set_index("id").loc["uusi-yritys", "municipality"] == "046"  # leading zero kept
+    assert o.set_index("id")["region"][["uusi-yritys", "lahti-yritys", "oph", "tem"]].tolist() == [
+        "MK10", "MK07", "MK01", "SSS"]
+    assert "region" in (project[0] / "organisations.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert actors.region_view(o, r, "MK07")[0]["id"].tolist() == ["lahti-yritys"]
     assert r["source"].iloc[-1] == '=HYPERLINK("http://x","x")'  # curated input keeps what was typed
     cat = catalogue.load_catalogue(project[1])
     assert cat["user_actors"].iloc[0] == ("esavo", "uusi-yritys")
@@ -85,7 +102,10 @@ def test_filled_workbook_round_trips_into_valid_files(tmp_path, project):
     # and back: the new workbook has the added actor
     again = load_workbook(workbook.write_template(tmp_path / "again.xlsx", actors_dir=project[0],
                                                   catalogue_path=project[1], sectors=SECTORS))
-    assert again["Toimijat"].cell(again["Toimijat"].max_row, 1).value == "uusi-yritys"
+    sheet = again["Toimijat"]
+    assert [sheet.cell(sheet.max_row - 1, 1).value, sheet.cell(sheet.max_row, 1).value] == [
+        "uusi-yritys", "lahti-yritys"]
+    assert sheet.cell(sheet.max_row, actors.ORG_COLUMNS.index("region") + 1).value == "MK07"  # the column comes back
 
 
 def test_every_bad_row_of_every_sheet_is_reported_and_nothing_written(tmp_path, project):
@@ -95,6 +115,9 @@ def test_every_bad_row_of_every_sheet_is_reported_and_nothing_written(tmp_path, 
     orgs.cell(2, 4).value = "church"            # type
     orgs.cell(3, 6).value = "46"                # municipality
     orgs.cell(5, 5).value = None                # role
+    region = actors.ORG_COLUMNS.index("region") + 1
+    orgs.cell(6, region).value = "Etelä-Savo"   # a name, not a code
+    orgs.cell(7, region).value = None           # missing region
     wb["Suhteet"].cell(2, 2).value = "nobody"   # unknown actor
     sources = wb["Tietolähteet"]
     header = [c.value for c in sources[1]]
@@ -109,6 +132,8 @@ def test_every_bad_row_of_every_sheet_is_reported_and_nothing_written(tmp_path, 
         "sheet 'Toimijat', row 2, field 'type', value 'church'",
         "sheet 'Toimijat', row 3, field 'municipality', value '46'",
         "sheet 'Toimijat', row 5, field 'role'",
+        "sheet 'Toimijat', row 6, field 'region', value 'Etelä-Savo'",
+        "sheet 'Toimijat', row 7, field 'region'",
         "sheet 'Suhteet', row 2, field 'to', value 'nobody'",
         "sheet 'Tietolähteet', row 4, field 'access', value 'fax'",
         "sheet 'Tietolähteet', row 5, field 'producer_actors', value 'ghost'",
@@ -117,6 +142,7 @@ def test_every_bad_row_of_every_sheet_is_reported_and_nothing_written(tmp_path, 
         assert any(where in p for p in problems), (where, problems)
     assert len(problems) == len(expected)
     assert any("use one of" in p for p in problems if "'church'" in p)  # what is allowed
+    assert any("SSS for a national actor" in p for p in problems if "row 7, field 'region'" in p)
     assert _snapshot(project) == before
 
 
@@ -141,3 +167,15 @@ def test_cli_template_and_import_exit_codes(tmp_path, project, monkeypatch, caps
     assert "sheet 'Toimijat'" in err and "'church'" in err
     assert cli.main(["registry", "import", str(tmp_path / "missing.xlsx")]) == 2
     assert cli.main(["registry", "template", "--output", str(tmp_path)]) == 2
+
+
+def test_a_version_1_workbook_without_the_region_column_is_refused(tmp_path, project):
+    path = _template(tmp_path, project)
+    wb = load_workbook(path)
+    wb["_meta"]["B2"].value = "1"
+    wb["Toimijat"].delete_cols(actors.ORG_COLUMNS.index("region") + 1)
+    wb.save(path)
+    before = _snapshot(project)
+    with pytest.raises(ValidationError, match="version 2; write a new one"):
+        _import(path, project)
+    assert _snapshot(project) == before

@@ -266,6 +266,17 @@ def test_the_same_study_for_another_region() -> None:
     assert "Esimerkki: sosiaali- ja terveysalan kohtaantofoorumi" not in forum_page
     cards = (site / "07-toimialaprofiilit.html").read_text(encoding="utf-8")
     assert "Kohtaantofoorumi: ei kirjattu." in cards and "Toimialafoorumi 15.3.2023" not in cards
+    # The shipped actor registry is Etelä-Savo's and national: Päijät-Häme's actor chapter shows none
+    # of it (no network, map or tables) and says so; its sector cards count no actors.
+    from punos_lib.registry import actors
+
+    registry, _ = actors.load_registry()
+    actor_page = (site / "09-toimijaverkosto.html").read_text(encoding="utf-8")
+    assert "Päijät-Hämeen toimijoita ei ole vielä kirjattu toimijarekisteriin." in actor_page
+    shown = [name for name in registry["name_fi"] if name in actor_page]
+    assert not shown, f"Päijät-Häme's actor chapter shows Etelä-Savo's or unlinked national actors: {shown}"
+    assert "<img" not in actor_page and "<table" not in actor_page
+    assert "Toimijarekisterissä" not in cards and "Toimijarekisteriin ei ole kirjattu alan toimijoita" in cards
     pdfs = sorted((BUILD / "outputs-mk07").glob("*.pdf"))
     assert [p.name for p in pdfs] == ["osaamistarpeiden-ennakointi-paijat-hame.pdf"], report.stdout
 

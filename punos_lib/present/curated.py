@@ -20,7 +20,7 @@ from matplotlib.patches import Patch
 from punos_lib.errors import InputError
 from punos_lib.present import figures
 from punos_lib.records import curated_provenance, require_columns
-from punos_lib.registry.actors import ACTOR_TYPES, centrality
+from punos_lib.registry.actors import ACTOR_TYPES, NATIONAL, centrality
 from punos_lib.registry.catalogue import CATALOGUE_SOURCE, coverage_matrix
 from punos_lib.registry.forums import EXAMPLE_MARK, FORUM_SOURCE, STATES
 
@@ -83,6 +83,8 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+#: The ring around a national actor's node in the network figure.
+_NATIONAL_RING = "#222222"
 # Okabe & Ito (2008) colour-blind-safe palette, one colour per actor type.
 _COLOURS = {
     "education": "#0072B2",
@@ -105,7 +107,7 @@ def network_figure(
     that a run for another region does not mislabel it.
 
     Node colour shows the actor type (Okabe–Ito palette), node size the
-    degree; the ``top`` actors by betweenness (then degree) are numbered on the
+    degree, a dark ring a national actor (node ``region`` = ``SSS``); the ``top`` actors by betweenness (then degree) are numbered on the
     plot and named in a list beside the legend.
     The spring layout uses a fixed ``seed`` so the picture is the same on
     every run. Legend and source line are in Finnish.
@@ -128,12 +130,14 @@ def network_figure(
     fig = Figure(figsize=(6.9, 6.2), dpi=150)
     ax = fig.add_subplot(1, 1, 1)
     nx.draw_networkx_edges(layout_graph, pos, ax=ax, edge_color="#999999", width=0.6, alpha=0.7)
+    national = {n for n in nodes if graph.nodes[n].get("region") == NATIONAL}
     for actor_type, colour in _COLOURS.items():
         members = [n for n in nodes if graph.nodes[n].get("type") == actor_type]
         if members:
             nx.draw_networkx_nodes(layout_graph, pos, nodelist=members, ax=ax, node_color=colour,
                                    node_size=[40 + 18 * degree[n] for n in members],
-                                   edgecolors="white", linewidths=0.5)
+                                   edgecolors=[_NATIONAL_RING if n in national else "white" for n in members],
+                                   linewidths=[1.4 if n in national else 0.5 for n in members])
     # Names of central actors overlap in the dense middle of the network, so the nodes carry rank
     # numbers and the names are listed beside the legend (the part before a parenthesis is enough).
     ranked = [n for n in cent["id"] if n in labelled]
@@ -149,6 +153,10 @@ def network_figure(
     present = [t for t in ACTOR_TYPES if any(graph.nodes[n].get("type") == t for n in nodes)]
     handles = [Line2D([0], [0], marker="o", linestyle="", markersize=6, markerfacecolor=_COLOURS[t],
                       markeredgecolor="white", label=ACTOR_TYPES[t]) for t in present]
+    if national:
+        handles.append(Line2D([0], [0], marker="o", linestyle="", markersize=6, markerfacecolor="white",
+                              markeredgecolor=_NATIONAL_RING, markeredgewidth=1.4,
+                              label="valtakunnallinen toimija"))
     ax.legend(handles=handles, title="Toimijatyyppi", loc="upper left", bbox_to_anchor=(1.0, 1.0),
               fontsize=7, title_fontsize=7.5, frameon=False)
     ax.set_title(title, fontsize=9)
@@ -163,7 +171,8 @@ def network_figure(
     counts = ", ".join(f"{ACTOR_TYPES[t]} {sum(1 for n in nodes if graph.nodes[n].get('type') == t)}"
                        for t in present)
     first = ", ".join(str(graph.nodes[n].get("name_fi", n)).split(" (")[0] for n in ranked[:3])
-    figures.set_alt(fig, f"Verkostokuvio: {title}. {len(nodes)} toimijaa ja {graph.number_of_edges()} "
+    of_which = f", joista {len(national)} valtakunnallisia" if national else ""
+    figures.set_alt(fig, f"Verkostokuvio: {title}. {len(nodes)} toimijaa{of_which} ja {graph.number_of_edges()} "
                          f"yhteyttä; toimijatyypit: {counts}. Keskeisimmät (välillisyyskeskeisyys): "
                          f"{first}.")
     return fig

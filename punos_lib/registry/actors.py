@@ -310,7 +310,7 @@ def build_graph(orgs: pd.DataFrame, rels: pd.DataFrame) -> nx.Graph:
 
     Nodes are organisation ids (added in sorted order so that every algorithm
     run on the graph is deterministic) with attributes ``name_fi``, ``type``,
-    ``municipality`` and ``sectors``. Several relations between the same two
+    ``municipality``, ``region`` (``""`` without that column) and ``sectors``. Several relations between the same two
     organisations make one edge; its ``kinds`` attribute lists them and
     ``weight`` counts them. Organisations without relations are kept as
     isolated nodes.
@@ -322,7 +322,8 @@ def build_graph(orgs: pd.DataFrame, rels: pd.DataFrame) -> nx.Graph:
     graph = nx.Graph()
     for rec in orgs.sort_values("id").to_dict("records"):
         graph.add_node(rec["id"], name_fi=rec["name_fi"], type=rec["type"],
-                       municipality=rec.get("municipality", ""), sectors=tuple(rec.get("sectors", ()) or ()))
+                       municipality=rec.get("municipality", ""), region=rec.get("region", ""),
+                       sectors=tuple(rec.get("sectors", ()) or ()))
     edges: dict[tuple[str, str], list[str]] = {}
     for rec in rels.to_dict("records"):
         a, b = sorted((rec["from"], rec["to"]))

@@ -24,6 +24,22 @@ def _tiny_registry() -> tuple[pd.DataFrame, pd.DataFrame]:
     return orgs, rels
 
 
+def test_network_figure_rings_national_actors_and_says_so() -> None:
+    o, r = _tiny_registry()
+    o = o.assign(region=["MK10", "SSS", "MK10", "MK10", "SSS"])  # p and r are national
+    fig = curated.network_figure(actors.build_graph(o, r), o, top=2)
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert legend[-1] == "valtakunnallinen toimija"
+    from matplotlib.collections import PathCollection
+
+    widths = sorted(round(float(w), 1) for c in fig.axes[0].collections if isinstance(c, PathCollection)
+                    for w in c.get_linewidths())
+    assert widths == [0.5, 0.5, 0.5, 1.4, 1.4]  # two national rings, three white edges
+    assert "5 toimijaa, joista 2 valtakunnallisia" in figures.alt_text(fig)
+    plain = curated.network_figure(actors.build_graph(*_tiny_registry()), _tiny_registry()[0], top=2)
+    assert "valtakunnallinen toimija" not in [t.get_text() for t in plain.axes[0].get_legend().get_texts()]
+
+
 def test_coverage_figure_draws_the_matrix_with_sources_as_rows():
     fig = curated.coverage_figure(catalogue_frame())
     ax = fig.axes[0]

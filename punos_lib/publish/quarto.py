@@ -25,7 +25,8 @@ differs from the chapters only in what the built-in renderer also adds:
 - an embed of a notebook whose run failed becomes the same "Osa puuttuu" placeholder, or, when
   ``punos run`` kept its previous good run, the same note saying which run is shown.
 
-The website's pages and the PDF are checked to exist before they replace the previous ones;
+The website's pages lose the attributes in which Quarto names the staged notebooks by their
+absolute paths, and they and the PDF are checked to exist before they replace the previous ones;
 Quarto's warnings are passed on to the report.
 """
 
@@ -113,6 +114,7 @@ def render_quarto(exe: str, book: Book, formats: Sequence[str], outputs: Path, s
                 raise PublishError(f"quarto finished but did not write {', '.join(missing)}; the website in "
                                    f"{outputs / 'site'} was left as it was")
             site = outputs / "site"
+            _strip_build_paths(built)
             replace_dir(built, site)
             report.pages = [site / p for p in pages]
             report.site_index = site / "index.html"
@@ -133,6 +135,24 @@ def render_quarto(exe: str, book: Book, formats: Sequence[str], outputs: Path, s
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return report
+
+
+#: Attributes Quarto puts on each embedded cell that name the staged notebook by its absolute
+#: path (Quarto removes them only when it makes notebook previews, which a book does not).
+_NOTEBOOK_ATTRS = re.compile(r' data-notebook(?:-[a-z]+)?="[^"]*"')
+
+
+def _strip_build_paths(built: Path) -> None:
+    """Remove the attributes that name the build folder from the website's pages.
+
+    A published page should not show where it was built (``/home/…/outputs/.publish/…``), and two
+    builds of the same study in two folders should give the same pages.
+    """
+    for page in built.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        cleaned = _NOTEBOOK_ATTRS.sub("", text)
+        if cleaned != text:
+            atomic_write_bytes(page, cleaned.encode("utf-8"))
 
 
 def _quarto(exe: str, project: Path, to: str, output_dir: Path, warnings: list[str]) -> None:

@@ -215,3 +215,19 @@ def test_a_failed_run_whose_previous_run_is_shown_says_so(project: Path, fake: P
     staged = (tmp_path / "staged" / "html" / "study" / "02-luku.qmd").read_text(encoding="utf-8")
     assert staged.count(note) == 1
     assert staged.index("::: {.stale-note}\n" + note) < staged.index("{{< embed ../_punos/notebooks/demo.ipynb")
+
+
+def test_pages_do_not_name_the_build_folder(tmp_path: Path) -> None:
+    from punos_lib.publish import quarto
+
+    page = tmp_path / "study" / "luku.html"
+    page.parent.mkdir()
+    page.write_text('<div class="cell" data-notebook="/home/x/outputs/.publish/quarto/project/_punos/notebooks/a.ipynb" '
+                    'data-notebook-cellid="cell-tbl-x" data-execution_count="4"><p>data-notebook="teksti"</p></div>',
+                    encoding="utf-8")
+    other = tmp_path / "index.html"
+    other.write_text("<p>ei muutettavaa</p>", encoding="utf-8")
+    quarto._strip_build_paths(tmp_path)
+    assert page.read_text(encoding="utf-8") == ('<div class="cell" data-execution_count="4">'
+                                                '<p>data-notebook="teksti"</p></div>')
+    assert other.read_text(encoding="utf-8") == "<p>ei muutettavaa</p>"

@@ -36,6 +36,7 @@ from collections.abc import Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import numpy as np
 import pandas as pd
@@ -292,10 +293,12 @@ def table_html(frame: pd.DataFrame, *, caption: str | None = None, synthetic: bo
     parts.append(f'<table style="font-size:0.78em"{label}>' if wide else f"<table{label}>")
 
     def text(value: str) -> str:
-        # Web addresses and paths may break after "/" or "." (not elsewhere inside a word); a cell
-        # that is one web address (the catalogue's pages) is a link to it.
-        shown = esc(tables.breakable(value)).replace("\u200b", "<wbr>")
-        return f'<a href="{esc(value)}">{shown}</a>' if _WEB_ADDRESS.fullmatch(value) else shown
+        # A cell that is one web address (the catalogue's pages) is a link named by its site
+        # ("pxdata.stat.fi"): the whole address broke into a column of twenty short lines. Other
+        # long words (paths) may break after "/" or ".".
+        if _WEB_ADDRESS.fullmatch(value):
+            return f'<a href="{esc(value)}">{esc(urlsplit(value).netloc)}</a>'
+        return esc(tables.breakable(value)).replace("\u200b", "<wbr>")
 
     parts.append("<thead><tr>" + "".join(f'<th style="text-align:right">{esc(c)}</th>' if num else f"<th>{esc(c)}</th>"
                                         for c, num in zip(header, numeric)) + "</tr></thead><tbody>")

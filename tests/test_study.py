@@ -376,8 +376,13 @@ def test_table_html_marks_wide_tables_and_lets_addresses_break():
     assert 'class="punos-table punos-wide" style="overflow-x:auto;max-width:100%"' in wide
     assert '<table style="font-size:0.78em">' in wide
     assert 'class="punos-wide"' not in narrow
-    url = study.table_html(pd.DataFrame({"Linkki": ["https://pxdata.stat.fi/PxWeb/api/v1/fi/StatFin/vaerak/11re.px"]}))
-    assert "https:/<wbr>/<wbr>pxdata.<wbr>stat" in url
+    # A web address is a link named by its site (the whole address broke into twenty short
+    # lines); other long words, such as paths, may break after "/".
+    address = "https://pxdata.stat.fi/PxWeb/pxweb/fi/StatFin/StatFin__vaerak/statfin_vaerak_pxt_11re.px/"
+    url = study.table_html(pd.DataFrame({"Linkki": [address]}))
+    assert f'<a href="{address}">pxdata.stat.fi</a>' in url
+    path = study.table_html(pd.DataFrame({"Polku": ["aineistot/tilastokeskus/vaerak/statfin_vaerak_pxt_11re.px"]}))
+    assert "aineistot/<wbr>tilastokeskus/<wbr>" in path
 
 
 def test_markdown_table_gives_pandoc_column_widths_by_content():

@@ -209,6 +209,9 @@ def typst_table(parser: TableParser, *, text_width_pt: float) -> TypstTable:
     rows = [r for r, _ in pairs]
     width = max(len(r) for r in rows)
     rows = [r + [""] * (width - len(r)) for r in rows]
+    # A printed page cannot be clicked: a link cell shows its whole address (the website shows
+    # the site's name).
+    rows = [[h or c for c, h in zip(r, hr)] for r, hr in zip(rows, hrefs)]
     n_head = min(max(parser.header_rows, 1), len(rows))
     body = rows[n_head:]
     flags = [a + [False] * (width - len(a)) for _, a in pairs][n_head:]

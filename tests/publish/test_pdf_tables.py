@@ -193,3 +193,13 @@ def test_quarto_pdf_gets_each_study_table_as_raw_typst(tmp_path: Path):
     assert data[1] == {"text/html": other, "text/markdown": "| a |"}   # not a study table: left alone
     assert math.isclose(QUARTO_TEXT_WIDTH_PT, (21.0 - 2 * 3.0) / 2.54 * 72, abs_tol=0.1)
 
+
+def test_a_printed_link_shows_its_whole_address():
+    # The website names a link by its site; a printed page cannot be clicked, so the PDF prints
+    # the whole address (breakable after "/").
+    address = "https://pxdata.stat.fi/PxWeb/pxweb/fi/StatFin/StatFin__vaerak/statfin_vaerak_pxt_11re.px/"
+    parser = _parsed(pd.DataFrame({"Tietolähde": ["Väestörakenne (11re)"], "Linkki": [address]}))
+    assert parser.rows[1][1] == "pxdata.stat.fi" and parser.links[1][1] == address
+    source = typst_table(parser, text_width_pt=QUARTO_TEXT_WIDTH_PT).content
+    assert f'link("{address}", text("{tables.breakable(address)}"))' in source
+

@@ -277,6 +277,22 @@ def test_the_same_study_for_another_region() -> None:
     assert not shown, f"Päijät-Häme's actor chapter shows Etelä-Savo's or unlinked national actors: {shown}"
     assert "<img" not in actor_page and "<table" not in actor_page
     assert "Toimijarekisterissä" not in cards and "Toimijarekisteriin ei ole kirjattu alan toimijoita" in cards
+    # The catalogue's regional entries are Etelä-Savo's: Päijät-Häme's source chapter (its table, figure,
+    # counts, gaps and their downloads) lists the national and general sources only.
+    from punos_lib.registry import catalogue
+
+    listed = catalogue.load_catalogue()
+    regional = listed.loc[listed["region"].notna(), "name_fi"].tolist()
+    assert regional, "the shipped catalogue has no regional entries to leave out"
+    source_page = read_page(site / "08-tietolahteet.html", site)
+    csvs = [d for d in source_page.downloads if d.endswith(".csv")]
+    assert csvs, "the source chapter offers no CSV downloads"
+    texts = {"page": source_page.text, **{d: (site / d).read_text(encoding="utf-8") for d in csvs}}
+    named = sorted({(where, n) for where, text in texts.items() for n in regional if n in text})
+    assert not named, f"Päijät-Häme's source chapter names Etelä-Savo's regional sources: {named}"
+    assert "Etelä-Sav" not in source_page.text
+    national = listed.loc[listed["region"].isna(), "name_fi"].tolist()
+    assert all(n in source_page.text for n in national), "a national source is missing from Päijät-Häme's"
     pdfs = sorted((BUILD / "outputs-mk07").glob("*.pdf"))
     assert [p.name for p in pdfs] == ["osaamistarpeiden-ennakointi-paijat-hame.pdf"], report.stdout
 

@@ -9,10 +9,16 @@ too: the catalogue itself, counts by level and access, known gaps, the study's o
 linked to their catalogue entries and snapshot entries (:func:`dataset_sources`), and where the
 actors' shared information is kept (:func:`collection_files`).
 
+An entry may name the region it is about (``region:``, a region code such as ``MK10``), e.g. a
+regional council's own reviews or its forum's assessments; an entry without it is a national or
+general source. A study shows the catalogue of its own region (:func:`region_view`): the national
+sources and that region's own, never another region's.
+
 Examples
 --------
 >>> from punos_lib import catalogue
 >>> cat = catalogue.load_catalogue()                      # doctest: +SKIP
+>>> view = catalogue.region_view(cat, "MK07")               # doctest: +SKIP
 >>> catalogue.coverage_matrix(cat).sum()                   # doctest: +SKIP
 >>> catalogue.summary_by(cat, "access")                   # doctest: +SKIP
 """
@@ -28,6 +34,7 @@ import pandas as pd
 
 from punos_lib.errors import InputError, SnapshotError, ValidationError
 from punos_lib.paths import data_dir
+from punos_lib.reference.regions import REGIONS
 from punos_lib.registry.actors import REGISTRY_SOURCE
 from punos_lib.records import (
     Problems,
@@ -44,6 +51,7 @@ __all__ = [
     "ACCESS",
     "FREQUENCIES",
     "load_catalogue",
+    "region_view",
     "coverage_matrix",
     "summary_by",
     "gaps",
@@ -112,10 +120,14 @@ _REQUIRED = (
 OPTIONAL = ("latest_period", "loader", "gaps", "page")
 #: Optional lists of actor ids (``data/actors/organisations.csv``): who produces and who uses a source.
 ACTOR_LINKS: dict[str, str] = {"producer_actors": "tuottaja", "user_actors": "käyttäjä"}
+#: Optional field: the region code (e.g. ``MK10``) of a source about one region only; absent or
+#: null for a national or general source, which every region's study shows.
+REGION = "region"
 #: Fields of an entry, in the order of the frame from :func:`load_catalogue`.
 COLUMNS = (
     "id", "name_fi", "name_en", "producer", "kind", "topics", "granularity", "frequency",
     "latest_period", "access", "url", "licence", "loader", "gaps", "producer_actors", "user_actors", "page",
+    REGION,
 )
 #: The source line of tables and figures built from the catalogue.
 CATALOGUE_SOURCE = "Punos-tietolähdeluettelo"
@@ -133,7 +145,7 @@ def check_entry(entry: object, row: int, problems: Problems) -> None:
     if not isinstance(entry, dict):
         problems.add("each source must be a mapping of field: value", row=row)
         return
-    problems.known_keys(entry, _REQUIRED + OPTIONAL + tuple(ACTOR_LINKS), row=row)
+    problems.known_keys(entry, _REQUIRED + OPTIONAL + tuple(ACTOR_LINKS) + (REGION,), row=row)
     problems.require(entry, _REQUIRED, row=row)
     for field in ("id", "name_fi", "name_en", "producer", "licence"):
         if entry.get(field) is not None:
@@ -170,29 +182,38 @@ def check_entry(entry: object, row: int, problems: Problems) -> None:
         if value is not None and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
             problems.add("must be a list of actor ids of data/actors/organisations.csv, e.g. [tilastokeskus]",
                          row=row, field=field, value=value)
+    region = entry.get(REGION)
+    if region is not None and (not isinstance(region, str) or region not in REGIONS):
+        problems.add(f"not a region code; use one of {', '.join(REGIONS)} (e.g. MK10 for Etelä-Savo) for a "
+                     "source about one region only, or leave the field out for a national or general "
+                     "source", row=row, field=REGION, value=region)
 
 
-def load_catalogue(path: str | Path | None = None) -> pd.DataFrame:
+def load_catalogue(path: str | Path | None = None, *, region: str | None = None) -> pd.DataFrame:
     """Read and validate the data source catalogue.
 
     Parameters
     ----------
     path : str or Path, optional
         The catalogue YAML file; default ``data/catalogue.yaml`` of the project.
+    region : str, optional
+        Return only this region's view (:func:`region_view`); the whole file is validated all
+        the same. Default: every entry.
 
     Returns
     -------
     pandas.DataFrame
-        One row per source in file order, columns ``id, name_fi, name_en,
-        producer, kind, topics, granularity, frequency, latest_period, access,
-        url, licence, loader, gaps``. ``topics`` and ``granularity`` hold
-        tuples. ``attrs["source_file"]`` names the file.
+        One row per source in file order, the columns of :data:`COLUMNS` (``id, name_fi,
+        name_en, producer, kind, topics, granularity, frequency, latest_period, access, url,
+        licence, loader, gaps, producer_actors, user_actors, page, region``). ``topics``,
+        ``granularity`` and the actor links hold tuples; ``region`` is None for a national or
+        general source. ``attrs["source_file"]`` names the file.
 
     Raises
     ------
     ValidationError
-        Every schema problem of the file at once; the message names the file,
-        the entry (1-based row) and the field.
+        Every schema problem of the file at once (an unknown region code too); the message
+        names the file, the entry (1-based row and id), the field and the value.
 
     Examples
     --------
@@ -228,8 +249,49 @@ def load_catalogue(path: str | Path | None = None) -> pd.DataFrame:
             record[field] = tuple(entry.get(field) or ())
         records.append(record)
     frame = pd.DataFrame.from_records(records, columns=list(COLUMNS))
+    # None (not NaN) for a national source, so ``rec["region"] or ...`` reads as it should
+    frame[REGION] = pd.Series([r[REGION] for r in records], index=frame.index, dtype=object)
     frame.attrs["source_file"] = str(path)
+    if region is not None:
+        return region_view(frame, region)
     return frame
+
+
+def region_view(cat: pd.DataFrame, region: str) -> pd.DataFrame:
+    """The catalogue a study of ``region`` shows: the national sources and the region's own.
+
+    Parameters
+    ----------
+    cat : pandas.DataFrame
+        From :func:`load_catalogue` (the whole catalogue).
+    region : str
+        The study's region code, e.g. ``"MK07"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The entries without a region (national or general sources) and those whose ``region``
+        is ``region``, in catalogue order; another region's entries are left out.
+        ``attrs`` are those of ``cat`` plus ``region``.
+
+    Raises
+    ------
+    InputError
+        ``region`` is not a region code.
+
+    Examples
+    --------
+    >>> cat = pd.DataFrame({"id": ["national", "esavo-own", "phh-own"], "region": [None, "MK10", "MK07"]})
+    >>> region_view(cat, "MK07")["id"].tolist()
+    ['national', 'phh-own']
+    """
+    _check_frame(cat, ("id", REGION))
+    if region not in REGIONS:
+        raise InputError(f"{region!r} is not a region code; use one of {', '.join(REGIONS)}")
+    regions = cat[REGION]
+    view = cat[regions.isna() | (regions == region)].reset_index(drop=True)
+    view.attrs = {**cat.attrs, "region": region}
+    return view
 
 
 def _check_frame(cat: object, needed: tuple[str, ...]) -> None:

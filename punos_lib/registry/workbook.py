@@ -9,7 +9,8 @@ edit it in a workbook, as the forum assessments are collected:
   sheet identifying the template), one row per record, the files' own column names as headers
   and lists written as ``a; b``; the actors' ``region`` column (the region code, or ``SSS`` for a
   national actor) carries a Finnish heading as a cell note, a list of the allowed codes and an
-  explanation on ``Ohjeet``;
+  explanation on ``Ohjeet``, and so does the sources' ``region`` column (the code of a source about
+  one region only, empty for a national or general source);
 - :func:`import_workbook` checks every row of every sheet with the same rules as the loaders
   (:func:`punos_lib.registry.actors.load_registry`, :func:`punos_lib.registry.catalogue.load_catalogue`
   and the catalogue's links to the actors) and reports every bad cell at once (sheet, row,
@@ -41,8 +42,8 @@ from punos_lib.registry import actors, catalogue
 __all__ = ["TEMPLATE_ID", "TEMPLATE_VERSION", "SHEETS", "write_template", "import_workbook"]
 
 TEMPLATE_ID = "punos-registry"
-#: Version 2 added the actors' ``region`` column.
-TEMPLATE_VERSION = "2"
+#: Version 2 added the actors' ``region`` column, version 3 the sources' ``region`` column.
+TEMPLATE_VERSION = "3"
 _ORGS, _RELS, _SOURCES, _GUIDE, _META = "Toimijat", "Suhteet", "Tietolähteet", "Ohjeet", "_meta"
 #: Sheet -> its columns (the field names of the files).
 SHEETS: dict[str, tuple[str, ...]] = {
@@ -54,6 +55,9 @@ _CATALOGUE_LISTS = ("topics", "granularity", *catalogue.ACTOR_LINKS)
 #: Finnish heading of the actors' region column (a note on its header cell).
 REGION_HEADING = (f"Alue: maakunnan koodi (esim. MK10 = Etelä-Savo) tai {actors.NATIONAL} = valtakunnallinen "
                   "toimija (koko maa)")
+#: Finnish heading of the sources' region column (a note on its header cell).
+SOURCE_REGION_HEADING = ("Alue: maakunnan koodi (esim. MK10 = Etelä-Savo), jos lähde koskee vain yhtä maakuntaa; "
+                         "tyhjä = valtakunnallinen tai yleinen lähde")
 
 
 def _paths(actors_dir: str | Path | None, catalogue_path: str | Path | None) -> tuple[Path, Path, Path]:
@@ -94,6 +98,9 @@ def _instructions() -> list[str]:
         f"Suhteiden lajit: {', '.join(actors.RELATION_KINDS)}. Varmistamaton tieto: lähteeksi 'oletus'.",
         f"Välilehti '{_SOURCES}': tietolähteet; luettelot (topics, granularity, producer_actors, user_actors)",
         "puolipisteellä eroteltuina, esim. 'region; municipality'.",
+        "Sarake region (alue): maakunnan koodi, jos lähde koskee vain yhtä maakuntaa (esim. maakuntaliiton omat",
+        "katsaukset); tyhjä, jos lähde on valtakunnallinen tai yleinen. Maakunnan selvitys näyttää",
+        "valtakunnalliset lähteet ja maakunnan omat, ei muiden maakuntien lähteitä.",
         "",
         "Älä muuta sarakeotsikoita tai välilehtien nimiä. Tyhjä rivi ohitetaan.",
         "Palauta täytetty tiedosto; se tarkistetaan kokonaan ennen tallennusta, ja jokainen virheellinen",
@@ -154,13 +161,14 @@ def write_template(output: str | Path, *, actors_dir: str | Path | None = None,
         for rec in frames[name].to_dict("records"):
             sheet.append([_template_cell(rec[c]) for c in columns])
         sheet.freeze_panes = "B2"
-        if name == _ORGS:
-            column = columns.index("region") + 1
-            header = sheet.cell(row=1, column=column)
-            header.comment = Comment(REGION_HEADING, "Punos")
-            codes = DataValidation(type="list", formula1='"' + ",".join([*REGIONS, actors.NATIONAL]) + '"',
-                                   allow_blank=False, showErrorMessage=True, errorTitle="Alue",
-                                   error=REGION_HEADING)
+        if name in (_ORGS, _SOURCES):
+            national = name == _ORGS  # actors name SSS for national; a national source leaves it empty
+            heading = REGION_HEADING if national else SOURCE_REGION_HEADING
+            header = sheet.cell(row=1, column=columns.index("region") + 1)
+            header.comment = Comment(heading, "Punos")
+            allowed = [*REGIONS, actors.NATIONAL] if national else list(REGIONS)
+            codes = DataValidation(type="list", formula1='"' + ",".join(allowed) + '"', allow_blank=not national,
+                                   showErrorMessage=True, errorTitle="Alue", error=heading)
             codes.add(f"{header.column_letter}2:{header.column_letter}1048576")
             sheet.add_data_validation(codes)
     meta = wb.create_sheet(_META)

@@ -62,6 +62,21 @@ def test_punos_check_reports_every_problem_and_run_refuses(in_project: dict[str,
     assert not in_project["counter"].exists() and not (in_project["outputs"] / "notebooks").exists()
 
 
+def test_punos_check_names_an_unknown_region_of_a_catalogue_entry(in_project: dict[str, Path],
+                                                                  capsys: pytest.CaptureFixture) -> None:
+    add_entry(in_project["snapshot"], "population/data", b"{}")
+    cat = in_project["root"] / "data" / "catalogue.yaml"
+    text = cat.read_text(encoding="utf-8")
+    assert text.count("region: MK10") >= 1
+    cat.write_text(text.replace("region: MK10", "region: Etelä-Savo", 1), encoding="utf-8")
+    assert main(["check"]) == 2
+    out = capsys.readouterr().out
+    assert "PROBLEM data/catalogue.yaml (source catalogue)" in out
+    assert "(esavoennakoi), field 'region', value 'Etelä-Savo': not a region code" in out
+    assert "leave the field out for a national or general source" in out
+    assert out.rstrip().endswith("1 problems")
+
+
 @pytest.mark.parametrize("argv, words", [
     (["run", "--region", "mk10"], ["unknown region 'mk10'", "MK01, MK02, MK04", "MK21"]),
     (["run", "--region", "MK99"], ["unknown region 'MK99'"]),

@@ -348,3 +348,61 @@ def test_unknown_actor_ids_in_the_catalogue_are_all_reported() -> None:
 def test_actor_links_must_be_lists(tmp_path: Path) -> None:
     with pytest.raises(ValidationError, match="producer_actors"):
         catalogue.load_catalogue(_write(tmp_path, [_entry(producer_actors="tilastokeskus")]))
+
+
+# ----------------------------------------------------------------- region of an entry
+
+
+def test_region_view_keeps_national_sources_and_the_region_s_own(tmp_path: Path) -> None:
+    path = _write(tmp_path, [
+        _entry(id="national", topics=["demand"], granularity=["country", "region"]),
+        _entry(id="esavo-own", region="MK10", topics=["foresight"], granularity=["region"], access="web_only"),
+        _entry(id="phh-own", region="MK07", topics=["education"], granularity=["municipality"],
+               access="download", gaps="Vain Päijät-Häme."),
+        _entry(id="also-national", region=None, topics=["supply"], granularity=["region"]),
+    ])
+    cat = catalogue.load_catalogue(path)
+    assert cat["region"].tolist() == [None, "MK10", "MK07", None]
+    seven = catalogue.region_view(cat, "MK07")
+    assert seven["id"].tolist() == ["national", "phh-own", "also-national"]
+    assert seven.attrs["region"] == "MK07" and seven.attrs["source_file"] == str(path)
+    assert catalogue.load_catalogue(path, region="MK10")["id"].tolist() == ["national", "esavo-own", "also-national"]
+    assert catalogue.load_catalogue(path, region="MK01")["id"].tolist() == ["national", "also-national"]
+    # the chapter's tables and figure are built from the view: the other region's entries are not counted
+    assert catalogue.catalogue_table(seven)["Tietolähde"].tolist() == ["Lähde A"] * 3
+    access = catalogue.summary_table(seven, "access").set_index("Saatavuus")["Lähteitä"]
+    assert access["vain verkkosivu"] == 0 and access["ladattava tiedosto"] == 1 and access["rajapinta"] == 2
+    levels = catalogue.summary_table(catalogue.region_view(cat, "MK10"), "granularity").set_index("Aluetaso")
+    assert levels.loc["kunta", "Lähteitä"] == 0 and levels.loc["maakunta", "Lähteitä"] == 3
+    assert catalogue.coverage_data(seven).columns.tolist()[0] == "Tietolähde"
+    assert catalogue.coverage_data(seven)["koulutus"].tolist() == [0, 1, 0]
+    assert catalogue.gaps_table(seven)["Tunnetut puutteet"].tolist() == ["Vain Päijät-Häme."]
+    assert catalogue.gaps_table(catalogue.region_view(cat, "MK10")).empty
+    with pytest.raises(InputError, match="'MK99' is not a region code"):
+        catalogue.region_view(cat, "MK99")
+    with pytest.raises(InputError, match="not a region code"):
+        catalogue.region_view(cat, "SSS")  # the whole country is not a study region
+
+
+@pytest.mark.parametrize("value", ["MK99", "Etelä-Savo", "SSS", 10, ["MK10"]])
+def test_an_unknown_region_code_names_file_entry_field_and_value(tmp_path: Path, value: object) -> None:
+    path = _write(tmp_path, [_entry(), _entry(id="src-b", region=value)])
+    with pytest.raises(ValidationError) as info:
+        catalogue.load_catalogue(path)
+    (problem,) = info.value.problems
+    assert str(path) in problem and "entry 2 (src-b), field 'region'" in problem and repr(value) in problem
+    assert "MK10" in problem and "leave the field out for a national or general source" in problem
+
+
+def test_the_shipped_catalogue_s_regional_entries_are_etela_savo_s_and_mk07_sees_none_of_them() -> None:
+    cat = catalogue.load_catalogue(CATALOGUE)
+    regional = cat.loc[cat["region"].notna(), ["id", "region"]]
+    assert set(regional["region"]) == {"MK10"}
+    assert {"esavoennakoi", "esavo-maakuntakatsaus", "forum-assessments"} <= set(regional["id"])
+    seven = catalogue.region_view(cat, "MK07")
+    assert set(seven["id"]) == set(cat["id"]) - set(regional["id"])
+    assert LINKED_IDS <= set(seven["id"])  # the study's own datasets still find their sources
+    # nothing the Päijät-Häme study shows from the catalogue names Etelä-Savo
+    tables = [catalogue.catalogue_table(seven), catalogue.gaps_table(seven), catalogue.coverage_data(seven)]
+    assert not any("Etelä-Savo" in str(v) for t in tables for v in t.to_numpy().ravel())
+    assert len(catalogue.region_view(cat, "MK10")) == len(cat)

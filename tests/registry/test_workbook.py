@@ -60,6 +60,16 @@ def test_template_holds_every_record(tmp_path, project):
     sources = wb["Tietolähteet"]
     header = [c.value for c in sources[1]]
     assert sources.cell(2, header.index("granularity") + 1).value == "country; region; sub_region; municipality"
+    # the sources' region column: a code for a regional source, empty for a national one
+    assert header == list(catalogue.COLUMNS)
+    cat = catalogue.load_catalogue(project[1])
+    column = header.index("region") + 1
+    cells = [sources.cell(r, column).value for r in range(2, len(cat) + 2)]
+    assert cells == [code or None for code in cat["region"]] and cells.count("MK10") == 3
+    assert sources.cell(1, column).comment.text.startswith("Alue: maakunnan koodi")
+    (rule,) = sources.data_validations.dataValidation
+    assert rule.type == "list" and "MK07" in rule.formula1 and "SSS" not in rule.formula1 and rule.allow_blank
+    assert "valtakunnallinen tai yleinen" in guide
     assert all(c.data_type != "f" for ws in wb.worksheets for row in ws.iter_rows() for c in row)
 
 
@@ -84,6 +94,9 @@ def test_filled_workbook_round_trips_into_valid_files(tmp_path, project):
     sources = wb["Tietolähteet"]
     header = [c.value for c in sources[1]]
     sources.cell(2, header.index("user_actors") + 1).value = "esavo; uusi-yritys"
+    ids = [sources.cell(r, 1).value for r in range(1, sources.max_row + 1)]
+    sources.cell(ids.index("statfin-tyti") + 1, header.index("region") + 1).value = "MK07"  # national -> MK07
+    sources.cell(ids.index("esavoennakoi") + 1, header.index("region") + 1).value = None  # MK10 -> national
     wb.save(path)
     written = _import(path, project)
     assert {p.name for p in written} == {"organisations.csv", "relations.csv", "catalogue.yaml"}
@@ -96,6 +109,14 @@ def test_filled_workbook_round_trips_into_valid_files(tmp_path, project):
     assert r["source"].iloc[-1] == '=HYPERLINK("http://x","x")'  # curated input keeps what was typed
     cat = catalogue.load_catalogue(project[1])
     assert cat["user_actors"].iloc[0] == ("esavo", "uusi-yritys")
+    regions = cat.set_index("id")["region"]
+    assert regions[["statfin-tyti", "esavoennakoi", "forum-assessments", "sotkanet"]].tolist() == [
+        "MK07", None, "MK10", None]
+    saved = catalogue.load_catalogue(project[1])  # the YAML: no region key where the cell was empty
+    text = project[1].read_text(encoding="utf-8")
+    assert text.count("region: MK10") == 2 and text.count("region: MK07") == 1 and "region: null" not in text
+    assert "statfin-tyti" in catalogue.region_view(saved, "MK07")["id"].tolist()
+    assert "statfin-tyti" not in catalogue.region_view(saved, "MK10")["id"].tolist()
     assert project[1].read_text(encoding="utf-8").startswith("# Catalogue of knowledge producers")
     links = catalogue.actor_links(cat, o)
     assert ((links["actor"] == "uusi-yritys") & (links["link"] == "user_actors")).sum() == 1
@@ -123,6 +144,8 @@ def test_every_bad_row_of_every_sheet_is_reported_and_nothing_written(tmp_path, 
     header = [c.value for c in sources[1]]
     sources.cell(4, header.index("access") + 1).value = "fax"
     sources.cell(5, header.index("producer_actors") + 1).value = "tilastokeskus; ghost"
+    sources.cell(6, header.index("region") + 1).value = "Päijät-Häme"  # a name, not a code
+    sources.cell(7, header.index("region") + 1).value = "SSS"          # national is an empty cell
     wb.save(path)
     before = _snapshot(project)
     with pytest.raises(ValidationError) as info:
@@ -137,12 +160,16 @@ def test_every_bad_row_of_every_sheet_is_reported_and_nothing_written(tmp_path, 
         "sheet 'Suhteet', row 2, field 'to', value 'nobody'",
         "sheet 'Tietolähteet', row 4, field 'access', value 'fax'",
         "sheet 'Tietolähteet', row 5, field 'producer_actors', value 'ghost'",
+        "sheet 'Tietolähteet', row 6, field 'region', value 'Päijät-Häme'",
+        "sheet 'Tietolähteet', row 7, field 'region', value 'SSS'",
     ]
     for where in expected:
         assert any(where in p for p in problems), (where, problems)
     assert len(problems) == len(expected)
     assert any("use one of" in p for p in problems if "'church'" in p)  # what is allowed
     assert any("SSS for a national actor" in p for p in problems if "row 7, field 'region'" in p)
+    assert any("leave the field out for a national or general source" in p for p in problems
+               if "'Tietolähteet', row 7, field 'region'" in p)
     assert _snapshot(project) == before
 
 
@@ -169,13 +196,16 @@ def test_cli_template_and_import_exit_codes(tmp_path, project, monkeypatch, caps
     assert cli.main(["registry", "template", "--output", str(tmp_path)]) == 2
 
 
-def test_a_version_1_workbook_without_the_region_column_is_refused(tmp_path, project):
+@pytest.mark.parametrize("version", ["1", "2"])
+def test_an_older_workbook_without_a_region_column_is_refused(tmp_path, project, version):
     path = _template(tmp_path, project)
     wb = load_workbook(path)
-    wb["_meta"]["B2"].value = "1"
-    wb["Toimijat"].delete_cols(actors.ORG_COLUMNS.index("region") + 1)
+    wb["_meta"]["B2"].value = version
+    wb["Tietolähteet"].delete_cols(catalogue.COLUMNS.index("region") + 1)  # version 2 had no sources' region
+    if version == "1":
+        wb["Toimijat"].delete_cols(actors.ORG_COLUMNS.index("region") + 1)
     wb.save(path)
     before = _snapshot(project)
-    with pytest.raises(ValidationError, match="version 2; write a new one"):
+    with pytest.raises(ValidationError, match="version 3; write a new one"):
         _import(path, project)
     assert _snapshot(project) == before

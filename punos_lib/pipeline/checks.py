@@ -117,10 +117,11 @@ def _curated_checks(project: Path) -> list[tuple[str, Callable[[], Any]]]:
 
 
 def _problem_lines(exc: PunosError) -> list[str]:
+    # Each listed problem names its file, row and field already; the summary line before the
+    # list ("… is not valid (5 problems); first: …") repeated on every line was noise.
     problems = getattr(exc, "problems", None)
     if problems:
-        head = str(exc).splitlines()[0]
-        return [f"{head} {p}" if not p.startswith(head) else p for p in problems]
+        return list(problems)
     return [line for line in str(exc).splitlines() if line.strip()]
 
 

@@ -68,13 +68,17 @@ def test_punos_check_names_an_unknown_region_of_a_catalogue_entry(in_project: di
     cat = in_project["root"] / "data" / "catalogue.yaml"
     text = cat.read_text(encoding="utf-8")
     assert text.count("region: MK10") >= 1
-    cat.write_text(text.replace("region: MK10", "region: Etelä-Savo", 1), encoding="utf-8")
+    cat.write_text(text.replace("region: MK10", "region: Etelä-Savo", 2), encoding="utf-8")
     assert main(["check"]) == 2
     out = capsys.readouterr().out
     assert "PROBLEM data/catalogue.yaml (source catalogue)" in out
     assert "(esavoennakoi), field 'region', value 'Etelä-Savo': not a region code" in out
     assert "leave the field out for a national or general source" in out
-    assert out.rstrip().endswith("1 problems")
+    # One line per bad entry, each naming its own entry; the summary is not repeated on each.
+    lines = [line for line in out.splitlines() if line.startswith("PROBLEM data/catalogue.yaml")]
+    assert len(lines) == 2 and "(esavoennakoi)" in lines[0] and "(esavo-maakuntakatsaus)" in lines[1]
+    assert not any("problems); first" in line for line in lines)
+    assert out.rstrip().endswith("2 problems")
 
 
 @pytest.mark.parametrize("argv, words", [

@@ -273,6 +273,10 @@ def test_the_same_study_for_another_region() -> None:
     registry, _ = actors.load_registry()
     actor_page = (site / "09-toimijaverkosto.html").read_text(encoding="utf-8")
     assert "Päijät-Hämeen toimijoita ei ole vielä kirjattu toimijarekisteriin." in actor_page
+    # Each chapter says once, at its top, that its tables are empty and its explanations tell what
+    # they will show.
+    for page in (actor_page, forum_page):
+        assert page.count("joten luvun taulukot ja kuviot ovat vielä tyhjiä") == 1
     shown = [name for name in registry["name_fi"] if name in actor_page]
     assert not shown, f"Päijät-Häme's actor chapter shows Etelä-Savo's or unlinked national actors: {shown}"
     assert "<img" not in actor_page and "<table" not in actor_page

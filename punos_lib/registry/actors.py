@@ -61,6 +61,7 @@ __all__ = [
     "NATIONAL",
     "region_view",
     "regional_only",
+    "chapter_lead_text",
     "none_recorded_text",
     "build_graph",
     "centrality",
@@ -254,6 +255,26 @@ def none_recorded_text(region: str) -> str:
     'Päijät-Hämeen toimijoita ei ole vielä kirjattu toimijarekisteriin.'
     """
     return f"{genitive(region)} toimijoita ei ole vielä kirjattu toimijarekisteriin."
+
+
+def chapter_lead_text(region: str, has_actors: bool) -> str:
+    """The Finnish sentence that opens the actor chapter: whose network its tables and figures show.
+
+    A region without actors of its own is told so once, before the chapter's explanations (which
+    then say what the empty tables will show).
+
+    Examples
+    --------
+    >>> chapter_lead_text("MK10", True)
+    'Luvun taulukot ja kuviot kuvaavat Etelä-Savon toimijoita ja niihin kytkeytyviä valtakunnallisia toimijoita.'
+    >>> chapter_lead_text("MK07", False).startswith("Päijät-Hämeen toimijoita ei ole vielä kirjattu")
+    True
+    """
+    if has_actors:
+        return (f"Luvun taulukot ja kuviot kuvaavat {genitive(region)} toimijoita ja niihin kytkeytyviä "
+                "valtakunnallisia toimijoita.")
+    return (f"{none_recorded_text(region)[:-1]}, joten luvun taulukot ja kuviot ovat vielä tyhjiä. Alla "
+            "olevat selitykset kertovat, mitä ne näyttävät, kun alueen toimijat ja niiden suhteet on kirjattu.")
 
 
 def check_organisations(records: list[tuple[int, dict[str, str]]], problems: Problems,

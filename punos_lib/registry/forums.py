@@ -79,6 +79,7 @@ __all__ = [
     "CRITERIA_COLUMNS",
     "load_criteria",
     "criteria_table",
+    "chapter_lead_text",
     "none_recorded_text",
 ]
 
@@ -851,3 +852,19 @@ def none_recorded_text(region: str, what: str) -> str:
     if what not in _NONE_RECORDED:
         raise InputError(f"none_recorded_text: unknown {what!r}; use one of {', '.join(_NONE_RECORDED)}")
     return _NONE_RECORDED[what].format(region=genitive(region))
+
+
+def chapter_lead_text(region: str, has_pilots: bool) -> str:
+    """The Finnish sentence that opens the forum chapter: whose forum records it shows.
+
+    Examples
+    --------
+    >>> chapter_lead_text("MK10", True)
+    'Luvun taulukot ja kuviot perustuvat Etelä-Savon foorumipilottien kirjauksiin.'
+    >>> chapter_lead_text("MK07", False).startswith("Päijät-Hämeen foorumipilotteja ei ole vielä kirjattu")
+    True
+    """
+    if has_pilots:
+        return f"Luvun taulukot ja kuviot perustuvat {genitive(region)} foorumipilottien kirjauksiin."
+    return (f"{none_recorded_text(region, 'pilots')[:-1]}, joten luvun taulukot ja kuviot ovat vielä tyhjiä. "
+            "Alla olevat selitykset kertovat, mitä ne näyttävät, kun pilotteja on pidetty ja kirjattu.")

@@ -375,3 +375,13 @@ def test_catalogue_links_within_the_region_s_view(tmp_path: Path) -> None:
     assert catalogue.actor_links(cat, orgs, within=view)["actor"].tolist() == ["n1", "a"]
     with pytest.raises(ValidationError, match="no actor with this id"):
         catalogue.actor_links(cat, view)  # links are checked against the whole registry
+
+
+def test_the_chapter_lead_names_the_region_or_says_it_has_no_actors_yet() -> None:
+    from punos_lib.registry.actors import chapter_lead_text
+
+    assert chapter_lead_text("MK10", True) == ("Luvun taulukot ja kuviot kuvaavat Etelä-Savon toimijoita ja niihin "
+                                               "kytkeytyviä valtakunnallisia toimijoita.")
+    empty = chapter_lead_text("MK07", False)
+    assert empty.startswith("Päijät-Hämeen toimijoita ei ole vielä kirjattu toimijarekisteriin, joten")
+    assert "Etelä-Savo" not in empty

@@ -431,3 +431,10 @@ def test_criteria_problems_are_reported_together(tmp_path: Path) -> None:
     assert any("row 1, field 'formats', value 'region'" in p for p in problems)
     assert any("row 2, field 'criterion_fi'" in p for p in problems)
     assert any("row 2, field 'id', value 'a'" in p for p in problems)
+
+
+def test_the_chapter_lead_names_the_region_or_says_it_has_no_pilots_yet() -> None:
+    assert forums.chapter_lead_text("MK10", True) == "Luvun taulukot ja kuviot perustuvat Etelä-Savon foorumipilottien kirjauksiin."
+    empty = forums.chapter_lead_text("MK07", False)
+    assert empty.startswith("Päijät-Hämeen foorumipilotteja ei ole vielä kirjattu selvitykseen, joten")
+    assert "Etelä-Savo" not in empty

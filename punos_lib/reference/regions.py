@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from punos_lib.errors import InputError
 
-__all__ = ["COUNTRY", "COUNTRY_NAME", "GENITIVES", "REGIONS", "genitive"]
+__all__ = ["COUNTRY", "COUNTRY_NAME", "GENITIVES", "REGIONS", "genitive", "require_region"]
 
 #: The whole country in StatFin area codes.
 COUNTRY = "SSS"
@@ -60,9 +60,19 @@ GENITIVES: dict[str, str] = {
 }
 
 
+def require_region(code: object) -> str:
+    """``code`` when it is one of :data:`REGIONS`; otherwise an :class:`InputError` listing the codes.
+
+    Examples
+    --------
+    >>> require_region("MK10")
+    'MK10'
+    """
+    if not isinstance(code, str) or code not in REGIONS:
+        raise InputError(f"{code!r} is not a region code; use one of {', '.join(REGIONS)}")
+    return code
+
+
 def genitive(code: str) -> str:
     """The genitive of a region's name, e.g. ``genitive("MK10") == "Etelä-Savon"``."""
-    try:
-        return GENITIVES[code]
-    except KeyError:
-        raise InputError(f"{code!r} is not a region code; use one of {', '.join(REGIONS)}") from None
+    return GENITIVES[require_region(code)]

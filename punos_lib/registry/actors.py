@@ -48,7 +48,7 @@ from punos_lib.records import (
     split_list,
     with_curated_provenance,
 )
-from punos_lib.reference.regions import COUNTRY, REGIONS, genitive
+from punos_lib.reference.regions import COUNTRY, REGIONS, genitive, require_region
 from punos_lib.reference.sectors import known_sector_ids, load_sectors
 
 if TYPE_CHECKING:
@@ -211,8 +211,7 @@ def region_view(orgs: pd.DataFrame, rels: pd.DataFrame, region: str) -> tuple[pd
     """
     _need_registry(orgs, ("id", "region"), "region_view (organisations)")
     _need_registry(rels, ("from", "to"), "region_view (relations)")
-    if region not in REGIONS:
-        raise InputError(f"{region!r} is not a region code; use one of {', '.join(REGIONS)}")
+    require_region(region)
     regions = orgs["region"].astype(str)
     own = set(orgs.loc[regions == region, "id"])
     national = set(orgs.loc[regions == NATIONAL, "id"])

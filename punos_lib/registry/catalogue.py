@@ -34,7 +34,7 @@ import pandas as pd
 
 from punos_lib.errors import InputError, SnapshotError, ValidationError
 from punos_lib.paths import data_dir
-from punos_lib.reference.regions import REGIONS
+from punos_lib.reference.regions import REGIONS, require_region
 from punos_lib.registry.actors import REGISTRY_SOURCE
 from punos_lib.records import (
     Problems,
@@ -286,8 +286,7 @@ def region_view(cat: pd.DataFrame, region: str) -> pd.DataFrame:
     ['national', 'phh-own']
     """
     _check_frame(cat, ("id", REGION))
-    if region not in REGIONS:
-        raise InputError(f"{region!r} is not a region code; use one of {', '.join(REGIONS)}")
+    require_region(region)
     regions = cat[REGION]
     view = cat[regions.isna() | (regions == region)].reset_index(drop=True)
     view.attrs = {**cat.attrs, "region": region}

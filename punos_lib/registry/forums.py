@@ -57,7 +57,7 @@ from punos_lib.records import (
     with_curated_provenance,
 )
 from punos_lib.registry.actors import ACTOR_TYPES
-from punos_lib.reference.regions import REGIONS, genitive
+from punos_lib.reference.regions import REGIONS, genitive, require_region
 from punos_lib.reference.sectors import known_sector_ids, load_sectors
 
 __all__ = [
@@ -160,9 +160,7 @@ def _check_region(value: object, problems: Problems, *, row: int | None = None, 
 
 def _region_code(region: str | None) -> str | None:
     """``region`` checked as a study's region code (None: every region)."""
-    if region is not None and region not in REGIONS:
-        raise InputError(f"{region!r} is not a region code; use one of {', '.join(REGIONS)}")
-    return region
+    return None if region is None else require_region(region)
 
 
 def _check_pilot(doc: object, problems: Problems, sector_ids: tuple[str, ...]) -> None:

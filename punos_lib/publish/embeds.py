@@ -14,7 +14,8 @@ from punos_lib.errors import PublishError
 from punos_lib.publish._common import located_error
 from punos_lib.publish.chapters import Chapter, Embed
 
-__all__ = ["DATA_KINDS", "DOWNLOAD_TEXT", "FIGURE_SVG_TEXT", "Notebooks", "Output", "data_files", "shows_example"]
+__all__ = ["DATA_KINDS", "DOWNLOAD_TEXT", "FIGURE_SVG_TEXT", "Notebooks", "Output", "data_files", "notebook_text",
+           "shows_example"]
 
 #: The words before the download links of a figure's or table's data.
 DOWNLOAD_TEXT = "Lataa aineisto:"
@@ -23,6 +24,12 @@ FIGURE_SVG_TEXT = "Kuva (SVG)"
 #: Output kinds that are a figure or a table, so have data files to download (a Markdown or text
 #: output is a sentence, e.g. where a region has no records to show).
 DATA_KINDS = ("png", "svg", "html")
+
+
+def notebook_text(value: Any) -> str:
+    """A notebook field's text (a cell's source, an output's data): nbformat stores it as one
+    string or as a list of lines."""
+    return "".join(value) if isinstance(value, list) else str(value or "")
 
 
 @dataclass
@@ -132,8 +139,7 @@ class Notebooks:
                 raise located_error(embed.file, embed.line, f"cannot read notebook {embed.notebook}: {exc}") from exc
             self.cache[embed.notebook] = nb
         for cell in nb.get("cells", []):
-            source = cell.get("source", "")
-            source = "".join(source) if isinstance(source, list) else source
+            source = notebook_text(cell.get("source"))
             options = _cell_options(source)
             if options.get("label") != embed.label:
                 continue
@@ -162,15 +168,12 @@ class Notebooks:
         synthetic = any(known) if known else None
         alts = [str((o.get("metadata") or {}).get("punos", {}).get("alt") or "") for o in shown]
         alt = next((a for a in alts if a), "")
-        svgs = ["".join(d["image/svg+xml"]) if isinstance(d["image/svg+xml"], list) else d["image/svg+xml"]
-                for d in rich if "image/svg+xml" in d]
+        svgs = [notebook_text(d["image/svg+xml"]) for d in rich if "image/svg+xml" in d]
         for mime, kind in (("image/png", "png"), ("image/svg+xml", "svg"), ("text/html", "html"),
                            ("text/markdown", "markdown")):
             for data in rich:
                 if mime in data:
-                    value = data[mime]
-                    value = "".join(value) if isinstance(value, list) else value
-                    return Output(kind, value, caption, run_id, synthetic=synthetic, alt=alt,
+                    return Output(kind, notebook_text(data[mime]), caption, run_id, synthetic=synthetic, alt=alt,
                                   svg=svgs[0] if svgs else "")
         if embed.label.startswith("fig-"):
             # The contract also saves every figure file; use it when the cell did not display one.
@@ -180,10 +183,9 @@ class Notebooks:
                     data = f.read_bytes()
                     return Output(ext, base64.b64encode(data).decode() if ext == "png" else data.decode(),
                                    caption, run_id)
-        texts = [("".join(d["text/plain"]) if isinstance(d["text/plain"], list) else d["text/plain"])
-                 for d in rich if "text/plain" in d]
-        texts += ["".join(o["text"]) if isinstance(o.get("text"), list) else o.get("text", "")
-                  for o in outputs if o.get("output_type") == "stream" and o.get("name") == "stdout"]
+        texts = [notebook_text(d["text/plain"]) for d in rich if "text/plain" in d]
+        texts += [notebook_text(o.get("text")) for o in outputs
+                  if o.get("output_type") == "stream" and o.get("name") == "stdout"]
         if texts:
             return Output("text", "".join(t if t.endswith("\n") else t + "\n" for t in texts), caption, run_id)
         return None

@@ -48,7 +48,8 @@ from punos_lib.errors import PublishError
 from punos_lib.publish._common import replace_dir, template, typst_string
 from punos_lib.publish.book import DEMO_BANNER, Book
 from punos_lib.publish.chapters import Embed, parse_chapter, reroot
-from punos_lib.publish.embeds import DATA_KINDS, DOWNLOAD_TEXT, FIGURE_SVG_TEXT, Notebooks, data_files, shows_example
+from punos_lib.publish.embeds import (DATA_KINDS, DOWNLOAD_TEXT, FIGURE_SVG_TEXT, Notebooks, data_files, notebook_text,
+                                      shows_example)
 from punos_lib.publish.builtin import publish_pdf_copy
 from punos_lib.publish.cover import Cover
 from punos_lib.publish.generated import GENERATED_DIR
@@ -293,20 +294,15 @@ def _staged_notebook(notebook: Path, project: Path, outputs: Path) -> Path:
             if "image/svg+xml" in data and "image/png" in data:
                 del data["image/png"]
                 (output.get("metadata") or {}).pop("image/png", None)
-            if "text/markdown" in data and "punos-table" in _text(data.get("text/html")):
-                data["text/markdown"] = _typst_markdown(_text(data["text/html"]))
-        source = cell.get("source", "")
-        source = "".join(source) if isinstance(source, list) else source
+            table_html = notebook_text(data.get("text/html"))
+            if "text/markdown" in data and "punos-table" in table_html:
+                data["text/markdown"] = _typst_markdown(table_html)
+        source = notebook_text(cell.get("source"))
         if alt and source.startswith("#|") and "#| fig-alt:" not in source:
             head, _, rest = source.partition("\n")
             cell["source"] = f"{head}\n#| fig-alt: {json.dumps(alt, ensure_ascii=False)}\n{rest}"
     atomic_write_bytes(staged, json.dumps(nb, ensure_ascii=False).encode("utf-8"))
     return staged
-
-
-def _text(value: Any) -> str:
-    """A notebook output's text, stored as one string or as a list of lines."""
-    return "".join(value) if isinstance(value, list) else str(value or "")
 
 
 def _typst_markdown(table_html: str) -> str:

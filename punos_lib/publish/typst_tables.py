@@ -14,7 +14,7 @@ sticky for that: the built-in template and :data:`QUARTO_TABLE_RULES` say so.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 
 from punos_lib.present import tables
@@ -273,6 +273,5 @@ def typst_table(parser: TableParser, *, text_width_pt: float) -> TypstTable:
         height += lines * _LINE_PITCH * size + INSET_PT
     result = TypstTable(content=content, rows=len(body), height_pt=round(height, 1))
     if result.short:
-        result = TypstTable(content=f"#block(breakable: false)[\n{content}\n]", rows=result.rows,
-                            height_pt=result.height_pt)
+        return replace(result, content=f"#block(breakable: false)[\n{content}\n]")
     return result

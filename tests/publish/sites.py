@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -154,27 +155,37 @@ _EMBED = re.compile(r"\{\{<\s*embed\s+\"?([^\s\"#]+\.ipynb)#([\w-]+)\"?\s*>\}\}"
 _INCLUDE = re.compile(r"\{\{<\s*include\s+\"?([^\s\"]+)\"?\s*>\}\}")
 
 
+def embedded_cells(chapter: Path, outputs: Path, *, missing_ok: bool = False) -> Iterator[tuple[str, str, dict]]:
+    """``(notebook, label, cell)`` for every cell ``chapter`` (a .qmd, its includes followed) embeds.
+
+    The cells are read from the executed notebooks in ``outputs/notebooks``; a notebook that is
+    not there is an error, or, with ``missing_ok``, yields nothing.
+    """
+    text = chapter.read_text(encoding="utf-8")
+    for inc in _INCLUDE.findall(text):
+        yield from embedded_cells(chapter.parent / inc, outputs, missing_ok=missing_ok)
+    for notebook, label in _EMBED.findall(text):
+        path = outputs / "notebooks" / Path(notebook).name
+        if missing_ok and not path.is_file():
+            continue
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+            if re.search(rf"^#\|\s*label:\s*{re.escape(label)}\s*$", source, re.M):
+                yield path.name, label, cell
+
+
 def shows_example_data(chapter: Path, outputs: Path) -> bool:
     """Whether ``chapter`` (a .qmd, its includes followed) embeds an output that shows example data.
 
     Read from the executed notebooks in ``outputs/notebooks``: an embedded cell's displayed outputs
     carry ``metadata.punos.synthetic``; an output that does not say counts as example data.
     """
-    text = chapter.read_text(encoding="utf-8")
-    for inc in _INCLUDE.findall(text):
-        if shows_example_data(chapter.parent / inc, outputs):
+    for _, _, cell in embedded_cells(chapter, outputs):
+        shown = [o for o in cell.get("outputs", []) if o.get("output_type") in ("display_data", "execute_result")]
+        flags = [(o.get("metadata") or {}).get("punos", {}).get("synthetic") for o in shown]
+        known = [bool(f) for f in flags if f is not None]
+        if shown and (any(known) if known else True):
             return True
-    for notebook, label in _EMBED.findall(text):
-        nb = json.loads((outputs / "notebooks" / Path(notebook).name).read_text(encoding="utf-8"))
-        for cell in nb["cells"]:
-            source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-            if not re.search(rf"^#\|\s*label:\s*{re.escape(label)}\s*$", source, re.M):
-                continue
-            shown = [o for o in cell.get("outputs", []) if o.get("output_type") in ("display_data", "execute_result")]
-            flags = [(o.get("metadata") or {}).get("punos", {}).get("synthetic") for o in shown]
-            known = [bool(f) for f in flags if f is not None]
-            if shown and (any(known) if known else True):
-                return True
     return False
 
 
@@ -227,43 +238,29 @@ def embedded_table_words(chapters: list[Path], outputs: Path) -> dict[str, int]:
     """How often each short word occurs in the body cells of the study tables ``chapters`` embed.
 
     Read from the executed notebooks' HTML tables (``ctx.show``). A PDF whose text has a word fewer
-    times than this has broken it in a table cell ("Saa-ta-vuus"): see :func:`pdf_words`.
+    times than this has broken it in a table cell ("Saa-ta-vuus"): see :func:`broken_table_words`.
     """
     from collections import Counter
 
+    from punos_lib.publish.embeds import notebook_text
     from punos_lib.publish.typst_tables import TableParser
 
     counts: Counter[str] = Counter()
     seen: set[tuple[str, str]] = set()
-
-    def visit(chapter: Path) -> None:
-        text = chapter.read_text(encoding="utf-8")
-        for inc in _INCLUDE.findall(text):
-            visit(chapter.parent / inc)
-        for notebook, label in _EMBED.findall(text):
-            if (notebook, label) in seen or not label.startswith("tbl-"):
+    for chapter in chapters:
+        for notebook, label, cell in embedded_cells(chapter, outputs, missing_ok=True):
+            if not label.startswith("tbl-") or (notebook, label) in seen:
                 continue
             seen.add((notebook, label))
-            path = outputs / "notebooks" / Path(notebook).name
-            if not path.is_file():
-                continue
-            for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
-                source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-                if not re.search(rf"^#\|\s*label:\s*{re.escape(label)}\s*$", source, re.M):
+            for out in cell.get("outputs", []):
+                html_text = notebook_text((out.get("data") or {}).get("text/html"))
+                if "punos-table" not in html_text:
                     continue
-                for out in cell.get("outputs", []):
-                    html_text = (out.get("data") or {}).get("text/html")
-                    html_text = "".join(html_text) if isinstance(html_text, list) else html_text
-                    if not html_text or "punos-table" not in html_text:
-                        continue
-                    parser = TableParser()
-                    parser.feed(html_text)
-                    for row in [r for r in parser.rows if r][max(parser.header_rows, 1):]:
-                        for value in row:
-                            counts.update(_TABLE_WORD.findall(value))
-
-    for chapter in chapters:
-        visit(chapter)
+                parser = TableParser()
+                parser.feed(html_text)
+                for row in [r for r in parser.rows if r][max(parser.header_rows, 1):]:
+                    for value in row:
+                        counts.update(_TABLE_WORD.findall(value))
     return dict(counts)
 
 
